@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Bitboard code leans on POPCNT, which the baseline x86-64 target lacks (the
+// compiler then emits a slow software population count). Nehalem (2008) is the
+// oldest x86-64 generation with POPCNT and SSE4.2, so binaries stay portable.
+// For full speed on your own machine add `-Xswiftc -target-cpu -Xswiftc native`.
+#if arch(x86_64)
+let cpuSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "nehalem"])]
+#else
+let cpuSettings: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "ChessConcepts",
+    products: [
+        .executable(name: "chess-concepts", targets: ["chess-concepts"]),
+        .library(name: "Chess", targets: ["Chess"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "Chess", swiftSettings: cpuSettings),
+        .executableTarget(
+            name: "chess-concepts",
+            dependencies: [
+                "Chess",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: cpuSettings
+        ),
+        .executableTarget(
+            name: "chess-concepts-bench",
+            dependencies: [
+                "Chess",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
+            name: "ChessTests",
+            dependencies: ["Chess"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: cpuSettings
+        ),
+    ]
+)

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Benchmarks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chess-concepts-bench",
+        abstract: "Release-build benchmarks, each reported as a ratio to a reference measured in the same run.",
+        subcommands: [PerftBenchmark.self])
+}
