@@ -15,5 +15,11 @@ public struct FENError: Error, Equatable, Sendable, CustomStringConvertible {
     public let field: Field
     public let reason: String
 
+    public init(fen: String, field: Field, reason: String) {
+        self.fen = fen
+        self.field = field
+        self.reason = reason
+    }
+
     public var description: String { "invalid FEN \"\(fen)\": \(field.rawValue): \(reason)" }
 }

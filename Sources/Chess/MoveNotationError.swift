@@ -13,6 +13,12 @@ public struct MoveNotationError: Error, Equatable, Sendable, CustomStringConvert
     public let fen: String
     public let reason: Reason
 
+    public init(notation: String, fen: String, reason: Reason) {
+        self.notation = notation
+        self.fen = fen
+        self.reason = reason
+    }
+
     public var description: String {
         switch reason {
         case .malformed: "malformed move '\(notation)'"

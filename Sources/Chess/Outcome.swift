@@ -19,6 +19,11 @@ public struct Outcome: Hashable, Sendable {
     /// The winner, or `nil` for a draw.
     public let winner: Color?
 
+    public init(termination: Termination, winner: Color?) {
+        self.termination = termination
+        self.winner = winner
+    }
+
     /// The PGN result string: `1-0`, `0-1` or `1/2-1/2`.
     public var result: String {
         switch winner {

@@ -1,0 +1,66 @@
+import Chess
+import Testing
+
+struct FENTests {
+    @Test func fixturesRoundTripToPythonChessNormalisedFEN() throws {
+        for fixture in FixturePosition.all {
+            let position = try Position(fen: fixture.fen)
+            #expect(position.fen == fixture.normalizedFEN)
+            #expect(try Position(fen: position.fen) == position)
+        }
+    }
+
+    @Test func startPosition() {
+        #expect(Position.start.fen == Position.startFEN)
+        #expect(Position.start.sideToMove == .white)
+        #expect(Position.start.castlingRights == .all)
+        #expect(Position.start.piece(at: Square("e1")!) == Piece(.king, .white))
+        #expect(Position.start.occupied.count == 32)
+    }
+
+    @Test func enPassantSquareWrittenOnlyWhenACaptureIsLegal() throws {
+        let withoutCapturer = try Position(fen: "rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq e3 0 1")
+        #expect(withoutCapturer.fen == "rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1")
+        let withCapturer = try Position(fen: "rnbqkbnr/ppp1pppp/8/8/3pP3/8/PPPP1PPP/RNBQKBNR b KQkq e3 0 3")
+        #expect(withCapturer.fen.contains(" e3 "))
+    }
+
+    @Test func clocksMayBeOmitted() throws {
+        let position = try Position(fen: "4k3/8/8/8/8/8/8/4K3 w - -")
+        #expect(position.halfmoveClock == 0 && position.fullmoveNumber == 1)
+        #expect(position.epd == "4k3/8/8/8/8/8/8/4K3 w - -")
+    }
+
+    static let invalid: [(String, FENError.Field, String)] = [
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP w KQkq - 0 1", .placement, "expected 8 ranks"),
+        ("rnbqkbnr/pppppppp/9/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1", .placement, "unexpected character '9'"),
+        ("rnbqkbnr/ppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1", .placement, "rank 7 has 7 squares"),
+        ("rnbqkbnrr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1", .placement, "more than 8 squares"),
+        ("rnbqkbnx/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1", .placement, "unexpected character 'x'"),
+        ("rnbq1bnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQ - 0 1", .placement, "black has 0 kings"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBKKBNR w kq - 0 1", .placement, "white has 2 kings"),
+        ("rnbqkbnP/pppppppp/8/8/8/8/PPPPPPP1/RNBQKBNR w KQq - 0 1", .placement, "pawn on h8"),
+        ("4k3/8/8/8/8/8/4R3/4K3 w - - 0 1", .placement, "side not to move (black) is in check"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR x KQkq - 0 1", .sideToMove, "expected 'w' or 'b'"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkX - 0 1", .castling, "unexpected character 'X'"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBN1 w KQkq - 0 1", .castling, "'K' needs the white king on e1 and a white rook on h1"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KKkq - 0 1", .castling, "'K' appears twice"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq e9 0 1", .enPassant, "'e9' is not a square"),
+        ("rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq e4 0 1", .enPassant, "e4 is not on rank 3"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR b KQkq e3 0 1", .enPassant, "needs a white pawn on e4"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - -1 1", .halfmoveClock, "non-negative integer"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 zero", .fullmoveNumber, "positive integer"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w", .fieldCount, "found 2"),
+        ("", .fieldCount, "found 0"),
+    ]
+
+    @Test(arguments: invalid)
+    func invalidFENNamesTheField(_ fen: String, field: FENError.Field, reason: String) {
+        #expect {
+            try Position(fen: fen)
+        } throws: { error in
+            guard let error = error as? FENError else { return false }
+            return error.field == field && error.reason.contains(reason) && error.description.hasPrefix("invalid FEN \"\(fen)\"")
+        }
+    }
+}
