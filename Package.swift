@@ -44,5 +44,10 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: cpuSettings
         ),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["chess-concepts"],
+            swiftSettings: cpuSettings
+        ),
     ]
 )

@@ -28,7 +28,11 @@ struct PerftCommand: ParsableCommand {
         let fen: String
         let depth: Int
         let nodes: UInt64
-        let divide: [String: UInt64]?
+        struct RootMove: Encodable {
+            let uci: String
+            let nodes: UInt64
+        }
+        let divide: [RootMove]?
         let seconds: Double
     }
 
@@ -39,7 +43,7 @@ struct PerftCommand: ParsableCommand {
         let nodes = divide ? split.reduce(0) { $0 + $1.nodes } : start.perft(depth)
         let seconds = (ContinuousClock.now - clock).seconds
         if json {
-            let table = divide ? Dictionary(uniqueKeysWithValues: split.map { ($0.move.uci, $0.nodes) }) : nil
+            let table = divide ? split.map { Report.RootMove(uci: $0.move.uci, nodes: $0.nodes) } : nil
             try printJSON(Report(fen: start.fen, depth: depth, nodes: nodes, divide: table, seconds: seconds))
             return
         }
