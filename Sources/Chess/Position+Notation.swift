@@ -75,52 +75,27 @@ extension Position {
     /// out, and long forms (`Ng1f3`, `Ng1-f3`, `e2-e4`, `e2e4`) are accepted too.
     /// `--` and `Z0` give the null move.
     public func move(san text: String) throws(MoveNotationError) -> Move {
-        var body = Substring(text)
-        while let last = body.last, "+#!?".contains(last) { body.removeLast() }
-        if body == "--" || body == "Z0" || body == "0000" { return .null }
-        if body == "O-O" || body == "0-0" || body == "O-O-O" || body == "0-0-0" {
-            let kingside = body.count == 3
-            if let castle = legalMoves.first(where: { $0.isCastling && ($0.to.file > $0.from.file) == kingside }) {
-                return castle
-            }
-            throw MoveNotationError(notation: text, fen: fen, reason: .illegal)
+        var text = text
+        let parsed = text.withUTF8 { SANMove(parsing: $0) }
+        return try move(matching: parsed, notation: text)
+    }
+
+    /// The legal move described by an already parsed SAN token (`nil` when it was malformed).
+    func move(matching parsed: SANMove?, notation: @autoclosure () -> String) throws(MoveNotationError) -> Move {
+        guard let parsed else { throw MoveNotationError(notation: notation(), fen: fen, reason: .malformed) }
+        var found = Move.null
+        var matches = 0
+        var candidates = [String]()
+        for move in legalMoves where parsed.matches(move, movingKind: { piece(at: $0)!.kind }) {
+            if matches > 0 { candidates.append(found.uci) }
+            found = move
+            matches += 1
         }
-        var kind = PieceKind.pawn
-        if let first = body.first, first.isUppercase, let named = PieceKind(letter: first), named != .pawn || body.count > 2 {
-            kind = named
-            body.removeFirst()
-        }
-        var promotion: PieceKind?
-        if let last = body.last, last.isLetter, let named = PieceKind(letter: last), (.knight ... .queen).contains(named),
-           body.count >= 3, body.dropLast().last?.isNumber == true || body.dropLast().last == "=" {
-            // Lower-case b is a file only when it is not after a rank digit, so `e8b` still promotes to a bishop.
-            promotion = named
-            body.removeLast()
-            if body.last == "=" { body.removeLast() }
-        }
-        body = body.filter { $0 != "x" && $0 != "-" && $0 != ":" }[...]
-        guard body.count >= 2, let to = Square(body.suffix(2)) else {
-            throw MoveNotationError(notation: text, fen: fen, reason: .malformed)
-        }
-        let hint = body.dropLast(2)
-        var hintFile: Int?, hintRank: Int?
-        for character in hint {
-            if let ascii = character.asciiValue, (UInt8(ascii: "a")...UInt8(ascii: "h")).contains(ascii), hintFile == nil {
-                hintFile = Int(ascii - UInt8(ascii: "a"))
-            } else if let digit = character.wholeNumberValue, (1...8).contains(digit), hintRank == nil {
-                hintRank = digit - 1
-            } else {
-                throw MoveNotationError(notation: text, fen: fen, reason: .malformed)
-            }
-        }
-        let candidates = legalMoves.filter { move in
-            move.to == to && piece(at: move.from)?.kind == kind && move.promotion == promotion
-                && (hintFile == nil || move.from.file == hintFile) && (hintRank == nil || move.from.rank == hintRank)
-        }
-        switch candidates.count {
-        case 1: return candidates[0]
-        case 0: throw MoveNotationError(notation: text, fen: fen, reason: .illegal)
-        default: throw MoveNotationError(notation: text, fen: fen, reason: .ambiguous(candidates.map(\.uci)))
+        switch (parsed, matches) {
+        case (.null, _): return .null
+        case (_, 1): return found
+        case (_, 0): throw MoveNotationError(notation: notation(), fen: fen, reason: .illegal)
+        default: throw MoveNotationError(notation: notation(), fen: fen, reason: .ambiguous((candidates + [found.uci]).sorted()))
         }
     }
 }

@@ -1,0 +1,105 @@
+/// A move in SAN (or LAN, or UCI) parsed from its bytes, before it is matched
+/// against a position's legal moves.
+///
+/// Parsing works on raw UTF-8 so that PGN import can read millions of moves
+/// without building a `String` for each.
+enum SANMove: Equatable {
+    case null
+    case castle(kingside: Bool)
+    case piece(PieceKind, to: Square, fromFile: Int?, fromRank: Int?, promotion: PieceKind?)
+
+    /// Parses one token; `nil` when it is not move notation.
+    init?(parsing bytes: UnsafeBufferPointer<UInt8>) {
+        var end = bytes.count
+        // Check, mate and annotation marks are not part of the move.
+        trailingMarks: while end > 0 {
+            switch bytes[end - 1] {
+            case UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "!"), UInt8(ascii: "?"): end -= 1
+            default: break trailingMarks
+            }
+        }
+        let body = UnsafeBufferPointer(rebasing: bytes[0..<end])
+        if Self.equals(body, "--") || Self.equals(body, "Z0") || Self.equals(body, "0000") {
+            self = .null
+            return
+        }
+        if Self.equals(body, "O-O") || Self.equals(body, "0-0") {
+            self = .castle(kingside: true)
+            return
+        }
+        if Self.equals(body, "O-O-O") || Self.equals(body, "0-0-0") {
+            self = .castle(kingside: false)
+            return
+        }
+        var index = 0
+        var kind = PieceKind.pawn
+        // An upper-case letter names the piece; a lower-case `b` is the b-file.
+        if end > 2, let named = PieceKind(ascii: body[0], upperCaseOnly: true) {
+            kind = named
+            index = 1
+        }
+        var promotion: PieceKind?
+        if end >= 3, let named = PieceKind(ascii: body[end - 1], upperCaseOnly: false), named != .pawn, named != .king {
+            let before = body[end - 2]
+            if before == UInt8(ascii: "=") || (UInt8(ascii: "1")...UInt8(ascii: "8")).contains(before) {
+                promotion = named
+                end -= before == UInt8(ascii: "=") ? 2 : 1
+            }
+        }
+        // What remains: optional origin hints, separators, then the destination square.
+        // At most two files and two ranks: the last of each is the destination.
+        var fileCount = 0, firstFile = 0, lastFile = 0
+        var rankCount = 0, firstRank = 0, lastRank = 0
+        while index < end {
+            let byte = body[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "h"):
+                if fileCount == 0 { firstFile = Int(byte - UInt8(ascii: "a")) }
+                lastFile = Int(byte - UInt8(ascii: "a"))
+                fileCount += 1
+            case UInt8(ascii: "1")...UInt8(ascii: "8"):
+                if rankCount == 0 { firstRank = Int(byte - UInt8(ascii: "1")) }
+                lastRank = Int(byte - UInt8(ascii: "1"))
+                rankCount += 1
+            case UInt8(ascii: "x"), UInt8(ascii: "-"), UInt8(ascii: ":"):
+                continue
+            default:
+                return nil
+            }
+        }
+        guard (1...2).contains(fileCount), (1...2).contains(rankCount),
+              (UInt8(ascii: "1")...UInt8(ascii: "8")).contains(body[end - 1])
+        else { return nil }
+        self = .piece(kind, to: Square(file: lastFile, rank: lastRank),
+                      fromFile: fileCount == 2 ? firstFile : nil, fromRank: rankCount == 2 ? firstRank : nil,
+                      promotion: promotion)
+    }
+
+    /// Whether a legal move fits this description; `movingKind` tells the kind of piece on a square.
+    func matches(_ move: Move, movingKind: (Square) -> PieceKind) -> Bool {
+        switch self {
+        case .null:
+            return false
+        case .castle(let kingside):
+            return move.isCastling && (move.to.file > move.from.file) == kingside
+        case let .piece(kind, to, fromFile, fromRank, promotion):
+            return move.to == to && move.promotion == promotion
+                && (fromFile == nil || move.from.file == fromFile) && (fromRank == nil || move.from.rank == fromRank)
+                && movingKind(move.from) == kind
+        }
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount && zip(bytes, UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)).allSatisfy { $0 == $1 }
+    }
+}
+
+extension PieceKind {
+    /// The kind named by an ASCII letter; with `upperCaseOnly`, lower-case letters are not pieces.
+    init?(ascii byte: UInt8, upperCaseOnly: Bool) {
+        guard !upperCaseOnly || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) else { return nil }
+        guard let kind = PieceKind(letter: Character(UnicodeScalar(byte))) else { return nil }
+        self = kind
+    }
+}
