@@ -6,7 +6,8 @@
 enum SANMove: Equatable {
     case null
     case castle(kingside: Bool)
-    case piece(PieceKind, to: Square, fromFile: Int?, fromRank: Int?, promotion: PieceKind?)
+    /// `kind` is `nil` for coordinate notation (`g2h3`, `e2-e4`), where the origin square says which piece moves.
+    case piece(PieceKind?, to: Square, fromFile: Int?, fromRank: Int?, promotion: PieceKind?)
 
     /// Parses one token; `nil` when it is not move notation.
     init?(parsing bytes: UnsafeBufferPointer<UInt8>) {
@@ -32,7 +33,7 @@ enum SANMove: Equatable {
             return
         }
         var index = 0
-        var kind = PieceKind.pawn
+        var kind: PieceKind?
         // An upper-case letter names the piece; a lower-case `b` is the b-file.
         if end > 2, let named = PieceKind(ascii: body[0], upperCaseOnly: true) {
             kind = named
@@ -71,7 +72,8 @@ enum SANMove: Equatable {
         guard (1...2).contains(fileCount), (1...2).contains(rankCount),
               (UInt8(ascii: "1")...UInt8(ascii: "8")).contains(body[end - 1])
         else { return nil }
-        self = .piece(kind, to: Square(file: lastFile, rank: lastRank),
+        let fullOrigin = fileCount == 2 && rankCount == 2
+        self = .piece(kind ?? (fullOrigin ? nil : .pawn), to: Square(file: lastFile, rank: lastRank),
                       fromFile: fileCount == 2 ? firstFile : nil, fromRank: rankCount == 2 ? firstRank : nil,
                       promotion: promotion)
     }
@@ -86,7 +88,7 @@ enum SANMove: Equatable {
         case let .piece(kind, to, fromFile, fromRank, promotion):
             return move.to == to && move.promotion == promotion
                 && (fromFile == nil || move.from.file == fromFile) && (fromRank == nil || move.from.rank == fromRank)
-                && movingKind(move.from) == kind
+                && (kind == nil || movingKind(move.from) == kind)
         }
     }
 

@@ -1,0 +1,69 @@
+/// Serves the lines of a byte stream one at a time from a reusable buffer, so a
+/// file of any size is read in constant memory.
+///
+/// Accepts LF and CRLF line ends and drops a leading UTF-8 byte-order mark.
+struct LineReader {
+    private let read: (UnsafeMutableRawBufferPointer) throws -> Int
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    private var start = 0, end = 0
+    private var exhausted = false
+    /// The 1-based number of the line most recently served.
+    private(set) var lineNumber = 0
+
+    init(read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+        self.read = read
+    }
+
+    /// The next line without its line end, or `nil` at the end. The slice shares the
+    /// reader's buffer: use it before asking for the next line.
+    mutating func nextLine() throws -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
+                return serve(upTo: newline, skip: 1)
+            }
+            if exhausted {
+                guard start < end else { return nil }
+                return serve(upTo: end, skip: 0)
+            }
+            try refill()
+        }
+    }
+
+    private mutating func serve(upTo lineEnd: Int, skip: Int) -> ArraySlice<UInt8> {
+        var lineStart = start, trimmedEnd = lineEnd
+        if lineNumber == 0, lineEnd - lineStart >= 3, buffer[lineStart] == 0xEF, buffer[lineStart + 1] == 0xBB, buffer[lineStart + 2] == 0xBF {
+            lineStart += 3
+        }
+        if trimmedEnd > lineStart, buffer[trimmedEnd - 1] == UInt8(ascii: "\r") { trimmedEnd -= 1 }
+        lineNumber += 1
+        start = lineEnd + skip
+        return buffer[lineStart..<trimmedEnd]
+    }
+
+    private mutating func refill() throws {
+        // Keep the unfinished line, moved to the front; grow only for lines longer than the buffer.
+        if start > 0 {
+            buffer.withUnsafeMutableBufferPointer { storage in
+                for index in 0..<(end - start) { storage[index] = storage[start + index] }
+            }
+            end -= start
+            start = 0
+        }
+        if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        let count = try buffer.withUnsafeMutableBytes { try read(UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
+        if count == 0 { exhausted = true } else { end += count }
+    }
+}
+
+extension LineReader {
+    /// Lines of an in-memory text.
+    init(text: String) {
+        var bytes = Array(text.utf8)[...]
+        self.init { destination in
+            let count = min(destination.count, bytes.count)
+            destination.copyBytes(from: bytes.prefix(count))
+            bytes = bytes.dropFirst(count)
+            return count
+        }
+    }
+}

@@ -1,0 +1,85 @@
+extension PGNGame {
+    /// The seven tags every exported game starts with, in this order, with their "unknown" values.
+    public static let sevenTagRoster: [Tag] = [
+        Tag("Event", "?"), Tag("Site", "?"), Tag("Date", "????.??.??"), Tag("Round", "?"),
+        Tag("White", "?"), Tag("Black", "?"), Tag("Result", "*"),
+    ]
+
+    /// The game in PGN export format: the seven-tag roster first, then the other tags
+    /// in their order (with `SetUp`/`FEN` for a non-standard start), then movetext with
+    /// comments, NAGs and variations, wrapped at 80 columns, ending with the result.
+    public var pgn: String {
+        var lines = [String]()
+        var exportTags = Self.sevenTagRoster.map { roster in
+            Tag(roster.name, roster.name == "Result" ? result : self[tag: roster.name] ?? roster.value)
+        }
+        exportTags += tags.filter { tag in !Self.sevenTagRoster.contains { $0.name == tag.name } }
+        if startPosition != .start && !exportTags.contains(where: { $0.name == "FEN" }) {
+            exportTags += [Tag("SetUp", "1"), Tag("FEN", startPosition.fen)]
+        }
+        for tag in exportTags {
+            let escaped = tag.value.flatMap { $0 == "\\" || $0 == "\"" ? ["\\", $0] : [$0] }.map(String.init).joined()
+            lines.append("[\(tag.name) \"\(escaped)\"]")
+        }
+        lines.append("")
+
+        var words = [String]()
+        if !nodes[0].comment.isEmpty { words.append("{\(nodes[0].comment)}") }
+        if let first = nodes[0].variations.first {
+            appendLine(from: first, forceNumber: true, into: &words)
+        }
+        words.append(result)
+        lines += Self.wrap(words, width: 80)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Appends a line of play starting at `index`, with the alternatives to each move
+    /// in parentheses right after it.
+    private func appendLine(from index: Int, forceNumber: Bool, into words: inout [String]) {
+        var index = index
+        var forceNumber = forceNumber
+        while true {
+            let node = nodes[index]
+            let parent = nodes[node.parent!]
+            if !node.startingComment.isEmpty { words.append("{\(node.startingComment)}") }
+            let before = parent.position
+            if before.sideToMove == .white {
+                words.append("\(before.fullmoveNumber).")
+            } else if forceNumber {
+                words.append("\(before.fullmoveNumber)...")
+            }
+            words.append(before.san(node.move))
+            words += node.nags.map { "$\($0)" }
+            if !node.comment.isEmpty { words.append("{\(node.comment)}") }
+            forceNumber = !node.comment.isEmpty
+            // Alternatives to the main-line move just written.
+            if parent.variations.first == index && parent.variations.count > 1 {
+                for alternative in parent.variations.dropFirst() {
+                    var inner = [String]()
+                    appendLine(from: alternative, forceNumber: true, into: &inner)
+                    inner[0] = "(" + inner[0]
+                    inner[inner.count - 1] += ")"
+                    words += inner
+                }
+                forceNumber = true
+            }
+            guard let next = node.variations.first else { return }
+            index = next
+        }
+    }
+
+    /// Greedy line filling; comment words may break across lines like any other word.
+    static func wrap(_ words: [String], width: Int) -> [String] {
+        var lines = [String](), line = ""
+        for token in words.flatMap({ $0.split(separator: " ").map(String.init) }) {
+            if !line.isEmpty && line.count + 1 + token.count > width {
+                lines.append(line)
+                line = token
+            } else {
+                line += (line.isEmpty ? "" : " ") + token
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}
