@@ -22,10 +22,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "Chess", swiftSettings: cpuSettings),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "DataFiles", dependencies: ["CZlib"], swiftSettings: cpuSettings),
+        .target(name: "Concepts", dependencies: ["Chess"], swiftSettings: cpuSettings),
+        .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"], swiftSettings: cpuSettings),
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess",
+                "Chess", "Concepts", "DataFiles", "PositionCollections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings

@@ -108,9 +108,33 @@ public struct Position: Sendable {
 
     /// Every square attacked by at least one piece of `color`.
     public func attackedSquares(by color: Color) -> Bitboard {
-        var result: UInt64 = 0
-        for square in occupancy(of: color) { result |= attacks(from: square).rawValue }
-        return Bitboard(rawValue: result)
+        let t = AttackTables.shared
+        let ours = colorBoards[Int(color.rawValue)]
+        let occupiedAll = colorBoards[0] | colorBoards[1]
+        var result = pawnAttacks(of: color).rawValue
+        var knights = kindBoards[1] & ours
+        while knights != 0 {
+            result |= t.knightAttacks(knights.trailingZeroBitCount)
+            knights &= knights &- 1
+        }
+        var diagonal = (kindBoards[2] | kindBoards[4]) & ours
+        while diagonal != 0 {
+            result |= t.bishopAttacks(diagonal.trailingZeroBitCount, occupiedAll)
+            diagonal &= diagonal &- 1
+        }
+        var straight = (kindBoards[3] | kindBoards[4]) & ours
+        while straight != 0 {
+            result |= t.rookAttacks(straight.trailingZeroBitCount, occupiedAll)
+            straight &= straight &- 1
+        }
+        return Bitboard(rawValue: result | t.kingAttacks((kindBoards[5] & ours).trailingZeroBitCount))
+    }
+
+    /// The squares attacked by the pawns of `color`.
+    public func pawnAttacks(of color: Color) -> Bitboard {
+        let pawns = kindBoards[0] & colorBoards[Int(color.rawValue)]
+        let west = pawns & ~0x0101_0101_0101_0101, east = pawns & ~0x8080_8080_8080_8080
+        return Bitboard(rawValue: color == .white ? (west << 7) | (east << 9) : (west >> 9) | (east >> 7))
     }
 
     /// Pieces of `color` attacking `square` given an arbitrary occupancy (for x-ray questions).

@@ -53,11 +53,3 @@ struct PerftCommand: ParsableCommand {
         print("Nodes searched: \(nodes)")
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) * 1e-18
-    }
-}

@@ -2,21 +2,22 @@
 /// file of any size is read in constant memory.
 ///
 /// Accepts LF and CRLF line ends and drops a leading UTF-8 byte-order mark.
-struct LineReader {
+public struct LineReader {
     private let read: (UnsafeMutableRawBufferPointer) throws -> Int
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     private var start = 0, end = 0
     private var exhausted = false
     /// The 1-based number of the line most recently served.
-    private(set) var lineNumber = 0
+    public private(set) var lineNumber = 0
 
-    init(read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+    /// Reads from `read`, which fills the buffer it is given and returns the byte count (0 at the end).
+    public init(read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
         self.read = read
     }
 
     /// The next line without its line end, or `nil` at the end. The slice shares the
     /// reader's buffer: use it before asking for the next line.
-    mutating func nextLine() throws -> ArraySlice<UInt8>? {
+    public mutating func nextLine() throws -> ArraySlice<UInt8>? {
         while true {
             if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
                 return serve(upTo: newline, skip: 1)
@@ -57,7 +58,7 @@ struct LineReader {
 
 extension LineReader {
     /// Lines of an in-memory text.
-    init(text: String) {
+    public init(text: String) {
         var bytes = Array(text.utf8)[...]
         self.init { destination in
             let count = min(destination.count, bytes.count)

@@ -1,12 +1,26 @@
 /// A problem met while reading PGN, located by file, game number and line.
 public struct PGNError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What went wrong, for counting errors by kind.
+    public enum Kind: String, Sendable, CaseIterable {
+        case illegalMove = "illegal move"
+        case ambiguousMove = "ambiguous move"
+        case malformedMove = "malformed move"
+        case unbalancedParentheses = "unbalanced parentheses"
+        case badFENTag = "bad FEN tag"
+        case unterminatedComment = "unterminated comment"
+        case droppedVariation = "dropped variation"
+        case readError = "read error"
+    }
+
+    public var kind: Kind
     /// The file name, when the reader was given one.
     public var file: String?
     public var game: Int
     public var line: Int
     public var reason: String
 
-    public init(file: String? = nil, game: Int, line: Int, reason: String) {
+    public init(_ kind: Kind, file: String? = nil, game: Int, line: Int, reason: String) {
+        self.kind = kind
         self.file = file
         self.game = game
         self.line = line

@@ -43,8 +43,8 @@ public struct PGNRawGame: Sendable {
     /// move, a bad FEN tag, unbalanced parentheses) fails the game; an unreadable
     /// variation is dropped and noted in the game's `issues`.
     public func build() -> Result<PGNGame, PGNError> {
-        func failure(_ line: Int, _ reason: String) -> Result<PGNGame, PGNError> {
-            .failure(PGNError(file: file, game: number, line: line, reason: reason))
+        func failure(_ kind: PGNError.Kind, _ line: Int, _ reason: String) -> Result<PGNGame, PGNError> {
+            .failure(PGNError(kind, file: file, game: number, line: line, reason: reason))
         }
         if let error { return .failure(error) }
         var start = Position.start
@@ -52,7 +52,7 @@ public struct PGNRawGame: Sendable {
             do {
                 start = try Position(fen: fen)
             } catch {
-                return failure(line, "bad FEN tag: \(error.field.rawValue): \(error.reason)")
+                return failure(.badFENTag, line, "bad FEN tag: \(error.field.rawValue): \(error.reason)")
             }
         }
         var game = PGNGame(start: start, tags: tags, result: tags.first { $0.name == "Result" }?.value ?? "*", number: number, line: line)
@@ -96,8 +96,15 @@ public struct PGNRawGame: Sendable {
                         pendingStartingComment = ""
                     }
                 } catch {
-                    if openVariations.isEmpty { return failure(line, error.description) }
-                    game.issues.append(PGNError(file: file, game: number, line: line, reason: "variation dropped from here: \(error)"))
+                    if openVariations.isEmpty {
+                        let kind: PGNError.Kind = switch error.reason {
+                        case .illegal: .illegalMove
+                        case .ambiguous: .ambiguousMove
+                        case .malformed: .malformedMove
+                        }
+                        return failure(kind, line, error.description)
+                    }
+                    game.issues.append(PGNError(.droppedVariation, file: file, game: number, line: line, reason: "variation dropped from here: \(error)"))
                     skipDepth = 1
                 }
             case .nag:
@@ -112,20 +119,20 @@ public struct PGNRawGame: Sendable {
                 }
             case .openVariation:
                 guard let parent = game.nodes[current].parent else {
-                    return failure(line, "a variation '(' before any move")
+                    return failure(.unbalancedParentheses, line, "a variation '(' before any move")
                 }
                 openVariations.append((resume: current, line: line))
                 current = parent
                 atVariationStart = true
             case .closeVariation:
-                guard !openVariations.isEmpty else { return failure(line, "unbalanced ')': no variation is open") }
+                guard !openVariations.isEmpty else { return failure(.unbalancedParentheses, line, "unbalanced ')': no variation is open") }
                 closeVariation()
             case .result:
                 game.result = string(token)
             }
         }
         if let open = openVariations.last {
-            return failure(open.line, "unbalanced '(': the variation opened here is never closed")
+            return failure(.unbalancedParentheses, open.line, "unbalanced '(': the variation opened here is never closed")
         }
         return .success(game)
     }

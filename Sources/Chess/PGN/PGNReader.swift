@@ -50,7 +50,7 @@ public struct PGNReader: Sequence, IteratorProtocol {
             } catch {
                 startGameIfNeeded()
                 let number = current!.number
-                current!.error = PGNError(file: file, game: number, line: lines.lineNumber, reason: "read error: \(error)")
+                current!.error = PGNError(.readError, file: file, game: number, line: lines.lineNumber, reason: "read error: \(error)")
                 finishGame()
                 exhausted = true
             }
@@ -62,7 +62,7 @@ public struct PGNReader: Sequence, IteratorProtocol {
 
     private mutating func finishAtEnd() {
         if let comment = openComment, let number = current?.number {
-            current!.error = PGNError(file: file, game: number, line: comment.line, reason: "unterminated '{' comment")
+            current!.error = PGNError(.unterminatedComment, file: file, game: number, line: comment.line, reason: "unterminated '{' comment")
         }
         openComment = nil
         finishGame()
@@ -91,7 +91,7 @@ public struct PGNReader: Sequence, IteratorProtocol {
             if Self.isTagLine(line) {
                 // A tag line inside a comment means the comment was never closed: end that game there.
                 if let number = current?.number {
-                    current!.error = PGNError(file: file, game: number, line: comment.line, reason: "unterminated '{' comment")
+                    current!.error = PGNError(.unterminatedComment, file: file, game: number, line: comment.line, reason: "unterminated '{' comment")
                 }
                 openComment = nil
                 finishGame()

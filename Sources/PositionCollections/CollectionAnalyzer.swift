@@ -1,0 +1,85 @@
+import Chess
+import DataFiles
+import Foundation
+
+/// Streams collections through the position table on several threads and writes
+/// the rows in file order.
+public struct CollectionAnalyzer {
+    public let table: PositionTable
+    public let format: TableFormat
+    public let workers: Int
+
+    public init(table: PositionTable, format: TableFormat, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.table = table
+        self.format = format
+        self.workers = workers
+    }
+
+    /// Running totals, reported as the work goes and returned at the end.
+    public struct Summary: Sendable {
+        public var files = 0
+        public var games = 0
+        public var positions = 0
+        /// Error counts by kind.
+        public var errors: [String: Int] = [:]
+        public var errorCount: Int { errors.values.reduce(0, +) }
+    }
+
+    /// Analyses `paths` in order into `output`. `onError` sees every problem as it is met;
+    /// `onProgress` sees the totals after each batch.
+    public func run(paths: [String], output: AtomicFileWriter,
+                    onError: (CollectionError) -> Void, onProgress: (Summary) -> Void) throws -> Summary {
+        var summary = Summary()
+        let columns = table.columns
+        if let header = format.header(columns) { try output.write(header) }
+        for path in paths {
+            let reader: CollectionReader
+            do {
+                reader = try CollectionReader(path: path)
+            } catch {
+                summary.errors[error.kind, default: 0] += 1
+                onError(error)
+                continue
+            }
+            summary.files += 1
+            var writeError: Error?
+            let source = URL(fileURLWithPath: path).lastPathComponent
+            // Items travel in batches so that thread hand-offs stay rare.
+            orderedParallelMap(workers: workers, produce: { () -> [CollectionItem]? in
+                var batch = [CollectionItem]()
+                while batch.count < 32, let item = reader.next() { batch.append(item) }
+                return batch.isEmpty ? nil : batch
+            }, transform: { batch -> BatchOutput in
+                var output = BatchOutput()
+                for item in batch {
+                    let rows = table.rows(for: item, source: source)
+                    for row in rows.rows { output.text += format.row(row, columns: columns) }
+                    output.games += rows.games
+                    output.positions += rows.rows.count
+                    output.errors += rows.errors
+                }
+                return output
+            }, consume: { batch in
+                guard writeError == nil else { return }
+                do { try output.write(batch.text) } catch { writeError = error }
+                summary.games += batch.games
+                summary.positions += batch.positions
+                for error in batch.errors {
+                    summary.errors[error.kind, default: 0] += 1
+                    onError(error)
+                }
+                onProgress(summary)
+            })
+            if let writeError { throw writeError }
+        }
+        return summary
+    }
+}
+
+/// What one batch of items turned into.
+private struct BatchOutput {
+    var text = ""
+    var games = 0
+    var positions = 0
+    var errors: [CollectionError] = []
+}

@@ -1,0 +1,56 @@
+import Chess
+import DataFiles
+import Foundation
+
+/// A unit of a collection, split off the file in order: a PGN game still to be
+/// replayed, or one EPD/FEN line. Turning it into positions can happen on any thread.
+public enum CollectionItem: Sendable {
+    case game(PGNRawGame)
+    case line(String, number: Int, format: CollectionFormat)
+    /// The file could not be read at all, or stopped being readable.
+    case failure(CollectionError)
+}
+
+/// Reads a collection file item by item, in constant memory.
+public final class CollectionReader {
+    public let path: String
+    public let format: CollectionFormat
+    private var pgn: PGNReader?
+    private var lines: LineReader?
+
+    public init(path: String) throws(CollectionError) {
+        self.path = path
+        format = try CollectionFormat(path: path)
+        let file: CompressedFileReader
+        do {
+            file = try CompressedFileReader(path: path)
+        } catch {
+            throw CollectionError(.unreadableFile, file: path, reason: error.reason)
+        }
+        let read: (UnsafeMutableRawBufferPointer) throws -> Int = { try file.read(into: $0) }
+        if format == .pgn {
+            pgn = PGNReader(file: path, read: read)
+        } else {
+            lines = LineReader(read: read)
+        }
+    }
+
+    /// The next item, or `nil` at the end of the file.
+    public func next() -> CollectionItem? {
+        if pgn != nil {
+            return pgn!.nextRawGame().map { .game($0) }
+        }
+        while true {
+            do {
+                guard let bytes = try lines!.nextLine() else { return nil }
+                let number = lines!.lineNumber
+                let trimmed = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                return .line(trimmed, number: number, format: format)
+            } catch {
+                lines = nil
+                return .failure(CollectionError(.unreadableFile, file: path, reason: "\(error)"))
+            }
+        }
+    }
+}

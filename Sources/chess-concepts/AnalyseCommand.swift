@@ -1,0 +1,79 @@
+import ArgumentParser
+import Concepts
+import DataFiles
+import Foundation
+import PositionCollections
+
+struct AnalyseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyse",
+        abstract: "Turn PGN, EPD and FEN collections into a table of positions with concept values.",
+        discussion: """
+            Reads .pgn, .epd and .fen/.txt files (one FEN a line), optionally gzip-compressed (.gz).
+            One row per position: for PGN every main-line position from the start to the final one.
+            Broken games are reported on standard error and skipped; the run goes on.
+            """)
+
+    @Argument(help: "Collection files.")
+    var files: [String]
+
+    @Option(help: "Output format: csv or jsonl.")
+    var format: TableFormat = .csv
+
+    @Option(help: "Output file (written atomically); '-' for standard output.")
+    var out = "-"
+
+    @Option(help: "Comma-separated concept names, or 'all' (see 'chess-concepts concepts --list').")
+    var concepts = "all"
+
+    @Flag(help: "Also write the positions inside PGN variations.")
+    var variations = false
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        do {
+            _ = try ConceptCatalogue.parse(concepts)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        let analyzer = CollectionAnalyzer(
+            table: PositionTable(concepts: try ConceptCatalogue.parse(concepts), includeVariations: variations),
+            format: format, workers: threads)
+        let output: AtomicFileWriter
+        do {
+            output = try AtomicFileWriter(path: out)
+        } catch {
+            printError("error: cannot write \(error)")
+            throw ExitCode(2)
+        }
+        let progress = ProgressLine(unit: "positions")
+        var shownErrors = 0
+        let summary = try analyzer.run(paths: files, output: output, onError: { error in
+            shownErrors += 1
+            if shownErrors <= 100 {
+                progress.clear()
+                printError("warning: \(error)")
+            } else if shownErrors == 101 {
+                printError("warning: further errors are counted but not shown")
+            }
+        }, onProgress: { summary in
+            progress.update(count: summary.positions, detail: "\(summary.games) games, \(summary.errorCount) errors")
+        })
+        progress.clear()
+        try output.commit()
+        let errors = summary.errors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        printError("analysed \(summary.files) of \(files.count) files: \(summary.games) games, \(summary.positions) positions in "
+                   + progress.elapsedText + (errors.isEmpty ? "; no errors" : "; errors: \(errors)"))
+        if summary.positions == 0 && (summary.errorCount > 0 || summary.files < files.count) {
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension TableFormat: ExpressibleByArgument {}
