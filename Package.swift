@@ -49,6 +49,17 @@ let package = Package(
             swiftSettings: cpuSettings
         ),
         .testTarget(
+            name: "ConceptsTests",
+            dependencies: ["Concepts", "Chess"],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
+            name: "PositionCollectionsTests",
+            dependencies: ["PositionCollections", "Concepts", "DataFiles"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
             name: "CommandLineTests",
             dependencies: ["chess-concepts"],
             swiftSettings: cpuSettings

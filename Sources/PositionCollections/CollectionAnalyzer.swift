@@ -52,7 +52,7 @@ public struct CollectionAnalyzer {
             }, transform: { batch -> BatchOutput in
                 var output = BatchOutput()
                 for item in batch {
-                    let rows = table.rows(for: item, source: source)
+                    let rows = table.rows(for: item, path: path, source: source)
                     for row in rows.rows { output.text += format.row(row, columns: columns) }
                     output.games += rows.games
                     output.positions += rows.rows.count

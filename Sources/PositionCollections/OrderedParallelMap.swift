@@ -8,27 +8,23 @@ import Foundation
 /// cheap sequential reader feeds expensive parallel work.
 public func orderedParallelMap<Input, Output>(
     workers: Int,
-    produce: () -> Input?,
-    transform: (Input) -> Output,
+    produce: @escaping () -> Input?,
+    transform: @escaping (Input) -> Output,
     consume: (Output) -> Void
 ) {
     let state = PipelineState<Output>(window: 4 * max(1, workers), workers: max(1, workers))
-    withoutActuallyEscaping(produce) { produce in
-        withoutActuallyEscaping(transform) { transform in
-            let shared = UncheckedBox((produce, transform))
-            let threads = (0..<max(1, workers)).map { _ in
-                Thread {
-                    let (produce, transform) = shared.value
-                    while let (index, input) = state.take(produce) {
-                        state.put(transform(input), at: index)
-                    }
-                    state.workerFinished()
-                }
+    // `produce` runs under the state's lock and `transform` on inputs no other thread sees.
+    let shared = UncheckedBox((produce, transform))
+    for _ in 0..<max(1, workers) {
+        Thread {
+            let (produce, transform) = shared.value
+            while let (index, input) = state.take(produce) {
+                state.put(transform(input), at: index)
             }
-            threads.forEach { $0.start() }
-            while let output = state.nextInOrder() { consume(output) }
-        }
+            state.workerFinished()
+        }.start()
     }
+    while let output = state.nextInOrder() { consume(output) }
 }
 
 /// Shared bookkeeping of `orderedParallelMap`, guarded by one condition lock.

@@ -25,8 +25,8 @@ public struct PositionTable: Sendable {
         public var errors: [CollectionError] = []
     }
 
-    /// The rows of one item. `source` names the file in the `source` column.
-    public func rows(for item: CollectionItem, source: String) -> Rows {
+    /// The rows of one item from the file at `path`; `source` is what the `source` column says.
+    public func rows(for item: CollectionItem, path: String, source: String) -> Rows {
         var output = Rows()
         switch item {
         case .failure(let error):
@@ -34,10 +34,10 @@ public struct PositionTable: Sendable {
         case .game(let raw):
             switch raw.build() {
             case .failure(let error):
-                output.errors.append(CollectionError(error, file: source))
+                output.errors.append(CollectionError(error, file: path))
             case .success(let game):
                 output.games = 1
-                output.errors += game.issues.map { CollectionError($0, file: source) }
+                output.errors += game.issues.map { CollectionError($0, file: path) }
                 appendRows(of: game, source: source, to: &output.rows)
             }
         case .line(let text, let number, let format):
@@ -46,9 +46,9 @@ public struct PositionTable: Sendable {
                 output.rows.append(row(source: source, game: number, ply: 0, position: position, move: nil, result: nil,
                                        variation: false, input: ConceptInput(position)))
             } catch let error as EPDError {
-                output.errors.append(CollectionError(.invalidEPD, file: source, line: number, reason: error.description))
+                output.errors.append(CollectionError(.invalidEPD, file: path, line: number, reason: error.description))
             } catch {
-                output.errors.append(CollectionError(.invalidFEN, file: source, line: number, reason: "\(error)"))
+                output.errors.append(CollectionError(.invalidFEN, file: path, line: number, reason: "\(error)"))
             }
         }
         return output
