@@ -24,7 +24,8 @@ let package = Package(
         .target(name: "Chess", swiftSettings: cpuSettings),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "DataFiles", dependencies: ["CZlib"], swiftSettings: cpuSettings),
-        .target(name: "Concepts", dependencies: ["Chess"], swiftSettings: cpuSettings),
+        .target(name: "UCI", swiftSettings: cpuSettings),
+        .target(name: "Concepts", dependencies: ["Chess", "UCI"], swiftSettings: cpuSettings),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"], swiftSettings: cpuSettings),
         .executableTarget(
             name: "chess-concepts",
@@ -37,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts-bench",
             dependencies: [
-                "Chess",
+                "Chess", "UCI", "DataFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -50,7 +51,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConceptsTests",
-            dependencies: ["Concepts", "Chess"],
+            dependencies: ["Concepts", "Chess", "UCI"],
             swiftSettings: cpuSettings
         ),
         .testTarget(

@@ -27,6 +27,7 @@ public struct CollectionError: Error, Sendable, CustomStringConvertible {
         case unreadableFile = "unreadable file"
         case invalidFEN = "invalid FEN"
         case invalidEPD = "invalid EPD"
+        case stockfish = "stockfish labels"
     }
 
     /// A PGN error's own kind name, or one of `Kind`.

@@ -8,14 +8,19 @@ public struct PositionTable: Sendable {
     /// Also write the positions inside PGN variations (marked in a `variation` column).
     public let includeVariations: Bool
 
-    public init(concepts: [Concept], includeVariations: Bool = false) {
+    /// Adds Stockfish's classical evaluation terms as columns when set.
+    public let stockfish: StockfishEvalLabeller?
+
+    public init(concepts: [Concept], includeVariations: Bool = false, stockfish: StockfishEvalLabeller? = nil) {
         self.concepts = concepts
         self.includeVariations = includeVariations
+        self.stockfish = stockfish
     }
 
     public var columns: [String] {
         ["source", "game", "ply", "fen", "turn", "move_uci", "move_san", "result"]
             + (includeVariations ? ["variation"] : []) + concepts.map(\.name)
+            + (stockfish == nil ? [] : StockfishEvalLabeller.columns)
     }
 
     /// What one item contributed: its rows, how many games and positions, and what went wrong.
@@ -28,6 +33,7 @@ public struct PositionTable: Sendable {
     /// The rows of one item from the file at `path`; `source` is what the `source` column says.
     public func rows(for item: CollectionItem, path: String, source: String) -> Rows {
         var output = Rows()
+        var positions = [Position]()
         switch item {
         case .failure(let error):
             output.errors.append(error)
@@ -38,23 +44,25 @@ public struct PositionTable: Sendable {
             case .success(let game):
                 output.games = 1
                 output.errors += game.issues.map { CollectionError($0, file: path) }
-                appendRows(of: game, source: source, to: &output.rows)
+                appendRows(of: game, source: source, to: &output.rows, positions: &positions)
             }
         case .line(let text, let number, let format):
             do {
                 let position = format == .epd ? try EPDRecord(text).position : try Position(fen: text)
                 output.rows.append(row(source: source, game: number, ply: 0, position: position, move: nil, result: nil,
                                        variation: false, input: ConceptInput(position)))
+                positions.append(position)
             } catch let error as EPDError {
                 output.errors.append(CollectionError(.invalidEPD, file: path, line: number, reason: error.description))
             } catch {
                 output.errors.append(CollectionError(.invalidFEN, file: path, line: number, reason: "\(error)"))
             }
         }
+        appendStockfishLabels(positions, to: &output, path: path)
         return output
     }
 
-    private func appendRows(of game: PGNGame, source: String, to rows: inout [[TableValue]]) {
+    private func appendRows(of game: PGNGame, source: String, to rows: inout [[TableValue]], positions: inout [Position]) {
         let result = game.result == "*" ? nil : game.result
         let mainline = game.mainline
         let moves = mainline.dropFirst().map { game.nodes[$0].move }
@@ -63,6 +71,7 @@ public struct PositionTable: Sendable {
             let input = ConceptInput(position, history: moves[..<ply], start: game.startPosition, result: result)
             rows.append(row(source: source, game: game.number, ply: ply, position: position,
                             move: ply < moves.count ? moves[ply] : nil, result: result, variation: false, input: input))
+            positions.append(position)
         }
         guard includeVariations else { return }
         // Every node off the main line, depth first; the path from the start is its history.
@@ -77,7 +86,23 @@ public struct PositionTable: Sendable {
             let input = ConceptInput(node.position, history: path[...], start: game.startPosition, result: result)
             rows.append(row(source: source, game: game.number, ply: path.count, position: node.position,
                             move: node.variations.first.map { game.nodes[$0].move }, result: result, variation: true, input: input))
+            positions.append(node.position)
             for child in node.variations.reversed() { stack.append((child, path + [game.nodes[child].move])) }
+        }
+    }
+
+    /// Stockfish's columns for every row of the item, in one batch per item; missing when the engine fails.
+    private func appendStockfishLabels(_ positions: [Position], to output: inout Rows, path: String) {
+        guard let stockfish, !positions.isEmpty else { return }
+        let labels: [[Double]]
+        do {
+            labels = try stockfish.labels(for: positions)
+        } catch {
+            output.errors.append(CollectionError(.stockfish, file: path, reason: "\(error)"))
+            labels = Array(repeating: Array(repeating: .nan, count: StockfishEvalLabeller.columns.count), count: positions.count)
+        }
+        for (index, values) in labels.enumerated() {
+            output.rows[index] += values.map { $0.isNaN ? .missing : .number($0) }
         }
     }
 

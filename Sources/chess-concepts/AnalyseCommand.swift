@@ -29,6 +29,12 @@ struct AnalyseCommand: ParsableCommand {
     @Flag(help: "Also write the positions inside PGN variations.")
     var variations = false
 
+    @Flag(help: "Add Stockfish 15.1's classical evaluation terms (sf_<term>_mg/eg, side to move's view) as columns.")
+    var stockfishTerms = false
+
+    @Option(help: "The Stockfish binary for --stockfish-terms (default: /usr/games/stockfish or 'stockfish' on PATH).")
+    var stockfish: String?
+
     @Option(help: "Worker threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -42,8 +48,17 @@ struct AnalyseCommand: ParsableCommand {
     }
 
     func run() throws {
+        var labeller: StockfishEvalLabeller?
+        if stockfishTerms {
+            do {
+                labeller = try StockfishEvalLabeller(path: stockfish)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(2)
+            }
+        }
         let analyzer = CollectionAnalyzer(
-            table: PositionTable(concepts: try ConceptCatalogue.parse(concepts), includeVariations: variations),
+            table: PositionTable(concepts: try ConceptCatalogue.parse(concepts), includeVariations: variations, stockfish: labeller),
             format: format, workers: threads)
         let output: AtomicFileWriter
         do {

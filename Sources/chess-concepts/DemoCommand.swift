@@ -1,5 +1,6 @@
 import ArgumentParser
 import Chess
+import DataFiles
 import Foundation
 
 struct DemoCommand: ParsableCommand {

@@ -12,11 +12,3 @@ func printJSON(_ value: some Encodable) throws {
     encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) * 1e-18
-    }
-}

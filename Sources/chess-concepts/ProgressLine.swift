@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// A single self-overwriting status line on standard error, shown only on a terminal

@@ -1,0 +1,108 @@
+import Foundation
+
+/// A chess engine speaking UCI over pipes (Stockfish, for reference timings and
+/// evaluation labels).
+public final class UCIEngine {
+    /// The engine's `id name` line, e.g. `Stockfish 15.1`.
+    public private(set) var name = ""
+    private let process = Process()
+    private let input = Pipe(), output = Pipe()
+    private var buffer = Data()
+
+    /// Starts the engine at `path` and completes the UCI handshake.
+    public init(path: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw UCIError.notFound(path)
+        }
+        process.executableURL = URL(fileURLWithPath: path)
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        send("uci")
+        while true {
+            let line = try readLine()
+            if line.hasPrefix("id name ") { name = String(line.dropFirst("id name ".count)) }
+            if line == "uciok" { break }
+        }
+    }
+
+    deinit {
+        send("quit")
+        process.waitUntilExit()
+    }
+
+    /// The first executable called `stockfish` among Debian's location and `PATH`.
+    public static func findStockfish() -> String? {
+        let directories = ["/usr/games"] + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        return directories.map { $0 + "/stockfish" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Sends one command line.
+    public func send(_ command: String) {
+        input.fileHandleForWriting.write(Data((command + "\n").utf8))
+    }
+
+    /// Sets an option (`setoption name N value V`) and waits until the engine is ready.
+    public func setOption(_ name: String, _ value: String) throws {
+        send("setoption name \(name) value \(value)")
+        try synchronize()
+    }
+
+    /// Waits until the engine has processed everything sent so far.
+    public func synchronize() throws {
+        send("isready")
+        _ = try readLine { $0 == "readyok" }
+    }
+
+    /// Runs `go perft` and returns the node count and the wall time from command to answer.
+    public func perft(fen: String, depth: Int) throws -> (nodes: UInt64, seconds: Double) {
+        send("position fen \(fen)")
+        try synchronize()
+        let start = ContinuousClock.now
+        send("go perft \(depth)")
+        let line = try readLine { $0.hasPrefix("Nodes searched:") }
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        guard let nodes = UInt64(line.dropFirst("Nodes searched:".count).trimmingCharacters(in: .whitespaces)) else {
+            throw UCIError.unexpectedAnswer(line)
+        }
+        return (nodes, Double(seconds) + Double(attoseconds) * 1e-18)
+    }
+
+    /// The next line the engine prints.
+    public func readLine() throws -> String {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return line.hasSuffix("\r") ? String(line.dropLast()) : line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw UCIError.closed }
+            buffer.append(chunk)
+        }
+    }
+
+    /// Reads lines until one satisfies `matches`, and returns it.
+    public func readLine(until matches: (String) -> Bool) throws -> String {
+        while true {
+            let line = try readLine()
+            if matches(line) { return line }
+        }
+    }
+}
+
+/// What went wrong talking to a UCI engine.
+public enum UCIError: Error, CustomStringConvertible {
+    case notFound(String)
+    case closed
+    case unexpectedAnswer(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let path): "no engine at \(path) (install Debian's 'stockfish' package: apt-get install stockfish)"
+        case .closed: "the engine closed its output"
+        case .unexpectedAnswer(let line): "unexpected engine answer '\(line)'"
+        }
+    }
+}
