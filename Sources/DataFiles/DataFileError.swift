@@ -1,3 +1,6 @@
+/// DataFiles: files (gzip reading, atomic writing), tables (CSV, JSON Lines), and the small
+/// utilities every layer shares (a seeded generator, durations in seconds).
+///
 /// A file that could not be opened, read or written, with the path and the system's reason.
 public struct DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
     public var path: String

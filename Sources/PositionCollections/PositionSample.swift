@@ -1,0 +1,121 @@
+import Chess
+import Concepts
+import DataFiles
+import Foundation
+
+/// Which part of a dataset a game belongs to. Splits are by game, never by position,
+/// so that neighbouring positions of one game never sit on both sides.
+public enum DataSplit: String, Sendable, CaseIterable {
+    case train, validation, test
+}
+
+/// A position drawn from a collection, with what concepts need to label it.
+public struct SampledPosition: Sendable {
+    public let position: Position
+    public let start: Position
+    public let history: [Move]
+    public let result: String?
+    public let source: String
+    public let game: Int
+    public let ply: Int
+    public let split: DataSplit
+
+    /// The input concepts are computed from.
+    public var conceptInput: ConceptInput {
+        ConceptInput(position, history: history[...], start: start, result: result)
+    }
+}
+
+/// A uniform random sample of the positions of some collections, each tagged with
+/// its game's split; reproducible from the seed, in memory bounded by the sample size.
+public struct PositionSample: Sendable {
+    public let positions: [SampledPosition]
+
+    /// Draws up to `count` positions (reservoir sampling over every main-line position).
+    /// `fractions` gives the train/validation/test shares of games.
+    public static func draw(from paths: [String], count: Int, seed: UInt64,
+                            fractions: (train: Double, validation: Double) = (0.7, 0.15),
+                            workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                            onError: (CollectionError) -> Void = { _ in }) -> PositionSample {
+        var reservoir = [SampledPosition]()
+        reservoir.reserveCapacity(count)
+        var random = SplitMix64(seed: seed)
+        var seen = 0
+        for path in paths {
+            let reader: CollectionReader
+            do {
+                reader = try CollectionReader(path: path)
+            } catch {
+                onError(error)
+                continue
+            }
+            let source = URL(fileURLWithPath: path).lastPathComponent
+            orderedParallelMap(workers: workers, produce: { () -> [CollectionItem]? in
+                var batch = [CollectionItem]()
+                while batch.count < 32, let item = reader.next() { batch.append(item) }
+                return batch.isEmpty ? nil : batch
+            }, transform: { batch in
+                batch.map { positions(of: $0, path: path, source: source, seed: seed, fractions: fractions) }
+            }, consume: { results in
+                for result in results {
+                    switch result {
+                    case .failure(let error):
+                        onError(error)
+                    case .success(let drawn):
+                        for position in drawn {
+                            seen += 1
+                            if reservoir.count < count {
+                                reservoir.append(position)
+                            } else {
+                                let slot = Int(random.next() % UInt64(seen))
+                                if slot < count { reservoir[slot] = position }
+                            }
+                        }
+                    }
+                }
+            })
+        }
+        return PositionSample(positions: reservoir)
+    }
+
+    /// The split of a game, a fixed function of the seed, the file name and the game number.
+    public static func split(source: String, game: Int, seed: UInt64, fractions: (train: Double, validation: Double)) -> DataSplit {
+        var key = seed
+        for byte in source.utf8 { key = SplitMix64.mix(key ^ UInt64(byte)) }
+        let unit = Double(SplitMix64.mix(key ^ UInt64(game)) >> 11) * 0x1p-53
+        return unit < fractions.train ? .train : unit < fractions.train + fractions.validation ? .validation : .test
+    }
+
+    private static func positions(of item: CollectionItem, path: String, source: String, seed: UInt64,
+                                  fractions: (train: Double, validation: Double)) -> Result<[SampledPosition], CollectionError> {
+        switch item {
+        case .failure(let error):
+            return .failure(error)
+        case .line(let text, let number, let format):
+            do {
+                let position = format == .epd ? try EPDRecord(text).position : try Position(fen: text)
+                let split = split(source: source, game: number, seed: seed, fractions: fractions)
+                return .success([SampledPosition(position: position, start: position, history: [], result: nil,
+                                                 source: source, game: number, ply: 0, split: split)])
+            } catch {
+                return .failure(CollectionError(format == .epd ? .invalidEPD : .invalidFEN, file: path, line: number, reason: "\(error)"))
+            }
+        case .game(let raw):
+            switch raw.build() {
+            case .failure(let error):
+                return .failure(CollectionError(error, file: path))
+            case .success(let game):
+                let split = split(source: source, game: game.number, seed: seed, fractions: fractions)
+                let moves = game.mainlineMoves
+                let result = game.result == "*" ? nil : game.result
+                return .success(game.mainline.enumerated().map { ply, index in
+                    SampledPosition(position: game.nodes[index].position, start: game.startPosition, history: Array(moves[..<ply]),
+                                    result: result, source: source, game: game.number, ply: ply, split: split)
+                })
+            }
+        }
+    }
+
+    /// The positions of one split.
+    public func positions(in split: DataSplit) -> [SampledPosition] { positions.filter { $0.split == split } }
+}
