@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts-bench",
             dependencies: [
-                "Chess", "UCI", "DataFiles",
+                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings

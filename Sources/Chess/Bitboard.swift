@@ -31,6 +31,11 @@ public struct Bitboard: RawRepresentable, Hashable, Sendable, Sequence {
     @inlinable public mutating func insert(_ square: Square) { rawValue |= square.bitboard.rawValue }
     @inlinable public mutating func remove(_ square: Square) { rawValue &= ~square.bitboard.rawValue }
 
+    /// The squares a knight on `square` attacks.
+    public static func knightAttacks(from square: Square) -> Bitboard {
+        Bitboard(rawValue: AttackTables.shared.knightAttacks(square.index))
+    }
+
     /// The set mirrored top to bottom (a1 ↔ a8), as seen by the other side.
     @inlinable public var flippedVertically: Bitboard { Bitboard(rawValue: rawValue.byteSwapped) }
 

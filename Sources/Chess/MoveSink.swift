@@ -9,6 +9,12 @@ protocol MoveSink {
     mutating func addPromotions(targets: UInt64, offset: Int)
     /// One special move (en passant or castling).
     mutating func add(_ move: Move)
+    /// `true` once the sink needs no more moves; the generator may then stop early.
+    var isSatisfied: Bool { get }
+}
+
+extension MoveSink {
+    var isSatisfied: Bool { false }
 }
 
 /// Counts legal moves without materialising them.
@@ -27,4 +33,36 @@ struct MoveDetector: MoveSink {
     @inline(__always) mutating func addPawnMoves(targets: UInt64, offset: Int) { found = found || targets != 0 }
     @inline(__always) mutating func addPromotions(targets: UInt64, offset: Int) { found = found || targets != 0 }
     @inline(__always) mutating func add(_ move: Move) { found = true }
+    var isSatisfied: Bool { found }
+}
+
+/// Collects legal moves into an array.
+extension Array: MoveSink where Element == Move {
+    mutating func addMoves(from: Int, targets: UInt64) {
+        var bits = targets
+        while bits != 0 {
+            append(Move(from: from, to: bits.trailingZeroBitCount))
+            bits &= bits &- 1
+        }
+    }
+
+    mutating func addPawnMoves(targets: UInt64, offset: Int) {
+        var bits = targets
+        while bits != 0 {
+            let to = bits.trailingZeroBitCount
+            append(Move(from: to - offset, to: to))
+            bits &= bits &- 1
+        }
+    }
+
+    mutating func addPromotions(targets: UInt64, offset: Int) {
+        var bits = targets
+        while bits != 0 {
+            let to = bits.trailingZeroBitCount
+            for kind in PieceKind.promotionChoices { append(Move(from: to - offset, to: to, kind: .promotion, promotion: kind)) }
+            bits &= bits &- 1
+        }
+    }
+
+    mutating func add(_ move: Move) { append(move) }
 }

@@ -15,6 +15,14 @@ extension Position {
         return counter.count
     }
 
+    /// All legal moves as an array (one allocation), for keeping.
+    public var legalMoveArray: [Move] {
+        var moves = [Move]()
+        moves.reserveCapacity(48)
+        generateLegalMoves(into: &moves)
+        return moves
+    }
+
     /// `true` when the side to move has at least one legal move.
     public var hasLegalMove: Bool {
         var detector = MoveDetector()
@@ -46,7 +54,7 @@ extension Position {
         }
         sink.addMoves(from: kingSquare, targets: safeKingTargets)
 
-        if checkers & (checkers &- 1) != 0 { return }  // double check: only the king moves
+        if checkers & (checkers &- 1) != 0 || sink.isSatisfied { return }  // double check: only the king moves
         // Destinations that resolve a check (capture the checker or block); everything otherwise.
         let checkMask: UInt64 = checkers == 0 ? ~0 : checkers | t.between(kingSquare, checkers.trailingZeroBitCount)
         let targetMask = checkMask & ~ours

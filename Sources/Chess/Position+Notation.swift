@@ -83,19 +83,20 @@ extension Position {
     /// The legal move described by an already parsed SAN token (`nil` when it was malformed).
     func move(matching parsed: SANMove?, notation: @autoclosure () -> String) throws(MoveNotationError) -> Move {
         guard let parsed else { throw MoveNotationError(notation: notation(), fen: fen, reason: .malformed) }
+        if case .null = parsed { return .null }
+        // Only moves to the named square are generated, which spares listing the rest.
+        var sink = MatchingSink(target: parsed.destination(for: sideToMove))
+        generateLegalMoves(into: &sink)
         var found = Move.null
-        var matches = 0
         var candidates = [String]()
-        for move in legalMoves where parsed.matches(move, movingKind: { piece(at: $0)!.kind }) {
-            if matches > 0 { candidates.append(found.uci) }
-            found = move
-            matches += 1
+        for index in 0..<sink.count where parsed.matches(sink.moves[index], in: self) {
+            if found != .null { candidates.append(found.uci) }
+            found = sink.moves[index]
         }
-        switch (parsed, matches) {
-        case (.null, _): return .null
-        case (_, 1): return found
-        case (_, 0): throw MoveNotationError(notation: notation(), fen: fen, reason: .illegal)
-        default: throw MoveNotationError(notation: notation(), fen: fen, reason: .ambiguous((candidates + [found.uci]).sorted()))
+        if found == .null { throw MoveNotationError(notation: notation(), fen: fen, reason: .illegal) }
+        if !candidates.isEmpty {
+            throw MoveNotationError(notation: notation(), fen: fen, reason: .ambiguous((candidates + [found.uci]).sorted()))
         }
+        return found
     }
 }

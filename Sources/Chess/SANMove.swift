@@ -78,8 +78,9 @@ enum SANMove: Equatable {
                       promotion: promotion)
     }
 
-    /// Whether a legal move fits this description; `movingKind` tells the kind of piece on a square.
-    func matches(_ move: Move, movingKind: (Square) -> PieceKind) -> Bool {
+    /// Whether a legal move of `position` fits this description.
+    @inline(__always)
+    func matches(_ move: Move, in position: Position) -> Bool {
         switch self {
         case .null:
             return false
@@ -88,7 +89,7 @@ enum SANMove: Equatable {
         case let .piece(kind, to, fromFile, fromRank, promotion):
             return move.to == to && move.promotion == promotion
                 && (fromFile == nil || move.from.file == fromFile) && (fromRank == nil || move.from.rank == fromRank)
-                && (kind == nil || movingKind(move.from) == kind)
+                && (kind == nil || position.pieces(kind!).contains(move.from))
         }
     }
 
@@ -100,8 +101,66 @@ enum SANMove: Equatable {
 extension PieceKind {
     /// The kind named by an ASCII letter; with `upperCaseOnly`, lower-case letters are not pieces.
     init?(ascii byte: UInt8, upperCaseOnly: Bool) {
-        guard !upperCaseOnly || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) else { return nil }
-        guard let kind = PieceKind(letter: Character(UnicodeScalar(byte))) else { return nil }
-        self = kind
+        let upper = byte & ~0x20
+        guard !upperCaseOnly || byte == upper else { return nil }
+        switch upper {
+        case UInt8(ascii: "P"): self = .pawn
+        case UInt8(ascii: "N"): self = .knight
+        case UInt8(ascii: "B"): self = .bishop
+        case UInt8(ascii: "R"): self = .rook
+        case UInt8(ascii: "Q"): self = .queen
+        case UInt8(ascii: "K"): self = .king
+        default: return nil
+        }
+    }
+}
+
+extension SANMove {
+    /// The destination square (the king's, for castling) of the described move.
+    func destination(for side: Color) -> Square {
+        switch self {
+        case .null: Square(rawValue: 0)
+        case .castle(let kingside): Square(file: kingside ? 6 : 2, rank: side == .white ? 0 : 7)
+        case .piece(_, let to, _, _, _): to
+        }
+    }
+}
+
+/// Keeps only the legal moves that land on one square: the few a SAN token can mean.
+struct MatchingSink: MoveSink {
+    let target: UInt64
+    var moves = InlineArray<16, Move>(repeating: .null)
+    var count = 0
+
+    init(target: Square) { self.target = target.bitboard.rawValue }
+
+    @inline(__always) private mutating func append(_ move: Move) {
+        if count < 16 {
+            moves[count] = move
+            count += 1
+        }
+    }
+
+    mutating func addMoves(from: Int, targets: UInt64) {
+        if targets & target != 0 { append(Move(from: from, to: target.trailingZeroBitCount)) }
+    }
+
+    mutating func addPawnMoves(targets: UInt64, offset: Int) {
+        if targets & target != 0 {
+            let to = target.trailingZeroBitCount
+            append(Move(from: to - offset, to: to))
+        }
+    }
+
+    mutating func addPromotions(targets: UInt64, offset: Int) {
+        guard targets & target != 0 else { return }
+        let to = target.trailingZeroBitCount
+        for kind in [PieceKind.queen, .rook, .bishop, .knight] {
+            append(Move(from: to - offset, to: to, kind: .promotion, promotion: kind))
+        }
+    }
+
+    mutating func add(_ move: Move) {
+        if move.to.bitboard.rawValue == target { append(move) }
     }
 }

@@ -14,10 +14,11 @@ enum BoardGeometry {
 
     /// Squares strictly in front of `square` from `color`'s view, on the files in `files`.
     static func ahead(of square: Square, _ color: Color, on files: Bitboard) -> Bitboard {
-        var ranks = Bitboard.empty
-        let rank = square.rank
-        for r in 0..<8 where color == .white ? r > rank : r < rank { ranks |= .rank(r) }
-        return ranks & files
+        let rank = UInt64(square.rank)
+        let ranks: UInt64 = color == .white
+            ? (rank == 7 ? 0 : ~0 << (8 * (rank + 1)))
+            : (1 << (8 * rank)) &- 1
+        return Bitboard(rawValue: ranks) & files
     }
 
     /// The opponent's half of the board from `color`'s view.

@@ -13,22 +13,22 @@ enum KingSafetyConcepts {
     static func pawnShield(_ position: Position, _ color: Color) -> Int {
         let king = position.king(of: color)
         let files = Bitboard.file(king.file) | BoardGeometry.adjacentFiles(king.file)
-        let kingRank = BoardGeometry.relativeRank(king, color)
-        let ranks = [kingRank + 1, kingRank + 2].filter { $0 < 8 }
-            .reduce(Bitboard.empty) { $0 | .rank(color == .white ? $1 : 7 - $1) }
-        return (position.pieces(.pawn, color) & files & ranks).count
+        let ahead = BoardGeometry.ahead(of: king, color, on: files)
+        // The first two ranks in front of the king.
+        let twoRanks = color == .white ? Bitboard(rawValue: 0xFFFF << (8 * UInt64(min(king.rank + 1, 7))))
+                                       : Bitboard(rawValue: 0xFFFF << (8 * UInt64(max(king.rank - 2, 0))))
+        return (position.pieces(.pawn, color) & ahead & twoRanks).count
     }
 
     /// Whether `color` has castled: from the game's moves when known, otherwise from the
     /// king and rook standing on their castled squares with the right gone.
     static func hasCastled(_ input: ConceptInput, _ color: Color) -> Bool {
         if !input.history.isEmpty {
-            var position = input.start
-            for move in input.history {
-                if move.isCastling && position.sideToMove == color { return true }
-                position.play(move)
+            // Sides alternate from the start position, so a move's index tells who played it.
+            let firstMover = input.start.sideToMove
+            return input.history.enumerated().contains { index, move in
+                move.isCastling && (index % 2 == 0 ? firstMover : firstMover.opponent) == color
             }
-            return false
         }
         let position = input.position
         let rank = color == .white ? 0 : 7

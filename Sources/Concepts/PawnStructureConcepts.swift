@@ -4,10 +4,12 @@ import Chess
 enum PawnStructureConcepts {
     static func passed(_ position: Position, _ color: Color) -> Bitboard {
         let enemyPawns = position.pieces(.pawn, color.opponent)
-        return Bitboard(position.pieces(.pawn, color).filter { pawn in
+        var result = Bitboard.empty
+        for pawn in position.pieces(.pawn, color) {
             let span = Bitboard.file(pawn.file) | BoardGeometry.adjacentFiles(pawn.file)
-            return (BoardGeometry.ahead(of: pawn, color, on: span) & enemyPawns).isEmpty
-        })
+            if (BoardGeometry.ahead(of: pawn, color, on: span) & enemyPawns).isEmpty { result.insert(pawn) }
+        }
+        return result
     }
 
     /// Pawns beyond the first on each file.
@@ -17,7 +19,9 @@ enum PawnStructureConcepts {
 
     static func isolated(_ position: Position, _ color: Color) -> Bitboard {
         let pawns = position.pieces(.pawn, color)
-        return Bitboard(pawns.filter { (pawns & BoardGeometry.adjacentFiles($0.file)).isEmpty })
+        var result = Bitboard.empty
+        for pawn in pawns where (pawns & BoardGeometry.adjacentFiles(pawn.file)).isEmpty { result.insert(pawn) }
+        return result
     }
 
     /// Pawns whose neighbours on the adjacent files have all advanced past them, and whose

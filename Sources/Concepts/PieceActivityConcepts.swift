@@ -4,7 +4,7 @@ import Chess
 enum PieceActivityConcepts {
     /// Legal moves of `color`; for the side not to move, as if it were its turn.
     static func mobility(_ input: ConceptInput, _ color: Color) -> Int {
-        color == input.us ? input.facts.legalMoves.count : input.facts.passed.legalMoveCount
+        color == input.us ? input.facts.legalMoves.count : input.facts.passed.legalMoves.count
     }
 
     /// Rooks of `color` on files with no pawns (`open`), or with only enemy pawns.

@@ -2,14 +2,6 @@ import Chess
 
 /// Checks, mates, captures, threats, hanging and pinned pieces, forks and discoveries.
 enum TacticalConcepts {
-    /// Whether `position`'s side to move has a move that checkmates.
-    static func hasMateInOne(_ position: Position, moves: MoveList) -> Bool {
-        moves.contains { move in
-            let after = position.playing(move)
-            return after.isCheck && !after.hasLegalMove
-        }
-    }
-
     /// Pieces of `color` (kings excluded) attacked by the other side and defended by none of their own.
     static func hanging(_ input: ConceptInput, _ color: Color) -> Bitboard {
         let position = input.position
@@ -20,15 +12,13 @@ enum TacticalConcepts {
     static let all: [Concept] = [
         Concept("in_check", .binary, .sideToMove, "I am in check") { $0.position.isCheck.conceptValue },
         Concept("has_checking_move", .binary, .sideToMove, "I have a move that gives check") { input in
-            input.facts.legalMoves.contains { input.position.playing($0).isCheck }.conceptValue
+            (!input.facts.checkingMoves.isEmpty).conceptValue
         },
         Concept("has_mate_in_one", .binary, .sideToMove, "I can checkmate in one move") { input in
-            hasMateInOne(input.position, moves: input.facts.legalMoves).conceptValue
+            input.facts.hasMateInOne.conceptValue
         },
         Concept("opp_has_mate_in_one", .binary, .sideToMove, "the opponent could checkmate in one if it were their move (0 when I am in check)") { input in
-            guard !input.position.isCheck else { return 0 }
-            let passed = input.facts.passed
-            return hasMateInOne(passed, moves: passed.legalMoves).conceptValue
+            input.position.isCheck ? 0 : input.facts.passed.hasMateInOne.conceptValue
         },
         Concept("can_capture_opp_queen", .binary, .sideToMove, "I have a legal move that captures an opponent's queen") { input in
             let queens = input.position.pieces(.queen, input.them)
@@ -42,17 +32,14 @@ enum TacticalConcepts {
             return Double(input.facts.legalMoves.count { $0.isEnPassant || theirs.contains($0.to) })
         },
         Concept("discovered_check_available", .binary, .sideToMove, "I have a move that uncovers check from another piece") { input in
-            input.facts.legalMoves.contains { move in
-                let checkers = input.position.playing(move).checkers
-                return !(checkers & ~move.to.bitboard).isEmpty && !move.isCastling
-            }.conceptValue
+            input.facts.checkingMoves.contains { $0.check.discovered }.conceptValue
         },
         Concept("knight_fork_available", .binary, .sideToMove, "a knight of mine can move to a square attacking two of the opponent's king, queens and rooks") { input in
             let position = input.position
             let targets = position.occupancy(of: input.them) & (position.pieces(.king) | position.pieces(.queen) | position.pieces(.rook))
+            let knights = position.pieces(.knight, input.us)
             return input.facts.legalMoves.contains { move in
-                guard position.piece(at: move.from)?.kind == .knight, move.promotion == nil else { return false }
-                return (position.playing(move).attacks(from: move.to) & targets).count >= 2
+                knights.contains(move.from) && (Bitboard.knightAttacks(from: move.to) & targets).count >= 2
             }.conceptValue
         },
     ] + Concept.perSide("hanging_pieces", .scalar, "number of {side} pieces attacked and undefended") { input, color in

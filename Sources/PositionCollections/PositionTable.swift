@@ -77,7 +77,7 @@ public struct PositionTable: Sendable {
         // Every node off the main line, depth first; the path from the start is its history.
         var stack = [(node: Int, path: [Move])]()
         for (ply, index) in mainline.enumerated() {
-            for branch in game.nodes[index].variations.dropFirst().reversed() {
+            for branch in game.nodes[index].alternatives.reversed() {
                 stack.append((branch, Array(moves[..<ply]) + [game.nodes[branch].move]))
             }
         }
@@ -85,7 +85,7 @@ public struct PositionTable: Sendable {
             let node = game.nodes[index]
             let input = ConceptInput(node.position, history: path[...], start: game.startPosition, result: result)
             rows.append(row(source: source, game: game.number, ply: path.count, position: node.position,
-                            move: node.variations.first.map { game.nodes[$0].move }, result: result, variation: true, input: input))
+                            move: node.mainContinuation.map { game.nodes[$0].move }, result: result, variation: true, input: input))
             positions.append(node.position)
             for child in node.variations.reversed() { stack.append((child, path + [game.nodes[child].move])) }
         }

@@ -65,3 +65,29 @@ struct MoveGenerationTests {
         #expect(position.fen == "rnbqkb1r/pp2p1pp/5n2/1p1p4/8/5N2/PPPP1PPP/RNBQ1RK1 b kq - 1 6")
     }
 }
+
+struct CheckDetectionTests {
+    @Test func checkClassificationMatchesPlayingTheMove() throws {
+        var discovered = 0
+        for fixture in FixturePosition.all {
+            let position = try Position(fen: fixture.fen)
+            let info = CheckInfo(position)
+            for move in position.legalMoves {
+                let checkers = position.playing(move).checkers
+                let mover = move.isCastling ? checkers : checkers & move.to.bitboard
+                let check = info.check(move)
+                #expect(check.direct == !mover.isEmpty, "\(fixture.fen) \(move)")
+                #expect(check.discovered == !(checkers & ~mover).isEmpty, "\(fixture.fen) \(move)")
+                if check.discovered { discovered += 1 }
+            }
+        }
+        #expect(discovered > 0)
+    }
+
+    @Test func legalMoveArrayMatchesTheList() throws {
+        for fixture in FixturePosition.all.prefix(100) {
+            let position = try Position(fen: fixture.fen)
+            #expect(position.legalMoveArray == Array(position.legalMoves))
+        }
+    }
+}

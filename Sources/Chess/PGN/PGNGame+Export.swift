@@ -25,7 +25,7 @@ extension PGNGame {
 
         var words = [String]()
         if !nodes[0].comment.isEmpty { words.append("{\(nodes[0].comment)}") }
-        if let first = nodes[0].variations.first {
+        if let first = nodes[0].mainContinuation {
             appendLine(from: first, forceNumber: true, into: &words)
         }
         words.append(result)
@@ -53,8 +53,8 @@ extension PGNGame {
             if !node.comment.isEmpty { words.append("{\(node.comment)}") }
             forceNumber = !node.comment.isEmpty
             // Alternatives to the main-line move just written.
-            if parent.variations.first == index && parent.variations.count > 1 {
-                for alternative in parent.variations.dropFirst() {
+            if parent.mainContinuation == index && !parent.alternatives.isEmpty {
+                for alternative in parent.alternatives {
                     var inner = [String]()
                     appendLine(from: alternative, forceNumber: true, into: &inner)
                     inner[0] = "(" + inner[0]
@@ -63,7 +63,7 @@ extension PGNGame {
                 }
                 forceNumber = true
             }
-            guard let next = node.variations.first else { return }
+            guard let next = node.mainContinuation else { return }
             index = next
         }
     }

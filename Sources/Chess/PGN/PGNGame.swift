@@ -27,8 +27,14 @@ public struct PGNGame: Sendable {
         public var comment = ""
         /// A comment standing before the move, as at the start of a variation.
         public var startingComment = ""
+        /// The main-line continuation, if any.
+        public internal(set) var mainContinuation: Int?
+        /// Alternatives to the main-line continuation, in file order. Kept apart from it so that
+        /// the common node with one continuation costs no array.
+        public internal(set) var alternatives: [Int] = []
+
         /// Continuations from this node; the first is the main line.
-        public var variations: [Int] = []
+        public var variations: [Int] { mainContinuation.map { [$0] + alternatives } ?? [] }
     }
 
     public var tags: [Tag]
@@ -67,7 +73,7 @@ public struct PGNGame: Sendable {
     /// Node indices of the main line, from the start to the last move.
     public var mainline: [Int] {
         var line = [0]
-        while let next = nodes[line.last!].variations.first { line.append(next) }
+        while let next = nodes[line.last!].mainContinuation { line.append(next) }
         return line
     }
 
@@ -79,8 +85,13 @@ public struct PGNGame: Sendable {
     @discardableResult
     public mutating func add(_ move: Move, after parent: Int) -> Int {
         nodes.append(Node(parent: parent, move: move, position: nodes[parent].position.playing(move)))
-        nodes[parent].variations.append(nodes.count - 1)
-        return nodes.count - 1
+        let index = nodes.count - 1
+        if nodes[parent].mainContinuation == nil {
+            nodes[parent].mainContinuation = index
+        } else {
+            nodes[parent].alternatives.append(index)
+        }
+        return index
     }
 
     /// Sets annotations of a node (comments, NAGs).

@@ -233,14 +233,32 @@ public struct PGNReader: Sequence, IteratorProtocol {
             current!.append(.move, UnsafeBufferPointer(rebasing: symbol[..<suffixStart]), line: line)
         }
         let suffix = symbol[suffixStart...]
-        if !suffix.isEmpty, let nag = Self.suffixNAGs.firstIndex(where: { $0.elementsEqual(suffix) }) {
-            current!.append(.nag, UnsafeBufferPointer(rebasing: suffix), line: line, value: Int32(nag + 1))
+        if let nag = Self.suffixNAG(suffix) {
+            current!.append(.nag, UnsafeBufferPointer(rebasing: suffix), line: line, value: nag)
         }
     }
 
-    private static let suffixNAGs: [[UInt8]] = ["!", "?", "!!", "??", "!?", "?!"].map { Array($0.utf8) }
+    /// `!` = $1, `?` = $2, `!!` = $3, `??` = $4, `!?` = $5, `?!` = $6.
+    private static func suffixNAG(_ suffix: Slice<UnsafeBufferPointer<UInt8>>) -> Int32? {
+        let bang = UInt8(ascii: "!"), query = UInt8(ascii: "?")
+        switch (suffix.count, suffix.first, suffix.last) {
+        case (1, bang, _): return 1
+        case (1, query, _): return 2
+        case (2, bang, bang): return 3
+        case (2, query, query): return 4
+        case (2, bang, query): return 5
+        case (2, query, bang): return 6
+        default: return nil
+        }
+    }
 
     private static func isResult(_ symbol: UnsafeBufferPointer<UInt8>) -> Bool {
-        ["1-0", "0-1", "1/2-1/2", "*"].contains { symbol.elementsEqual($0.utf8) }
+        switch symbol.count {
+        case 1: return symbol[0] == UInt8(ascii: "*")
+        case 3: return symbol[1] == UInt8(ascii: "-") && (symbol[0] == UInt8(ascii: "1") && symbol[2] == UInt8(ascii: "0")
+                                                          || symbol[0] == UInt8(ascii: "0") && symbol[2] == UInt8(ascii: "1"))
+        case 7: return symbol.elementsEqual("1/2-1/2".utf8)
+        default: return false
+        }
     }
 }

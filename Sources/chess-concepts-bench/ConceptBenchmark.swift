@@ -1,0 +1,33 @@
+import ArgumentParser
+import Concepts
+import DataFiles
+import PositionCollections
+
+struct ConceptBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "concepts",
+        abstract: "Labelling throughput of the full native concept catalogue on one core.")
+
+    @Argument(help: "A collection to draw positions from.")
+    var file = "positions/selfplay.pgn.gz"
+
+    @Option(help: "Positions to label.")
+    var positions = 50_000
+
+    func run() throws {
+        let sample = PositionSample.draw(from: [file], count: positions, seed: 1)
+        let inputs = sample.positions.map(\.conceptInput)
+        let concepts = ConceptCatalogue.all
+        var checksum = 0.0
+        let start = ContinuousClock.now
+        for input in inputs {
+            for concept in concepts {
+                let value = concept.value(input)
+                if !value.isNaN { checksum += value }
+            }
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        print(String(format: "%d concepts on %d positions: %.0f positions/s on one core (%.2f µs per concept value; checksum %.0f)",
+                     concepts.count, inputs.count, Double(inputs.count) / seconds, seconds / Double(inputs.count * concepts.count) * 1e6, checksum))
+    }
+}
