@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "DataFiles", dependencies: ["CZlib"], swiftSettings: cpuSettings),
         .target(name: "UCI", swiftSettings: cpuSettings),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .target(name: "Neural", dependencies: ["COpenBLAS", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "Concepts", dependencies: ["Chess", "UCI"], swiftSettings: cpuSettings),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"], swiftSettings: cpuSettings),
         .executableTarget(
@@ -58,6 +60,11 @@ let package = Package(
             name: "PositionCollectionsTests",
             dependencies: ["PositionCollections", "Concepts", "DataFiles"],
             resources: [.copy("Fixtures")],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
+            name: "NeuralTests",
+            dependencies: ["Neural", "DataFiles"],
             swiftSettings: cpuSettings
         ),
         .testTarget(

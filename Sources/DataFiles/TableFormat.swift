@@ -42,7 +42,8 @@ public enum TableFormat: String, Sendable, CaseIterable {
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 
-    static func jsonString(_ text: String) -> String {
+    /// `text` as a JSON string literal.
+    public static func jsonString(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

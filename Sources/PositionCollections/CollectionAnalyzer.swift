@@ -8,11 +8,15 @@ public struct CollectionAnalyzer {
     public let table: PositionTable
     public let format: TableFormat
     public let workers: Int
+    /// Stop reading each file after this many items (games, or EPD/FEN lines).
+    public let limit: Int?
 
-    public init(table: PositionTable, format: TableFormat, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(table: PositionTable, format: TableFormat, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                limit: Int? = nil) {
         self.table = table
         self.format = format
         self.workers = workers
+        self.limit = limit
     }
 
     /// Running totals, reported as the work goes and returned at the end.
@@ -45,9 +49,13 @@ public struct CollectionAnalyzer {
             var writeError: Error?
             let source = URL(fileURLWithPath: path).lastPathComponent
             // Items travel in batches so that thread hand-offs stay rare.
+            var remaining = limit ?? .max
             orderedParallelMap(workers: workers, produce: { () -> [CollectionItem]? in
                 var batch = [CollectionItem]()
-                while batch.count < 32, let item = reader.next() { batch.append(item) }
+                while batch.count < 32, remaining > 0, let item = reader.next() {
+                    batch.append(item)
+                    remaining -= 1
+                }
                 return batch.isEmpty ? nil : batch
             }, transform: { batch -> BatchOutput in
                 var output = BatchOutput()

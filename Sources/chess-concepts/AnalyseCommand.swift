@@ -35,11 +35,15 @@ struct AnalyseCommand: ParsableCommand {
     @Option(help: "The Stockfish binary for --stockfish-terms (default: /usr/games/stockfish or 'stockfish' on PATH).")
     var stockfish: String?
 
+    @Option(help: "Read at most this many games (or EPD/FEN lines) from each file.")
+    var limit: Int?
+
     @Option(help: "Worker threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard limit.map({ $0 >= 1 }) ?? true else { throw ValidationError("--limit must be at least 1") }
         do {
             _ = try ConceptCatalogue.parse(concepts)
         } catch {
@@ -59,7 +63,7 @@ struct AnalyseCommand: ParsableCommand {
         }
         let analyzer = CollectionAnalyzer(
             table: PositionTable(concepts: try ConceptCatalogue.parse(concepts), includeVariations: variations, stockfish: labeller),
-            format: format, workers: threads)
+            format: format, workers: threads, limit: limit)
         let output: AtomicFileWriter
         do {
             output = try AtomicFileWriter(path: out)

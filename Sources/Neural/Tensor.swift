@@ -1,0 +1,77 @@
+/// A dense Float32 array with a shape, stored contiguously in row-major order.
+///
+/// Images and feature maps use NHWC order (batch, height, width, channels), so that
+/// a convolution is one matrix product over all pixels of a batch.
+public struct Tensor: Sendable, Equatable {
+    public private(set) var shape: [Int]
+    public var storage: [Float]
+
+    /// A tensor of `shape` filled with `value`.
+    public init(shape: [Int], repeating value: Float = 0) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        self.shape = shape
+        storage = [Float](repeating: value, count: shape.reduce(1, *))
+    }
+
+    /// A tensor of `shape` holding `values` in row-major order.
+    public init(shape: [Int], _ values: [Float]) {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
+        self.shape = shape
+        storage = values
+    }
+
+    /// Number of elements.
+    public var count: Int { storage.count }
+    /// The first dimension (the batch size, by convention).
+    public var rows: Int { shape.first ?? 1 }
+    /// Elements per row: the product of all dimensions but the first.
+    public var rowSize: Int { shape.count > 1 ? shape.dropFirst().reduce(1, *) : 1 }
+
+    /// The same data under another shape with the same element count.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        Tensor(shape: newShape, storage)
+    }
+
+    /// Rows `range` of the first dimension.
+    public func rows(_ range: Range<Int>) -> Tensor {
+        let size = rowSize
+        return Tensor(shape: [range.count] + shape.dropFirst(), Array(storage[(range.lowerBound * size)..<(range.upperBound * size)]))
+    }
+
+    /// The rows at `indices`, in that order (a minibatch gather).
+    public func gatherRows(_ indices: [Int]) -> Tensor {
+        let size = rowSize
+        var values = [Float]()
+        values.reserveCapacity(indices.count * size)
+        for index in indices { values.append(contentsOf: storage[(index * size)..<((index + 1) * size)]) }
+        return Tensor(shape: [indices.count] + shape.dropFirst(), values)
+    }
+
+    /// Element-wise sum with a tensor of the same shape.
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        precondition(a.shape == b.shape, "shape mismatch \(a.shape) vs \(b.shape)")
+        var result = a
+        result.add(b)
+        return result
+    }
+
+    /// Adds `other` (same element count) in place, scaled by `scale`.
+    public mutating func add(_ other: Tensor, scale: Float = 1) {
+        precondition(count == other.count, "size mismatch \(shape) vs \(other.shape)")
+        storage.withUnsafeMutableBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                for index in 0..<a.count { a[index] += scale * b[index] }
+            }
+        }
+    }
+
+    /// Multiplies every element by `scale`.
+    public mutating func scale(by scale: Float) {
+        storage.withUnsafeMutableBufferPointer { for index in 0..<$0.count { $0[index] *= scale } }
+    }
+
+    /// Sum of squares of all elements.
+    public var squaredNorm: Float {
+        storage.withUnsafeBufferPointer { $0.reduce(0) { $0 + $1 * $1 } }
+    }
+}
