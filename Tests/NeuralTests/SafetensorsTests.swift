@@ -1,0 +1,90 @@
+import DataFiles
+import Foundation
+import Neural
+import Testing
+
+struct SafetensorsTests {
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-\(name)").path
+    }
+
+    static let tensors: [String: Tensor] = [
+        "block.conv.weight": GradientCheck.randomTensor([2, 3, 3, 3], seed: 1),
+        "head.bias": Tensor(shape: [4], [1, -2.5, .pi, 0]),
+        "scalar": Tensor(shape: [], [7]),
+    ]
+
+    @Test func roundTripKeepsValuesShapesAndMetadata() throws {
+        let path = Self.temporaryPath("model.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Safetensors.write(Self.tensors, metadata: ["step": "120", "format": "pt"], to: path)
+        let (tensors, metadata) = try Safetensors.read(from: path)
+        #expect(tensors == Self.tensors)
+        #expect(metadata == ["step": "120", "format": "pt"])
+        // The header is padded so that the data starts 8-byte aligned.
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(Int(data[0]) % 8 == 0)
+    }
+
+    @Test func truncatedAndCorruptFilesAreClearErrors() throws {
+        let path = Self.temporaryPath("model.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Safetensors.write(Self.tensors, to: path)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.prefix(data.count - 10).write(to: URL(fileURLWithPath: path))
+        #expect { _ = try Safetensors.read(from: path) } throws: { "\($0)".contains("truncated") }
+        try data.prefix(5).write(to: URL(fileURLWithPath: path))
+        #expect { _ = try Safetensors.read(from: path) } throws: { "\($0)".contains("too short") }
+        var garbage = data
+        garbage[8] = UInt8(ascii: "#")
+        try garbage.write(to: URL(fileURLWithPath: path))
+        #expect { _ = try Safetensors.read(from: path) } throws: { "\($0)".contains("not a JSON object") }
+        #expect { _ = try Safetensors.read(from: "/no/such.safetensors") } throws: { "\($0)".contains("cannot read") }
+    }
+
+    static let pythonHasSafetensors: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import numpy, safetensors.numpy"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
+    @Test(.enabled(if: pythonHasSafetensors, "needs python3 with numpy and safetensors (pip install numpy safetensors)"))
+    func pythonSafetensorsReadsOurFile() throws {
+        let path = Self.temporaryPath("model.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Safetensors.write(Self.tensors, metadata: ["step": "3"], to: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import sys
+            from safetensors.numpy import load_file
+            t = load_file(sys.argv[1])
+            print(t["block.conv.weight"].shape, t["head.bias"].tolist(), t["scalar"].tolist())
+            """, path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "(2, 3, 3, 3) [1.0, -2.5, 3.141592502593994, 0.0] 7.0")
+    }
+
+    @Test func networkStateLoadsBackAndRejectsMismatches() throws {
+        var random = SplitMix64(seed: 5)
+        let network = Sequential("net", [Conv2D("conv", inChannels: 1, outChannels: 2, kernel: 3, random: &random), BatchNorm("bn", channels: 2)])
+        var other = SplitMix64(seed: 6)
+        let copy = Sequential("net", [Conv2D("conv", inChannels: 1, outChannels: 2, kernel: 3, random: &other), BatchNorm("bn", channels: 2)])
+        try copy.load(network.state)
+        #expect(copy.state == network.state)
+        #expect(network.state.keys.sorted() == ["bn.bias", "bn.running_mean", "bn.running_var", "bn.weight", "conv.bias", "conv.weight"])
+        var wrong = network.state
+        wrong["conv.weight"] = Tensor(shape: [1])
+        #expect { try copy.load(wrong) } throws: { "\($0)".contains("has shape [1]") }
+        wrong["conv.weight"] = nil
+        #expect { try copy.load(wrong) } throws: { "\($0)".contains("missing tensor 'conv.weight'") }
+    }
+}
