@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "DataFiles", dependencies: ["CZlib"], swiftSettings: cpuSettings),
         .target(name: "UCI", swiftSettings: cpuSettings),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
-        .target(name: "Neural", dependencies: ["COpenBLAS", "DataFiles"], swiftSettings: cpuSettings),
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "Neural", dependencies: ["COpenBLAS", "CMalloc", "DataFiles"], swiftSettings: cpuSettings),
+        .target(name: "ChessModel", dependencies: ["Chess", "Neural", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "Concepts", dependencies: ["Chess", "UCI"], swiftSettings: cpuSettings),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"], swiftSettings: cpuSettings),
         .executableTarget(
@@ -40,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts-bench",
             dependencies: [
-                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections",
+                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections", "Neural", "ChessModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -65,6 +67,11 @@ let package = Package(
         .testTarget(
             name: "NeuralTests",
             dependencies: ["Neural", "DataFiles"],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
+            name: "ChessModelTests",
+            dependencies: ["ChessModel", "Chess", "Neural", "DataFiles"],
             swiftSettings: cpuSettings
         ),
         .testTarget(

@@ -35,34 +35,3 @@ struct MoveDetector: MoveSink {
     @inline(__always) mutating func add(_ move: Move) { found = true }
     var isSatisfied: Bool { found }
 }
-
-/// Collects legal moves into an array.
-extension Array: MoveSink where Element == Move {
-    mutating func addMoves(from: Int, targets: UInt64) {
-        var bits = targets
-        while bits != 0 {
-            append(Move(from: from, to: bits.trailingZeroBitCount))
-            bits &= bits &- 1
-        }
-    }
-
-    mutating func addPawnMoves(targets: UInt64, offset: Int) {
-        var bits = targets
-        while bits != 0 {
-            let to = bits.trailingZeroBitCount
-            append(Move(from: to - offset, to: to))
-            bits &= bits &- 1
-        }
-    }
-
-    mutating func addPromotions(targets: UInt64, offset: Int) {
-        var bits = targets
-        while bits != 0 {
-            let to = bits.trailingZeroBitCount
-            for kind in PieceKind.promotionChoices { append(Move(from: to - offset, to: to, kind: .promotion, promotion: kind)) }
-            bits &= bits &- 1
-        }
-    }
-
-    mutating func add(_ move: Move) { append(move) }
-}

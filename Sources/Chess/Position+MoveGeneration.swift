@@ -15,14 +15,6 @@ extension Position {
         return counter.count
     }
 
-    /// All legal moves as an array (one allocation), for keeping.
-    public var legalMoveArray: [Move] {
-        var moves = [Move]()
-        moves.reserveCapacity(48)
-        generateLegalMoves(into: &moves)
-        return moves
-    }
-
     /// `true` when the side to move has at least one legal move.
     public var hasLegalMove: Bool {
         var detector = MoveDetector()

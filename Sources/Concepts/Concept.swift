@@ -62,3 +62,16 @@ public struct Concept: Sendable, Identifiable {
     /// The concept's value on a lone position.
     public func value(_ position: Position) -> Double { compute(ConceptInput(position)) }
 }
+
+extension Array where Element == Concept {
+    /// Every concept's value on `input`, in order: the one loop that labels a position.
+    public func values(_ input: ConceptInput) -> [Double] {
+        // Borrowing each concept from the buffer avoids copying (and reference-counting) it.
+        withUnsafeBufferPointer { concepts in
+            [Double](unsafeUninitializedCapacity: concepts.count) { values, initialized in
+                for index in 0..<concepts.count { values.initializeElement(at: index, to: concepts[index].value(input)) }
+                initialized = concepts.count
+            }
+        }
+    }
+}

@@ -9,7 +9,7 @@ public final class PositionFacts: @unchecked Sendable {
     init(_ position: Position) { self.position = position }
 
     /// The side to move's legal moves.
-    public private(set) lazy var legalMoves: [Move] = position.legalMoveArray
+    public private(set) lazy var legalMoves: MoveList = position.legalMoves
 
     /// The legal moves that give check, and how.
     public private(set) lazy var checkingMoves: [(move: Move, check: CheckInfo.Check)] = {

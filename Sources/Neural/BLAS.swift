@@ -14,6 +14,18 @@ public enum BLAS {
                     beta, c, Int32(n))
     }
 
+    /// C ← op(A)·op(B) for arrays (a convenience over the pointer form).
+    public static func gemm(_ a: [Float], transposeA: Bool = false, _ b: [Float], transposeB: Bool = false,
+                            _ c: inout [Float], m: Int, n: Int, k: Int) {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    gemm(a.baseAddress!, transposeA: transposeA, b.baseAddress!, transposeB: transposeB, c.baseAddress!, m: m, n: n, k: k)
+                }
+            }
+        }
+    }
+
     /// How many threads OpenBLAS may use for one product.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }

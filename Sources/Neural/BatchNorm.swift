@@ -34,12 +34,16 @@ public final class BatchNorm: Layer {
         var mean = [Float](repeating: 0, count: channels), variance = [Float](repeating: 0, count: channels)
         if mode == .training {
             input.storage.withUnsafeBufferPointer { x in
-                for sample in 0..<samples { for c in 0..<channels { mean[c] += x[sample * channels + c] } }
-                for c in 0..<channels { mean[c] /= Float(samples) }
-                for sample in 0..<samples {
-                    for c in 0..<channels {
-                        let d = x[sample * channels + c] - mean[c]
-                        variance[c] += d * d
+                mean.withUnsafeMutableBufferPointer { mean in
+                    variance.withUnsafeMutableBufferPointer { variance in
+                        for sample in 0..<samples { for c in 0..<channels { mean[c] += x[sample * channels + c] } }
+                        for c in 0..<channels { mean[c] /= Float(samples) }
+                        for sample in 0..<samples {
+                            for c in 0..<channels {
+                                let d = x[sample * channels + c] - mean[c]
+                                variance[c] += d * d
+                            }
+                        }
                     }
                 }
             }
@@ -57,10 +61,13 @@ public final class BatchNorm: Layer {
         inverseDeviation = variance.map { 1 / ($0 + epsilon).squareRoot() }
         normalized = Tensor(shape: input.shape)
         var output = Tensor(shape: input.shape)
-        let gamma = scale.value.storage, beta = shift.value.storage, inverse = inverseDeviation
         input.storage.withUnsafeBufferPointer { x in
             normalized.storage.withUnsafeMutableBufferPointer { xHat in
                 output.storage.withUnsafeMutableBufferPointer { y in
+                  scale.value.storage.withUnsafeBufferPointer { gamma in
+                   shift.value.storage.withUnsafeBufferPointer { beta in
+                    inverseDeviation.withUnsafeBufferPointer { inverse in
+                     mean.withUnsafeBufferPointer { mean in
                     for sample in 0..<samples {
                         for c in 0..<channels {
                             let index = sample * channels + c
@@ -68,6 +75,10 @@ public final class BatchNorm: Layer {
                             y[index] = gamma[c] * xHat[index] + beta[c]
                         }
                     }
+                     }
+                    }
+                   }
+                  }
                 }
             }
         }
@@ -81,11 +92,15 @@ public final class BatchNorm: Layer {
         var sumGradient = [Float](repeating: 0, count: channels), sumProduct = [Float](repeating: 0, count: channels)
         outputGradient.storage.withUnsafeBufferPointer { dy in
             normalized.storage.withUnsafeBufferPointer { xHat in
-                for sample in 0..<samples {
-                    for c in 0..<channels {
-                        let index = sample * channels + c
-                        sumGradient[c] += dy[index]
-                        sumProduct[c] += dy[index] * xHat[index]
+                sumGradient.withUnsafeMutableBufferPointer { sumGradient in
+                    sumProduct.withUnsafeMutableBufferPointer { sumProduct in
+                        for sample in 0..<samples {
+                            for c in 0..<channels {
+                                let index = sample * channels + c
+                                sumGradient[c] += dy[index]
+                                sumProduct[c] += dy[index] * xHat[index]
+                            }
+                        }
                     }
                 }
             }
@@ -95,16 +110,29 @@ public final class BatchNorm: Layer {
             scale.gradient.storage[c] += sumProduct[c]
         }
         var inputGradient = Tensor(shape: outputGradient.shape)
-        let gamma = scale.value.storage, inverse = inverseDeviation, count = Float(samples)
+        let count = Float(samples)
+        // Per-channel coefficients, so the per-element loop is one fused multiply-add chain.
+        var a = [Float](repeating: 0, count: channels), b = [Float](repeating: 0, count: channels), d = [Float](repeating: 0, count: channels)
+        for c in 0..<channels {
+            a[c] = scale.value.storage[c] * inverseDeviation[c]
+            b[c] = sumGradient[c] / count
+            d[c] = sumProduct[c] / count
+        }
         outputGradient.storage.withUnsafeBufferPointer { dy in
             normalized.storage.withUnsafeBufferPointer { xHat in
                 inputGradient.storage.withUnsafeMutableBufferPointer { dx in
+                  a.withUnsafeBufferPointer { a in
+                   b.withUnsafeBufferPointer { b in
+                    d.withUnsafeBufferPointer { d in
                     for sample in 0..<samples {
                         for c in 0..<channels {
                             let index = sample * channels + c
-                            dx[index] = gamma[c] * inverse[c] * (dy[index] - sumGradient[c] / count - xHat[index] * sumProduct[c] / count)
+                            dx[index] = a[c] * (dy[index] - b[c] - xHat[index] * d[c])
                         }
                     }
+                    }
+                   }
+                  }
                 }
             }
         }

@@ -1,29 +1,36 @@
 import DataFiles
 
 /// A 2-D convolution over NHWC feature maps, as one matrix product per batch
-/// (im2col). The weight is stored [out, in, kh, kw] as in PyTorch's `Conv2d`.
+/// (im2col).
+///
+/// The weight is stored [out, kh, kw, in] ("OHWI"), so that every receptive-field
+/// row is a run of contiguous channel vectors; PyTorch's `Conv2d` holds the same
+/// numbers as `weight.permute(0, 3, 1, 2)`.
 public final class Conv2D: Layer {
     public let name: String
     public let weight: Parameter
     public let bias: Parameter?
     public let kernel: Int, stride: Int, padding: Int
     private var inputShape = [Int]()
+    // Reused from step to step: these are the largest arrays of a training step.
     private var columns = [Float]()
+    private var columnGradient = [Float]()
 
     /// `padding` defaults to `kernel / 2`, which keeps the size for stride 1.
     public init(_ name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
                 bias: Bool = true, random: inout SplitMix64) {
+        MemoryReuse.configured
         self.name = name
         self.kernel = kernel
         self.stride = stride
         self.padding = padding ?? kernel / 2
         let fanIn = inChannels * kernel * kernel
-        weight = Parameter("\(name).weight", Initializer.heUniform(shape: [outChannels, inChannels, kernel, kernel], fanIn: fanIn, random: &random))
+        weight = Parameter("\(name).weight", Initializer.heUniform(shape: [outChannels, kernel, kernel, inChannels], fanIn: fanIn, random: &random))
         self.bias = bias ? Parameter("\(name).bias", Tensor(shape: [outChannels])) : nil
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
-    var inChannels: Int { weight.value.shape[1] }
+    var inChannels: Int { weight.value.shape[3] }
     var outChannels: Int { weight.value.shape[0] }
     private var patch: Int { inChannels * kernel * kernel }
     private var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
@@ -36,7 +43,12 @@ public final class Conv2D: Layer {
         let (batch, height, width) = (input.shape[0], input.shape[1], input.shape[2])
         let (outHeight, outWidth) = (outputSize(height), outputSize(width))
         let pixels = batch * outHeight * outWidth
-        columns = isPointwise ? input.storage : im2col(input.storage, batch: batch, height: height, width: width)
+        if isPointwise {
+            columns = input.storage
+        } else {
+            Self.im2col(input.storage, batch: batch, height: height, width: width, channels: inChannels,
+                        kernel: kernel, stride: stride, padding: padding, into: &columns)
+        }
         var output = Tensor(shape: [batch, outHeight, outWidth, outChannels])
         output.storage.withUnsafeMutableBufferPointer { out in
             if let bias {
@@ -56,7 +68,7 @@ public final class Conv2D: Layer {
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let pixels = outputGradient.rows * outputGradient.shape[1] * outputGradient.shape[2]
-        var columnGradient = [Float](repeating: 0, count: pixels * patch)
+        if !isSameSizeStrideOne && columnGradient.count != pixels * patch { columnGradient = [Float](repeating: 0, count: pixels * patch) }
         outputGradient.storage.withUnsafeBufferPointer { dy in
             columns.withUnsafeBufferPointer { cols in
                 weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
@@ -68,6 +80,11 @@ public final class Conv2D: Layer {
                     for pixel in 0..<pixels { for channel in 0..<outChannels { db[channel] += dy[pixel * outChannels + channel] } }
                 }
             }
+        }
+        if isSameSizeStrideOne {
+            return transposedConvolution(outputGradient)
+        }
+        outputGradient.storage.withUnsafeBufferPointer { dy in
             weight.value.storage.withUnsafeBufferPointer { w in
                 columnGradient.withUnsafeMutableBufferPointer { dcols in
                     BLAS.gemm(dy.baseAddress!, w.baseAddress!, dcols.baseAddress!, m: pixels, n: patch, k: outChannels)
@@ -78,27 +95,67 @@ public final class Conv2D: Layer {
         return Tensor(shape: inputShape, col2im(columnGradient))
     }
 
-    /// One row per output pixel holding its receptive field, ordered (channel, ky, kx)
+    /// A "same" convolution with stride 1 (odd kernel, padding k/2), other than 1×1.
+    private var isSameSizeStrideOne: Bool { stride == 1 && kernel > 1 && 2 * padding == kernel - 1 }
+
+    /// ∂input of a same-size stride-1 convolution is the convolution of ∂output with the
+    /// weights flipped in space and transposed in channels: one im2col copy and one
+    /// product, instead of a scatter-add (col2im).
+    private func transposedConvolution(_ outputGradient: Tensor) -> Tensor {
+        let (batch, height, width) = (inputShape[0], inputShape[1], inputShape[2])
+        let (cin, cout, k) = (inChannels, outChannels, kernel)
+        var flipped = [Float](repeating: 0, count: cin * k * k * cout)
+        weight.value.storage.withUnsafeBufferPointer { w in
+            for co in 0..<cout {
+                for ky in 0..<k {
+                    for kx in 0..<k {
+                        for ci in 0..<cin {
+                            flipped[((ci * k + (k - 1 - ky)) * k + (k - 1 - kx)) * cout + co] = w[((co * k + ky) * k + kx) * cin + ci]
+                        }
+                    }
+                }
+            }
+        }
+        Self.im2col(outputGradient.storage, batch: batch, height: height, width: width, channels: cout,
+                    kernel: k, stride: 1, padding: padding, into: &columnGradient)
+        var inputGradient = Tensor(shape: inputShape)
+        columnGradient.withUnsafeBufferPointer { cols in
+            flipped.withUnsafeBufferPointer { w in
+                inputGradient.storage.withUnsafeMutableBufferPointer { dx in
+                    BLAS.gemm(cols.baseAddress!, w.baseAddress!, transposeB: true, dx.baseAddress!,
+                              m: batch * height * width, n: cin, k: k * k * cout)
+                }
+            }
+        }
+        return inputGradient
+    }
+
+    /// One row per output pixel holding its receptive field, ordered (ky, kx, channel)
     /// to match the weight layout; zero outside the image.
-    private func im2col(_ input: [Float], batch: Int, height: Int, width: Int) -> [Float] {
-        let (outHeight, outWidth) = (outputSize(height), outputSize(width))
-        let (channels, kernel, stride, padding, patch) = (inChannels, kernel, stride, padding, patch)
-        var columns = [Float](repeating: 0, count: batch * outHeight * outWidth * patch)
+    private static func im2col(_ input: [Float], batch: Int, height: Int, width: Int, channels: Int,
+                               kernel: Int, stride: Int, padding: Int, into columns: inout [Float]) {
+        let outHeight = (height + 2 * padding - kernel) / stride + 1, outWidth = (width + 2 * padding - kernel) / stride + 1
+        let patch = channels * kernel * kernel
+        let size = batch * outHeight * outWidth * patch
+        if columns.count != size { columns = [Float](repeating: 0, count: size) }
         columns.withUnsafeMutableBufferPointer { cols in
             input.withUnsafeBufferPointer { x in
                 parallelFor(batch, minimumChunk: 8) { images in
                     for n in images {
                         for oy in 0..<outHeight {
                             for ox in 0..<outWidth {
-                                let row = ((n * outHeight + oy) * outWidth + ox) * patch
+                                var target = ((n * outHeight + oy) * outWidth + ox) * patch
                                 for ky in 0..<kernel {
                                     let y = oy * stride + ky - padding
-                                    guard y >= 0 && y < height else { continue }
                                     for kx in 0..<kernel {
                                         let xx = ox * stride + kx - padding
-                                        guard xx >= 0 && xx < width else { continue }
-                                        let source = ((n * height + y) * width + xx) * channels
-                                        for c in 0..<channels { cols[row + (c * kernel + ky) * kernel + kx] = x[source + c] }
+                                        let destination = cols.baseAddress! + target
+                                        if y >= 0 && y < height && xx >= 0 && xx < width {
+                                            destination.update(from: x.baseAddress! + ((n * height + y) * width + xx) * channels, count: channels)
+                                        } else {
+                                            destination.update(repeating: 0, count: channels)
+                                        }
+                                        target += channels
                                     }
                                 }
                             }
@@ -107,7 +164,6 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        return columns
     }
 
     /// The adjoint of `im2col`: adds every column entry back onto the pixel it came from.
@@ -123,15 +179,16 @@ public final class Conv2D: Layer {
                     for n in images {
                         for oy in 0..<outHeight {
                             for ox in 0..<outWidth {
-                                let row = ((n * outHeight + oy) * outWidth + ox) * patch
+                                var source = ((n * outHeight + oy) * outWidth + ox) * patch
                                 for ky in 0..<kernel {
                                     let y = oy * stride + ky - padding
-                                    guard y >= 0 && y < height else { continue }
                                     for kx in 0..<kernel {
                                         let xx = ox * stride + kx - padding
-                                        guard xx >= 0 && xx < width else { continue }
-                                        let target = ((n * height + y) * width + xx) * channels
-                                        for c in 0..<channels { dx[target + c] += cols[row + (c * kernel + ky) * kernel + kx] }
+                                        if y >= 0 && y < height && xx >= 0 && xx < width {
+                                            let target = ((n * height + y) * width + xx) * channels
+                                            for c in 0..<channels { dx[target + c] += cols[source + c] }
+                                        }
+                                        source += channels
                                     }
                                 }
                             }

@@ -8,6 +8,7 @@ public final class Dense: Layer {
     private var input = Tensor(shape: [0])
 
     public init(_ name: String, inputs: Int, outputs: Int, random: inout SplitMix64) {
+        MemoryReuse.configured
         self.name = name
         weight = Parameter("\(name).weight", Initializer.heUniform(shape: [outputs, inputs], fanIn: inputs, random: &random))
         bias = Parameter("\(name).bias", Initializer.uniform(shape: [outputs], bound: 1 / Float(inputs).squareRoot(), random: &random))

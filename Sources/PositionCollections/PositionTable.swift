@@ -114,10 +114,7 @@ public struct PositionTable: Sendable {
             result.map { .text($0) } ?? .missing,
         ]
         if includeVariations { values.append(.boolean(variation)) }
-        for concept in concepts {
-            let value = concept.value(input)
-            values.append(value.isNaN ? .missing : TableValue(value))
-        }
+        for value in concepts.values(input) { values.append(value.isNaN ? .missing : TableValue(value)) }
         return values
     }
 }

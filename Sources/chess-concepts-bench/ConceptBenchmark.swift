@@ -14,6 +14,9 @@ struct ConceptBenchmark: ParsableCommand {
     @Option(help: "Positions to label.")
     var positions = 50_000
 
+    @Flag(help: "Also time each concept alone (fresh shared facts for each), slowest first.")
+    var perConcept = false
+
     func run() throws {
         let sample = PositionSample.draw(from: [file], count: positions, seed: 1)
         let inputs = sample.positions.map(\.conceptInput)
@@ -21,12 +24,21 @@ struct ConceptBenchmark: ParsableCommand {
         var checksum = 0.0
         let start = ContinuousClock.now
         for input in inputs {
-            for concept in concepts {
-                let value = concept.value(input)
-                if !value.isNaN { checksum += value }
-            }
+            for value in concepts.values(input) where !value.isNaN { checksum += value }
         }
         let seconds = (ContinuousClock.now - start).seconds
+        if perConcept {
+            var costs = [(String, Double)]()
+            for concept in concepts {
+                let fresh = sample.positions.map(\.conceptInput)
+                let start = ContinuousClock.now
+                for input in fresh { checksum += concept.value(input).isNaN ? 0 : 1 }
+                costs.append((concept.name, (ContinuousClock.now - start).seconds / Double(fresh.count) * 1e6))
+            }
+            for (name, micros) in costs.sorted(by: { $0.1 > $1.1 }).prefix(12) {
+                print(name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%7.2f µs", micros))
+            }
+        }
         print(String(format: "%d concepts on %d positions: %.0f positions/s on one core (%.2f µs per concept value; checksum %.0f)",
                      concepts.count, inputs.count, Double(inputs.count) / seconds, seconds / Double(inputs.count * concepts.count) * 1e6, checksum))
     }

@@ -83,11 +83,4 @@ struct CheckDetectionTests {
         }
         #expect(discovered > 0)
     }
-
-    @Test func legalMoveArrayMatchesTheList() throws {
-        for fixture in FixturePosition.all.prefix(100) {
-            let position = try Position(fen: fixture.fen)
-            #expect(position.legalMoveArray == Array(position.legalMoves))
-        }
-    }
 }

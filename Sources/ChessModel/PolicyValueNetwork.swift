@@ -1,0 +1,83 @@
+import Chess
+import DataFiles
+import Neural
+
+/// The network whose knowledge is studied: an AlphaZero-style residual tower with a
+/// policy head (4,672 move logits) and a value head (win/draw/loss logits from the
+/// side to move's view).
+public final class PolicyValueNetwork {
+    /// Architecture, stored in `config.json`.
+    public struct Architecture: Codable, Equatable, Sendable {
+        public var blocks: Int
+        public var channels: Int
+        public init(blocks: Int, channels: Int) {
+            self.blocks = blocks
+            self.channels = channels
+        }
+    }
+
+    public let architecture: Architecture
+    /// Input to the last residual block: the shared trunk.
+    public let trunk: Sequential
+    public let policyHead: Sequential
+    public let valueHead: Sequential
+
+    public init(_ architecture: Architecture, seed: UInt64) {
+        self.architecture = architecture
+        var random = SplitMix64(seed: seed)
+        let c = architecture.channels
+        var layers: [Layer] = [
+            Conv2D("stem.conv", inChannels: BoardEncoder.planeCount, outChannels: c, kernel: 3, bias: false, random: &random),
+            BatchNorm("stem.bn", channels: c),
+            Activation("stem", .relu),
+        ]
+        for block in 0..<architecture.blocks { layers.append(ResidualBlock("block\(block + 1)", channels: c, random: &random)) }
+        trunk = Sequential("trunk", layers)
+        policyHead = Sequential("policy", [
+            Conv2D("policy.conv", inChannels: c, outChannels: c, kernel: 3, bias: false, random: &random),
+            BatchNorm("policy.bn", channels: c),
+            Activation("policy", .relu),
+            Conv2D("policy.logits", inChannels: c, outChannels: MoveIndex.typesPerSquare, kernel: 1, random: &random),
+            Reshape("policy.flat", to: [MoveIndex.count]),
+        ])
+        valueHead = Sequential("value", [
+            Conv2D("value.conv", inChannels: c, outChannels: 2, kernel: 1, bias: false, random: &random),
+            BatchNorm("value.bn", channels: 2),
+            Activation("value.relu", .relu),
+            Reshape("value.flat", to: [128]),
+            Dense("value.fc", inputs: 128, outputs: 64, random: &random),
+            Activation("value", .relu),
+            Dense("value.logits", inputs: 64, outputs: 3, random: &random),
+        ])
+    }
+
+    public var parameters: [Parameter] { trunk.parameters + policyHead.parameters + valueHead.parameters }
+    public var state: [String: Tensor] {
+        trunk.state.merging(policyHead.state) { a, _ in a }.merging(valueHead.state) { a, _ in a }
+    }
+
+    public func load(_ tensors: [String: Tensor]) throws {
+        try trunk.load(tensors)
+        try policyHead.load(tensors)
+        try valueHead.load(tensors)
+    }
+
+    public func zeroGradients() {
+        trunk.zeroGradients()
+        policyHead.zeroGradients()
+        valueHead.zeroGradients()
+    }
+
+    /// Policy logits [n, 4672] and value logits [n, 3] (win, draw, loss for the side to move).
+    public func forward(_ planes: Tensor, mode: Mode) -> (policy: Tensor, value: Tensor) {
+        let features = trunk.forward(planes, mode: mode)
+        return (policyHead.forward(features, mode: mode), valueHead.forward(features, mode: mode))
+    }
+
+    /// Backpropagates both heads' gradients through the tower (after `forward`).
+    public func backward(policy: Tensor, value: Tensor) {
+        var features = policyHead.backward(policy)
+        features.add(valueHead.backward(value))
+        _ = trunk.backward(features)
+    }
+}
