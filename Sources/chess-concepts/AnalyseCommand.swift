@@ -64,6 +64,15 @@ struct AnalyseCommand: ParsableCommand {
         let analyzer = CollectionAnalyzer(
             table: PositionTable(concepts: try ConceptCatalogue.parse(concepts), includeVariations: variations, stockfish: labeller),
             format: format, workers: threads, limit: limit)
+        let summary = try Self.analyse(files, with: analyzer, out: out)
+        if summary.positions == 0 && (summary.errorCount > 0 || summary.files < files.count) {
+            throw ExitCode(1)
+        }
+    }
+
+    /// Runs `analyzer` over `files` into `out` with progress, warnings and a summary on
+    /// standard error: the whole of `analyse`, also used by `demo`.
+    static func analyse(_ files: [String], with analyzer: CollectionAnalyzer, out: String) throws -> CollectionAnalyzer.Summary {
         let output: AtomicFileWriter
         do {
             output = try AtomicFileWriter(path: out)
@@ -89,9 +98,7 @@ struct AnalyseCommand: ParsableCommand {
         let errors = summary.errors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         printError("analysed \(summary.files) of \(files.count) files: \(summary.games) games, \(summary.positions) positions in "
                    + progress.elapsedText + (errors.isEmpty ? "; no errors" : "; errors: \(errors)"))
-        if summary.positions == 0 && (summary.errorCount > 0 || summary.files < files.count) {
-            throw ExitCode(1)
-        }
+        return summary
     }
 }
 
