@@ -14,6 +14,14 @@ public struct MoveList: RandomAccessCollection, Sendable {
         return storage[position]
     }
 
+    /// The moves as an array, copied in one pass.
+    public var array: [Move] {
+        [Move](unsafeUninitializedCapacity: length) { buffer, initialized in
+            for index in 0..<length { buffer.initializeElement(at: index, to: storage[index]) }
+            initialized = length
+        }
+    }
+
     @inline(__always) mutating func append(_ move: Move) {
         storage[length] = move
         length &+= 1

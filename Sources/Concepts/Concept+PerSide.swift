@@ -6,8 +6,8 @@ extension Concept {
     static func perSide(_ base: String, _ kind: Kind, _ summary: String,
                         compute: @escaping @Sendable (ConceptInput, Color) -> Double) -> [Concept] {
         [
-            Concept("my_\(base)", kind, .sideToMove, summary.replacing("{side}", with: "my")) { compute($0, $0.us) },
-            Concept("opp_\(base)", kind, .sideToMove, summary.replacing("{side}", with: "the opponent's")) { compute($0, $0.them) },
+            Concept("my_\(base)", kind, .sideToMove, summary.replacing("{side}", with: "my"), aboutOpponent: false, compute: compute),
+            Concept("opp_\(base)", kind, .sideToMove, summary.replacing("{side}", with: "the opponent's"), aboutOpponent: true, compute: compute),
         ]
     }
 }

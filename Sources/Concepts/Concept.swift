@@ -43,24 +43,34 @@ public struct Concept: Sendable, Identifiable {
     public let perspective: Perspective
     /// A one-line description.
     public let summary: String
-    private let compute: @Sendable (ConceptInput) -> Double
+    /// The computation, given the input and the side it is about. Keeping the side a
+    /// stored value (not a captured one) lets the `my_`/`opp_` twins share one
+    /// context-free function, which calls without reference counting.
+    private let compute: @Sendable (ConceptInput, Color) -> Double
+    private let aboutOpponent: Bool
 
     public var id: String { name }
 
     public init(_ name: String, _ kind: Kind, _ perspective: Perspective, _ summary: String,
                 compute: @escaping @Sendable (ConceptInput) -> Double) {
+        self.init(name, kind, perspective, summary, aboutOpponent: false) { input, _ in compute(input) }
+    }
+
+    init(_ name: String, _ kind: Kind, _ perspective: Perspective, _ summary: String, aboutOpponent: Bool,
+         compute: @escaping @Sendable (ConceptInput, Color) -> Double) {
         self.name = name
         self.kind = kind
         self.perspective = perspective
         self.summary = summary
+        self.aboutOpponent = aboutOpponent
         self.compute = compute
     }
 
     /// The concept's value on a position (with its history, when the input has one).
-    public func value(_ input: ConceptInput) -> Double { compute(input) }
+    public func value(_ input: ConceptInput) -> Double { compute(input, aboutOpponent ? input.them : input.us) }
 
     /// The concept's value on a lone position.
-    public func value(_ position: Position) -> Double { compute(ConceptInput(position)) }
+    public func value(_ position: Position) -> Double { value(ConceptInput(position)) }
 }
 
 extension Array where Element == Concept {

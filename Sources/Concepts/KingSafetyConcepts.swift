@@ -25,9 +25,9 @@ enum KingSafetyConcepts {
     static func hasCastled(_ input: ConceptInput, _ color: Color) -> Bool {
         if !input.history.isEmpty {
             // Sides alternate from the start position, so a move's index tells who played it.
-            let firstMover = input.start.sideToMove
-            return input.history.enumerated().contains { index, move in
-                move.isCastling && (index % 2 == 0 ? firstMover : firstMover.opponent) == color
+            let ours = input.start.sideToMove == color ? 0 : 1
+            return input.history.withUnsafeBufferPointer { moves in
+                stride(from: ours, to: moves.count, by: 2).contains { moves[$0].isCastling }
             }
         }
         let position = input.position

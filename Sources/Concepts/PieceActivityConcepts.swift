@@ -4,7 +4,7 @@ import Chess
 enum PieceActivityConcepts {
     /// Legal moves of `color`; for the side not to move, as if it were its turn.
     static func mobility(_ input: ConceptInput, _ color: Color) -> Int {
-        color == input.us ? input.facts.legalMoves.count : input.facts.passed.legalMoves.count
+        color == input.us ? input.legalMoves.count : input.passed.legalMoves.count
     }
 
     /// Rooks of `color` on files with no pawns (`open`), or with only enemy pawns.
@@ -48,7 +48,7 @@ enum PieceActivityConcepts {
             Double(outposts(input.position, color))
         }
         + Concept.perSide("space", .scalar, "number of squares in the other half of the board attacked by {side} side and not by a pawn of the other side") { input, color in
-            let controlled = input.facts.attacked(by: color) & BoardGeometry.opponentHalf(color)
+            let controlled = input.attacked(by: color) & BoardGeometry.opponentHalf(color)
             return Double((controlled & ~input.position.pawnAttacks(of: color.opponent)).count)
         }
         + Concept.perSide("centre_control", .scalar, "number of {side} pieces attacking each of d4, e4, d5, e5, summed") { input, color in
