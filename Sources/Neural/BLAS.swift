@@ -1,7 +1,20 @@
 import COpenBLAS
+import Dispatch
+import Foundation
 
 /// Dense linear algebra through OpenBLAS: every matrix product in the kit goes here.
+///
+/// OpenBLAS itself runs single-threaded: its worker threads spin (`sched_yield`)
+/// between products and took a third of both cores from everything else in a
+/// training step, measured. Large products are split across the cores here instead:
+/// by rows of C, or — for the tall-and-thin weight gradients — along k, summing the
+/// partial products.
 public enum BLAS {
+    private static let configured: Void = { openblas_set_num_threads(1) }()
+
+    /// Products below this many multiply-adds are not worth a thread hand-off.
+    static let parallelThreshold = 4_000_000
+
     /// C ← alpha·op(A)·op(B) + beta·C, row-major, where op(A) is m×k and op(B) is k×n.
     public static func gemm(
         _ a: UnsafePointer<Float>, transposeA: Bool = false,
@@ -9,6 +22,45 @@ public enum BLAS {
         _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
     ) {
+        configured
+        let parts = ProcessInfo.processInfo.activeProcessorCount
+        guard parts > 1, m * n * k >= parallelThreshold else {
+            serialGEMM(a, transposeA, b, transposeB, c, m: m, n: n, k: k, alpha: alpha, beta: beta)
+            return
+        }
+        let lda = transposeA ? m : k
+        nonisolated(unsafe) let (a, b, c) = (a, b, c)
+        if m >= 64 * parts {
+            // Rows of C are independent: each part takes a band of rows of op(A) and of C.
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let rows = (part * m / parts)..<((part + 1) * m / parts)
+                let aBand = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
+                cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                            Int32(rows.count), Int32(n), Int32(k), alpha, aBand, Int32(lda), b, Int32(transposeB ? k : n),
+                            beta, c + rows.lowerBound * n, Int32(n))
+            }
+        } else {
+            // A small C with a long inner dimension (weight gradients): split k, add the partial products.
+            nonisolated(unsafe) let partials = UnsafeMutablePointer<Float>.allocate(capacity: parts * m * n)
+            defer { partials.deallocate() }
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let span = (part * k / parts)..<((part + 1) * k / parts)
+                let aSlice = transposeA ? a + span.lowerBound * lda : a + span.lowerBound
+                let bSlice = transposeB ? b + span.lowerBound : b + span.lowerBound * n
+                cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(n), Int32(span.count), alpha, aSlice, Int32(lda), bSlice, Int32(transposeB ? k : n),
+                            0, partials + part * m * n, Int32(n))
+            }
+            for index in 0..<(m * n) {
+                var sum = beta == 0 ? 0 : beta * c[index]
+                for part in 0..<parts { sum += partials[part * m * n + index] }
+                c[index] = sum
+            }
+        }
+    }
+
+    private static func serialGEMM(_ a: UnsafePointer<Float>, _ transposeA: Bool, _ b: UnsafePointer<Float>, _ transposeB: Bool,
+                                   _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float, beta: Float) {
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
                     beta, c, Int32(n))
@@ -24,12 +76,6 @@ public enum BLAS {
                 }
             }
         }
-    }
-
-    /// How many threads OpenBLAS may use for one product.
-    public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
     /// The CPU kernel family OpenBLAS chose (its `OPENBLAS_CORETYPE` if that is set).

@@ -6,7 +6,8 @@ import CMalloc
 /// memory in the process for reuse. Done once, when the first layer is built.
 enum MemoryReuse {
     static let configured: Void = {
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 30)
+        // 32 MiB is the largest mmap threshold glibc accepts on 64-bit systems.
+        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
     }()
 }

@@ -16,7 +16,7 @@ struct TrainingBenchmark: ParsableCommand {
     @Option(help: "Timed training steps per measurement.")
     var steps = 8
 
-    @Option(help: "Threads for both us (OpenBLAS) and PyTorch.")
+    @Option(help: "Threads for PyTorch (ours uses every core).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "The Python interpreter with torch installed (pip install torch==2.13.0+cpu).")
@@ -26,7 +26,6 @@ struct TrainingBenchmark: ParsableCommand {
     var oursOnly = false
 
     func run() throws {
-        BLAS.threads = threads
         print("OpenBLAS kernel: \(BLAS.coreName)" + (ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (forced by OPENBLAS_CORETYPE=\($0); unset it for full speed)" } ?? ""))
         measureGEMM()
         let (planes, masks, moves, results) = makeBatch()
