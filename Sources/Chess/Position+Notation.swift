@@ -80,10 +80,60 @@ extension Position {
         return try move(matching: parsed, notation: text)
     }
 
+    /// The common case of PGN replay, found without generating moves: a plain piece move
+    /// or pawn push/capture whose origin is the only candidate square, checked for
+    /// legality by playing it. `nil` sends every other case (castling, promotion,
+    /// en passant, ambiguity, errors) to full generation.
+    private func uniqueOrdinaryMove(_ parsed: SANMove) -> Move? {
+        guard case let .piece(kind?, to, fromFile, fromRank, nil) = parsed else { return nil }
+        let t = AttackTables.shared
+        let us = sideToMove
+        let ours = colorBoards[Int(us.rawValue)], theirs = colorBoards[Int(us.opponent.rawValue)]
+        let occupiedAll = ours | theirs
+        let target = to.index, targetBit: UInt64 = 1 << UInt64(to.index)
+        guard ours & targetBit == 0 else { return nil }
+        var origins: UInt64
+        switch kind {
+        case .pawn:
+            let lastRank: UInt64 = us == .white ? 0xFF << 56 : 0xFF
+            guard targetBit & lastRank == 0 else { return nil }
+            if theirs & targetBit != 0 {
+                origins = t.pawnAttacks(us.opponent, target)
+            } else {
+                guard fromFile == nil || fromFile == to.file else { return nil }  // a capture onto an empty square: en passant?
+                let back = us == .white ? -8 : 8
+                let single = target + back
+                guard (0..<64).contains(single) else { return nil }
+                origins = 1 << UInt64(single)
+                let doubleRank = us == .white ? 3 : 4
+                if occupiedAll & origins == 0 && to.rank == doubleRank { origins = 1 << UInt64(single + back) }
+            }
+        case .knight: origins = t.knightAttacks(target)
+        case .bishop: origins = t.bishopAttacks(target, occupiedAll)
+        case .rook: origins = t.rookAttacks(target, occupiedAll)
+        case .queen: origins = t.queenAttacks(target, occupiedAll)
+        case .king: origins = t.kingAttacks(target)
+        }
+        origins &= ours & kindBoards[Int(kind.rawValue)]
+        if let fromFile { origins &= Bitboard.file(fromFile).rawValue }
+        if let fromRank { origins &= Bitboard.rank(fromRank).rawValue }
+        var found: Move?
+        while origins != 0 {
+            let move = Move(from: origins.trailingZeroBitCount, to: target)
+            origins &= origins &- 1
+            let after = playing(move)
+            guard after.attackers(after.king(of: us).index, by: us.opponent, occupied: after.occupied.rawValue) == 0 else { continue }
+            if found != nil { return nil }
+            found = move
+        }
+        return found
+    }
+
     /// The legal move described by an already parsed SAN token (`nil` when it was malformed).
     func move(matching parsed: SANMove?, notation: @autoclosure () -> String) throws(MoveNotationError) -> Move {
         guard let parsed else { throw MoveNotationError(notation: notation(), fen: fen, reason: .malformed) }
         if case .null = parsed { return .null }
+        if let move = uniqueOrdinaryMove(parsed) { return move }
         // Only moves to the named square are generated, which spares listing the rest.
         var sink = MatchingSink(target: parsed.destination(for: sideToMove))
         generateLegalMoves(into: &sink)
