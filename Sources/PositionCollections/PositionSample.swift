@@ -3,12 +3,6 @@ import Concepts
 import DataFiles
 import Foundation
 
-/// Which part of a dataset a game belongs to. Splits are by game, never by position,
-/// so that neighbouring positions of one game never sit on both sides.
-public enum DataSplit: String, Sendable, CaseIterable {
-    case train, validation, test
-}
-
 /// A position drawn from a collection, with what concepts need to label it.
 public struct SampledPosition: Sendable {
     public let position: Position
@@ -78,14 +72,6 @@ public struct PositionSample: Sendable {
         return PositionSample(positions: reservoir)
     }
 
-    /// The split of a game, a fixed function of the seed, the file name and the game number.
-    public static func split(source: String, game: Int, seed: UInt64, fractions: (train: Double, validation: Double)) -> DataSplit {
-        var key = seed
-        for byte in source.utf8 { key = SplitMix64.mix(key ^ UInt64(byte)) }
-        let unit = Double(SplitMix64.mix(key ^ UInt64(game)) >> 11) * 0x1p-53
-        return unit < fractions.train ? .train : unit < fractions.train + fractions.validation ? .validation : .test
-    }
-
     private static func positions(of item: CollectionItem, path: String, source: String, seed: UInt64,
                                   fractions: (train: Double, validation: Double)) -> Result<[SampledPosition], CollectionError> {
         switch item {
@@ -94,7 +80,7 @@ public struct PositionSample: Sendable {
         case .line(let text, let number, let format):
             do {
                 let position = format == .epd ? try EPDRecord(text).position : try Position(fen: text)
-                let split = split(source: source, game: number, seed: seed, fractions: fractions)
+                let split = DataSplit(source: source, game: number, seed: seed, fractions: fractions)
                 return .success([SampledPosition(position: position, start: position, history: [], result: nil,
                                                  source: source, game: number, ply: 0, split: split)])
             } catch {
@@ -105,7 +91,7 @@ public struct PositionSample: Sendable {
             case .failure(let error):
                 return .failure(CollectionError(error, file: path))
             case .success(let game):
-                let split = split(source: source, game: game.number, seed: seed, fractions: fractions)
+                let split = DataSplit(source: source, game: game.number, seed: seed, fractions: fractions)
                 let moves = game.mainlineMoves
                 let result = game.result == "*" ? nil : game.result
                 return .success(game.mainline.enumerated().map { ply, index in

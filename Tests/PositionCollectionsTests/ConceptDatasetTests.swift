@@ -1,4 +1,5 @@
 import Concepts
+import DataFiles
 import PositionCollections
 import Testing
 
