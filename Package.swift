@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings

@@ -24,5 +24,6 @@ extension Layer {
 /// A checkpoint that does not fit the network.
 public struct StateError: Error, CustomStringConvertible {
     public let reason: String
+    public init(reason: String) { self.reason = reason }
     public var description: String { reason }
 }

@@ -1,0 +1,81 @@
+import Chess
+import DataFiles
+import Foundation
+import Neural
+
+/// One training example: a position, the move played from it and how the game ended.
+public struct TrainingExample: Sendable {
+    public let position: Position
+    public let move: Move
+    /// The game's result from the side to move's view: 0 win, 1 draw, 2 loss.
+    public let outcome: Int
+}
+
+/// Every main-line position of some PGN collections with a move and a known result,
+/// split by game into training and validation sets. Games are streamed from the
+/// files; the examples are kept compactly (about 100 bytes each) and encoded into
+/// planes a batch at a time.
+public struct TrainingCorpus: Sendable {
+    public private(set) var train: [TrainingExample] = []
+    public private(set) var validation: [TrainingExample] = []
+    /// Games that could not be read, and games without a result (skipped).
+    public private(set) var skippedGames = 0
+
+    /// Reads `paths`; `validationFraction` of the games (chosen by `seed`) go to validation.
+    public init(paths: [String], seed: UInt64, validationFraction: Double = 0.1,
+                maximumGames: Int = .max, onProgress: (Int) -> Void = { _ in }) throws {
+        var games = 0
+        for path in paths {
+            let file = try CompressedFileReader(path: path)
+            let source = URL(fileURLWithPath: path).lastPathComponent
+            var reader = PGNReader(file: path) { try file.read(into: $0) }
+            while games < maximumGames, let result = reader.next() {
+                guard case .success(let game) = result, let white = Self.whiteOutcome(game.result) else {
+                    skippedGames += 1
+                    continue
+                }
+                games += 1
+                if games % 500 == 0 { onProgress(games) }
+                let split = DataSplit(source: source, game: game.number, seed: seed, fractions: (1 - validationFraction, validationFraction))
+                let line = game.mainline
+                for (index, next) in zip(line, line.dropFirst()) {
+                    let position = game.nodes[index].position
+                    let outcome = position.sideToMove == .white ? white : 2 - white
+                    let example = TrainingExample(position: position, move: game.nodes[next].move, outcome: outcome)
+                    if split == .train { train.append(example) } else { validation.append(example) }
+                }
+            }
+        }
+    }
+
+    /// 0 White won, 1 draw, 2 Black won; `nil` for an unfinished game.
+    static func whiteOutcome(_ result: String) -> Int? {
+        switch result {
+        case "1-0": 0
+        case "1/2-1/2": 1
+        case "0-1": 2
+        default: nil
+        }
+    }
+}
+
+/// A batch ready for the network: planes, legal-move masks and targets.
+public struct TrainingBatch {
+    public let planes: Tensor
+    public let masks: Tensor
+    public let moves: [Int]
+    public let outcomes: [Int]
+
+    public init(_ examples: [TrainingExample]) {
+        planes = BoardEncoder.encode(examples.map(\.position))
+        var masks = Tensor(shape: [examples.count, MoveIndex.count])
+        masks.storage.withUnsafeMutableBufferPointer { buffer in
+            for (index, example) in examples.enumerated() {
+                MoveIndex.legalMask(example.position, into: UnsafeMutableBufferPointer(rebasing: buffer[(index * MoveIndex.count)..<((index + 1) * MoveIndex.count)]))
+            }
+        }
+        self.masks = masks
+        moves = examples.map { MoveIndex.index(of: $0.move, in: $0.position) }
+        outcomes = examples.map(\.outcome)
+    }
+}

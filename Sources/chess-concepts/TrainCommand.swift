@@ -1,0 +1,84 @@
+import ArgumentParser
+import ChessModel
+import DataFiles
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the policy/value network on PGN games, with checkpoints at log-spaced steps.",
+        discussion: """
+            Writes OUT/config.json, OUT/step-NNNNNNN.safetensors for every checkpoint (step 0 is the random
+            network), OUT/training.csv (losses, validation top-1/top-3 and value accuracy per checkpoint) and
+            OUT/optimizer.safetensors. After an interruption, the same command with --resume continues from
+            the last checkpoint and ends with the same weights as an uninterrupted run.
+            """)
+
+    @Option(parsing: .upToNextOption, help: "PGN collections (.pgn or .pgn.gz).")
+    var data: [String] = ["positions/selfplay.pgn.gz"]
+
+    @Option(help: "The model directory to write.")
+    var out = "models/default"
+
+    @Option(help: "Residual blocks.")
+    var blocks = 4
+
+    @Option(help: "Channels per convolution.")
+    var channels = 48
+
+    @Option(help: "Training steps (one minibatch each).")
+    var steps = 2_000
+
+    @Option(help: "Positions per minibatch.")
+    var batch = 256
+
+    @Option(help: "Peak learning rate (Adam, cosine decay after a 5% warm-up).")
+    var lr: Float = 2e-3
+
+    @Option(help: "Decoupled weight decay (AdamW).")
+    var weightDecay: Float = 1e-4
+
+    @Option(help: "Number of checkpoints, step 0 and the last included.")
+    var checkpoints = 13
+
+    @Option(help: "Share of games held out for validation.")
+    var validation = 0.1
+
+    @Option(help: "Seed for initialisation, the split and the minibatches.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Continue an interrupted run from its last checkpoint.")
+    var resume = false
+
+    func validate() throws {
+        guard blocks >= 1, channels >= 1, steps >= 1, batch >= 1, checkpoints >= 2 else {
+            throw ValidationError("--blocks, --channels, --steps, --batch must be positive and --checkpoints at least 2")
+        }
+        guard (0.01...0.5).contains(validation) else { throw ValidationError("--validation must be between 0.01 and 0.5") }
+    }
+
+    func run() throws {
+        let progress = ProgressLine(unit: "games read")
+        let corpus = try TrainingCorpus(paths: data, seed: seed, validationFraction: validation) { games in
+            progress.update(count: games, detail: "reading")
+        }
+        progress.clear()
+        printError("\(corpus.train.count) training and \(corpus.validation.count) validation positions (\(corpus.skippedGames) games skipped)")
+        let configuration = ModelDirectory.Configuration(
+            architecture: .init(blocks: blocks, channels: channels), data: data, seed: seed, steps: steps, batchSize: batch,
+            learningRate: lr, weightDecay: weightDecay, validationFraction: validation,
+            checkpoints: Trainer.checkpointSteps(total: steps, count: checkpoints))
+        let trainer = try Trainer(configuration: configuration, corpus: corpus, directory: ModelDirectory(path: out), resume: resume)
+        if trainer.completedStep >= 0 { printError("resuming after step \(trainer.completedStep)") }
+        let steps = ProgressLine(unit: "steps")
+        try trainer.run { step, policyLoss, valueLoss in
+            steps.update(count: step, detail: String(format: "policy loss %.3f, value loss %.3f", policyLoss, valueLoss))
+        }
+        steps.clear()
+        if let last = trainer.log.last {
+            printError(String(format: "step %d: validation policy top-1 %.3f, top-3 %.3f, value accuracy %.3f (%@)",
+                              last.step, last.validation.policyTop1, last.validation.policyTop3, last.validation.valueAccuracy,
+                              trainer.directory.logPath))
+        }
+    }
+}

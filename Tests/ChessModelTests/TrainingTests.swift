@@ -1,0 +1,77 @@
+import ChessModel
+import DataFiles
+import Foundation
+import Neural
+import Testing
+
+struct TrainingTests {
+    static let corpusPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../positions/selfplay.pgn.gz").standardized.path
+
+    static let corpus = try! TrainingCorpus(paths: [corpusPath], seed: 1, validationFraction: 0.2, maximumGames: 40)
+
+    static func configuration(steps: Int, checkpoints: [Int]) -> ModelDirectory.Configuration {
+        ModelDirectory.Configuration(architecture: .init(blocks: 1, channels: 8), data: [corpusPath], seed: 3, steps: steps,
+                                     batchSize: 32, learningRate: 3e-3, weightDecay: 0, validationFraction: 0.2, checkpoints: checkpoints)
+    }
+
+    static func temporaryDirectory() -> ModelDirectory {
+        ModelDirectory(path: FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID())").path)
+    }
+
+    @Test func corpusIsSplitByGameWithOutcomesFromTheSideToMove() {
+        #expect(Self.corpus.train.count > 1_000 && Self.corpus.validation.count > 100)
+        #expect(Self.corpus.train.allSatisfy { (0...2).contains($0.outcome) && $0.position.isLegal($0.move) })
+    }
+
+    @Test func checkpointsAreLogSpacedFromTheRandomNetwork() {
+        let steps = Trainer.checkpointSteps(total: 2_000, count: 13)
+        #expect(steps.count == 13 && steps.first == 0 && steps.last == 2_000)
+        #expect(steps == steps.sorted() && Set(steps).count == 13)
+        #expect(Trainer.checkpointSteps(total: 3, count: 13) == [0, 1, 2, 3])
+    }
+
+    @Test func aTinyTrainingRunLowersTheLoss() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        var configuration = Self.configuration(steps: 100, checkpoints: [0, 100])
+        configuration.batchSize = 16
+        let trainer = try Trainer(configuration: configuration, corpus: Self.corpus, directory: directory, resume: false)
+        var losses = [Double]()
+        try trainer.run { _, policy, value in losses.append(policy + value) }
+        let first = losses.prefix(25).reduce(0, +) / 25, last = losses.suffix(25).reduce(0, +) / 25
+        #expect(last < first - 0.2, "mean loss of the first 25 steps \(first), of the last 25 \(last)")
+        #expect(trainer.log.count == 2)
+        #expect(directory.savedSteps() == [0, 100])
+        let reloaded = try directory.load(step: 100)
+        #expect(reloaded.state == trainer.network.state)
+        let log = try String(contentsOfFile: directory.logPath, encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 3 && log[0].hasPrefix("step,learning_rate"))
+    }
+
+    @Test func resumingAfterAnInterruptionGivesTheUninterruptedResult() throws {
+        let configuration = Self.configuration(steps: 12, checkpoints: [0, 4, 8, 12])
+        let straight = Self.temporaryDirectory(), interrupted = Self.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: straight.path)
+            try? FileManager.default.removeItem(atPath: interrupted.path)
+        }
+        let reference = try Trainer(configuration: configuration, corpus: Self.corpus, directory: straight, resume: false)
+        try reference.run()
+        // Killed after step 6: the last checkpoint on disk is step 4.
+        try Trainer(configuration: configuration, corpus: Self.corpus, directory: interrupted, resume: false).run(through: 6)
+        let resumed = try Trainer(configuration: configuration, corpus: Self.corpus, directory: interrupted, resume: true)
+        #expect(resumed.completedStep == 4)
+        try resumed.run()
+        #expect(resumed.network.state == reference.network.state)
+        #expect(resumed.log.map(\.step) == [0, 4, 8, 12])
+    }
+
+    @Test func resumingWithOtherSettingsIsRefused() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        try Trainer(configuration: Self.configuration(steps: 4, checkpoints: [0, 4]), corpus: Self.corpus, directory: directory, resume: false).run()
+        #expect { _ = try Trainer(configuration: Self.configuration(steps: 8, checkpoints: [0, 8]), corpus: Self.corpus, directory: directory, resume: true) }
+            throws: { "\($0)".contains("other settings") }
+    }
+}
