@@ -1,0 +1,70 @@
+import Chess
+import DataFiles
+
+/// Something that picks a move: the network, or one of the baselines it is measured against.
+public enum Player {
+    /// The network's most likely legal move.
+    case network(PolicyValueNetwork)
+    /// A uniformly random legal move.
+    case random
+    /// The legal move that wins the most material at once (captures by value, promotions
+    /// by the new piece's value), ties broken at random: a one-ply material-greedy player.
+    case greedy
+
+    public var name: String {
+        switch self {
+        case .network: "network"
+        case .random: "random"
+        case .greedy: "greedy"
+        }
+    }
+
+    /// The move this player chooses in `position` (which must have a legal move).
+    public func move(in position: Position, random: inout SplitMix64) -> Move {
+        let moves = Array(position.legalMoves)
+        switch self {
+        case .network(let network):
+            let (policy, _) = network.forward(BoardEncoder.encode([position]), mode: .inference)
+            return moves.max { policy.storage[MoveIndex.index(of: $0, in: position)] < policy.storage[MoveIndex.index(of: $1, in: position)] }!
+        case .random:
+            return moves[Int(random.next() % UInt64(moves.count))]
+        case .greedy:
+            let gains = moves.map { Self.materialGain($0, in: position) }
+            let best = gains.max()!
+            let candidates = zip(moves, gains).filter { $0.1 == best }.map(\.0)
+            return candidates[Int(random.next() % UInt64(candidates.count))]
+        }
+    }
+
+    /// Material won by a move at once: the captured piece, plus a promotion's gain.
+    public static func materialGain(_ move: Move, in position: Position) -> Int {
+        var gain = move.isEnPassant ? 1 : position.piece(at: move.to)?.kind.materialValue ?? 0
+        if let promotion = move.promotion { gain += promotion.materialValue - 1 }
+        return gain
+    }
+}
+
+/// A match between two players, alternating colours from the start position.
+public struct Match {
+    public var wins = 0, draws = 0, losses = 0
+    /// Points for the first player (win 1, draw ½) as a share of the games.
+    public var score: Double { (Double(wins) + Double(draws) / 2) / Double(max(1, wins + draws + losses)) }
+
+    /// Plays `games` games; a game still going after `maximumPlies` is scored a draw.
+    public init(_ first: Player, against second: Player, games: Int, seed: UInt64, maximumPlies: Int = 300) {
+        var random = SplitMix64(seed: seed)
+        for game in 0..<games {
+            let firstIsWhite = game % 2 == 0
+            var board = Board()
+            while board.outcome(claimDraw: true) == nil && board.moves.count < maximumPlies {
+                let mover = (board.position.sideToMove == .white) == firstIsWhite ? first : second
+                board.push(mover.move(in: board.position, random: &random))
+            }
+            switch board.outcome(claimDraw: true)?.winner {
+            case .some(let winner) where (winner == .white) == firstIsWhite: wins += 1
+            case .some: losses += 1
+            case nil: draws += 1
+            }
+        }
+    }
+}

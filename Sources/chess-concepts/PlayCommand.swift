@@ -1,0 +1,39 @@
+import ArgumentParser
+import ChessModel
+import Foundation
+
+struct PlayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "play",
+        abstract: "Play the network (its most likely legal move) against a baseline and report the score.")
+
+    enum Opponent: String, ExpressibleByArgument, CaseIterable {
+        case random, greedy
+    }
+
+    @Option(help: "The model directory.")
+    var model = "models/default"
+
+    @Option(help: "The checkpoint step (default: the last).")
+    var checkpoint: Int?
+
+    @Option(help: "The opponent: random or greedy.")
+    var vs: Opponent = .random
+
+    @Option(help: "Games, colours alternating.")
+    var games = 100
+
+    @Option(help: "Seed of the opponent's random choices.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let directory = ModelDirectory(path: model)
+        guard let step = checkpoint ?? directory.savedSteps().last else {
+            throw ValidationError("\(model) holds no checkpoint")
+        }
+        let network = try directory.load(step: step)
+        let match = Match(.network(network), against: vs == .random ? .random : .greedy, games: games, seed: seed)
+        print(String(format: "network (step %d) vs %@: %d wins, %d draws, %d losses: score %.1f%%",
+                     step, vs.rawValue, match.wins, match.draws, match.losses, 100 * match.score))
+    }
+}
