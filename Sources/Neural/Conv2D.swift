@@ -130,36 +130,50 @@ public final class Conv2D: Layer {
         return inputGradient
     }
 
+    /// Visits every (output pixel, kernel offset) pair of a batch: `body` gets the offset
+    /// of that channel vector in the column matrix and, inside the image, in the NHWC
+    /// input (`nil` in the zero padding). Images go to different cores; each writes only
+    /// its own rows and pixels.
+    @inline(__always)
+    private static func forEachPatch(batch: Int, height: Int, width: Int, channels: Int, kernel: Int, stride: Int, padding: Int,
+                                     _ body: (_ column: Int, _ pixel: Int?) -> Void) {
+        let outHeight = (height + 2 * padding - kernel) / stride + 1, outWidth = (width + 2 * padding - kernel) / stride + 1
+        let patch = channels * kernel * kernel
+        parallelFor(batch, minimumChunk: 8) { images in
+            for n in images {
+                for oy in 0..<outHeight {
+                    for ox in 0..<outWidth {
+                        var column = ((n * outHeight + oy) * outWidth + ox) * patch
+                        for ky in 0..<kernel {
+                            let y = oy * stride + ky - padding
+                            for kx in 0..<kernel {
+                                let x = ox * stride + kx - padding
+                                let inside = y >= 0 && y < height && x >= 0 && x < width
+                                body(column, inside ? ((n * height + y) * width + x) * channels : nil)
+                                column += channels
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// One row per output pixel holding its receptive field, ordered (ky, kx, channel)
     /// to match the weight layout; zero outside the image.
     private static func im2col(_ input: [Float], batch: Int, height: Int, width: Int, channels: Int,
                                kernel: Int, stride: Int, padding: Int, into columns: inout [Float]) {
         let outHeight = (height + 2 * padding - kernel) / stride + 1, outWidth = (width + 2 * padding - kernel) / stride + 1
-        let patch = channels * kernel * kernel
-        let size = batch * outHeight * outWidth * patch
+        let size = batch * outHeight * outWidth * channels * kernel * kernel
         if columns.count != size { columns = [Float](repeating: 0, count: size) }
         columns.withUnsafeMutableBufferPointer { cols in
             input.withUnsafeBufferPointer { x in
-                parallelFor(batch, minimumChunk: 8) { images in
-                    for n in images {
-                        for oy in 0..<outHeight {
-                            for ox in 0..<outWidth {
-                                var target = ((n * outHeight + oy) * outWidth + ox) * patch
-                                for ky in 0..<kernel {
-                                    let y = oy * stride + ky - padding
-                                    for kx in 0..<kernel {
-                                        let xx = ox * stride + kx - padding
-                                        let destination = cols.baseAddress! + target
-                                        if y >= 0 && y < height && xx >= 0 && xx < width {
-                                            destination.update(from: x.baseAddress! + ((n * height + y) * width + xx) * channels, count: channels)
-                                        } else {
-                                            destination.update(repeating: 0, count: channels)
-                                        }
-                                        target += channels
-                                    }
-                                }
-                            }
-                        }
+                forEachPatch(batch: batch, height: height, width: width, channels: channels, kernel: kernel, stride: stride, padding: padding) { column, pixel in
+                    let destination = cols.baseAddress! + column
+                    if let pixel {
+                        destination.update(from: x.baseAddress! + pixel, count: channels)
+                    } else {
+                        destination.update(repeating: 0, count: channels)
                     }
                 }
             }
@@ -169,31 +183,12 @@ public final class Conv2D: Layer {
     /// The adjoint of `im2col`: adds every column entry back onto the pixel it came from.
     private func col2im(_ columnGradient: [Float]) -> [Float] {
         let (batch, height, width, channels) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
-        let (outHeight, outWidth) = (outputSize(height), outputSize(width))
-        let (kernel, stride, padding, patch) = (kernel, stride, padding, patch)
         var gradient = [Float](repeating: 0, count: inputShape.reduce(1, *))
         gradient.withUnsafeMutableBufferPointer { dx in
             columnGradient.withUnsafeBufferPointer { cols in
-                // Images are disjoint in the output, so threads never write the same element.
-                parallelFor(batch, minimumChunk: 8) { images in
-                    for n in images {
-                        for oy in 0..<outHeight {
-                            for ox in 0..<outWidth {
-                                var source = ((n * outHeight + oy) * outWidth + ox) * patch
-                                for ky in 0..<kernel {
-                                    let y = oy * stride + ky - padding
-                                    for kx in 0..<kernel {
-                                        let xx = ox * stride + kx - padding
-                                        if y >= 0 && y < height && xx >= 0 && xx < width {
-                                            let target = ((n * height + y) * width + xx) * channels
-                                            for c in 0..<channels { dx[target + c] += cols[source + c] }
-                                        }
-                                        source += channels
-                                    }
-                                }
-                            }
-                        }
-                    }
+                Self.forEachPatch(batch: batch, height: height, width: width, channels: channels, kernel: kernel, stride: stride, padding: padding) { column, pixel in
+                    guard let pixel else { return }
+                    for c in 0..<channels { dx[pixel + c] += cols[column + c] }
                 }
             }
         }
