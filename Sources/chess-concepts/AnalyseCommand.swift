@@ -9,8 +9,8 @@ struct AnalyseCommand: ParsableCommand {
         commandName: "analyse",
         abstract: "Turn PGN, EPD and FEN collections into a table of positions with concept values.",
         discussion: """
-            Reads .pgn, .epd and .fen/.txt files (one FEN a line), optionally gzip-compressed (.gz).
-            One row per position: for PGN every main-line position from the start to the final one.
+            Reads .pgn, .epd and .fen/.txt files (one FEN a line), optionally gzip-compressed (.gz). \
+            One row per position: for PGN every main-line position from the start to the final one. \
             Broken games are reported on standard error and skipped; the run goes on.
             """)
 

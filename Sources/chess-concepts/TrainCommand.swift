@@ -8,9 +8,9 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train the policy/value network on PGN games, with checkpoints at log-spaced steps.",
         discussion: """
-            Writes OUT/config.json, OUT/step-NNNNNNN.safetensors for every checkpoint (step 0 is the random
-            network), OUT/training.csv (losses, validation top-1/top-3 and value accuracy per checkpoint) and
-            OUT/optimizer.safetensors. After an interruption, the same command with --resume continues from
+            Writes OUT/config.json, OUT/step-NNNNNNN.safetensors for every checkpoint (step 0 is the random \
+            network), OUT/training.csv (losses, validation top-1/top-3 and value accuracy per checkpoint) and \
+            OUT/optimizer.safetensors. After an interruption, the same command with --resume continues from \
             the last checkpoint and ends with the same weights as an uninterrupted run.
             """)
 
