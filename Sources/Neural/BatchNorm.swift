@@ -31,108 +31,102 @@ public final class BatchNorm: Layer {
         let channels = channels
         precondition(input.shape.last == channels, "\(name) expects \(channels) channels, got \(input.shape)")
         let samples = input.count / channels
-        var mean = [Float](repeating: 0, count: channels), variance = [Float](repeating: 0, count: channels)
+        var mean = runningMean.value.storage, variance = runningVariance.value.storage
         if mode == .training {
-            input.storage.withUnsafeBufferPointer { x in
-                mean.withUnsafeMutableBufferPointer { mean in
-                    variance.withUnsafeMutableBufferPointer { variance in
-                        for sample in 0..<samples { for c in 0..<channels { mean[c] += x[sample * channels + c] } }
-                        for c in 0..<channels { mean[c] /= Float(samples) }
-                        for sample in 0..<samples {
-                            for c in 0..<channels {
-                                let d = x[sample * channels + c] - mean[c]
-                                variance[c] += d * d
-                            }
-                        }
-                    }
-                }
-            }
+            (mean, variance) = Self.channelStatistics(input.storage, channels: channels)
             for c in 0..<channels {
-                variance[c] /= Float(samples)
-                // Running variance uses the unbiased estimate, as PyTorch does.
+                // The running variance uses the unbiased estimate, as PyTorch does.
                 let unbiased = samples > 1 ? variance[c] * Float(samples) / Float(samples - 1) : variance[c]
                 runningMean.value.storage[c] = (1 - momentum) * runningMean.value.storage[c] + momentum * mean[c]
                 runningVariance.value.storage[c] = (1 - momentum) * runningVariance.value.storage[c] + momentum * unbiased
             }
-        } else {
-            mean = runningMean.value.storage
-            variance = runningVariance.value.storage
         }
         inverseDeviation = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        // Per-channel coefficients side by side: mean, 1/σ, γ, β.
+        let coefficients = mean + inverseDeviation + scale.value.storage + shift.value.storage
         normalized = Tensor(shape: input.shape)
         var output = Tensor(shape: input.shape)
         input.storage.withUnsafeBufferPointer { x in
             normalized.storage.withUnsafeMutableBufferPointer { xHat in
                 output.storage.withUnsafeMutableBufferPointer { y in
-                  scale.value.storage.withUnsafeBufferPointer { gamma in
-                   shift.value.storage.withUnsafeBufferPointer { beta in
-                    inverseDeviation.withUnsafeBufferPointer { inverse in
-                     mean.withUnsafeBufferPointer { mean in
-                    for sample in 0..<samples {
-                        for c in 0..<channels {
-                            let index = sample * channels + c
-                            xHat[index] = (x[index] - mean[c]) * inverse[c]
-                            y[index] = gamma[c] * xHat[index] + beta[c]
+                    coefficients.withUnsafeBufferPointer { k in
+                        parallelFor(samples, minimumChunk: 4096) { range in
+                            for sample in range {
+                                for c in 0..<channels {
+                                    let index = sample * channels + c
+                                    xHat[index] = (x[index] - k[c]) * k[channels + c]
+                                    y[index] = k[2 * channels + c] * xHat[index] + k[3 * channels + c]
+                                }
+                            }
                         }
                     }
-                     }
-                    }
-                   }
-                  }
                 }
             }
         }
         return output
     }
 
+    /// Mean and (biased) variance of every channel over all samples.
+    private static func channelStatistics(_ values: [Float], channels: Int) -> (mean: [Float], variance: [Float]) {
+        let samples = values.count / channels
+        var sums = [Float](repeating: 0, count: 2 * channels)
+        values.withUnsafeBufferPointer { x in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for sample in 0..<samples { for c in 0..<channels { sums[c] += x[sample * channels + c] } }
+                for c in 0..<channels { sums[c] /= Float(samples) }
+                for sample in 0..<samples {
+                    for c in 0..<channels {
+                        let d = x[sample * channels + c] - sums[c]
+                        sums[channels + c] += d * d
+                    }
+                }
+            }
+        }
+        return (Array(sums[..<channels]), sums[channels...].map { $0 / Float(samples) })
+    }
+
     /// The training-mode gradient: dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)).
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let channels = channels
         let samples = outputGradient.count / channels
-        var sumGradient = [Float](repeating: 0, count: channels), sumProduct = [Float](repeating: 0, count: channels)
+        var sums = [Float](repeating: 0, count: 2 * channels)  // Σdy, then Σdy·x̂
         outputGradient.storage.withUnsafeBufferPointer { dy in
             normalized.storage.withUnsafeBufferPointer { xHat in
-                sumGradient.withUnsafeMutableBufferPointer { sumGradient in
-                    sumProduct.withUnsafeMutableBufferPointer { sumProduct in
-                        for sample in 0..<samples {
-                            for c in 0..<channels {
-                                let index = sample * channels + c
-                                sumGradient[c] += dy[index]
-                                sumProduct[c] += dy[index] * xHat[index]
-                            }
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for sample in 0..<samples {
+                        for c in 0..<channels {
+                            let index = sample * channels + c
+                            sums[c] += dy[index]
+                            sums[channels + c] += dy[index] * xHat[index]
                         }
                     }
                 }
             }
         }
+        let count = Float(samples)
+        // Per-channel coefficients side by side: γ/σ, mean(dy), mean(dy·x̂).
+        var coefficients = [Float](repeating: 0, count: 3 * channels)
         for c in 0..<channels {
-            shift.gradient.storage[c] += sumGradient[c]
-            scale.gradient.storage[c] += sumProduct[c]
+            shift.gradient.storage[c] += sums[c]
+            scale.gradient.storage[c] += sums[channels + c]
+            coefficients[c] = scale.value.storage[c] * inverseDeviation[c]
+            coefficients[channels + c] = sums[c] / count
+            coefficients[2 * channels + c] = sums[channels + c] / count
         }
         var inputGradient = Tensor(shape: outputGradient.shape)
-        let count = Float(samples)
-        // Per-channel coefficients, so the per-element loop is one fused multiply-add chain.
-        var a = [Float](repeating: 0, count: channels), b = [Float](repeating: 0, count: channels), d = [Float](repeating: 0, count: channels)
-        for c in 0..<channels {
-            a[c] = scale.value.storage[c] * inverseDeviation[c]
-            b[c] = sumGradient[c] / count
-            d[c] = sumProduct[c] / count
-        }
         outputGradient.storage.withUnsafeBufferPointer { dy in
             normalized.storage.withUnsafeBufferPointer { xHat in
                 inputGradient.storage.withUnsafeMutableBufferPointer { dx in
-                  a.withUnsafeBufferPointer { a in
-                   b.withUnsafeBufferPointer { b in
-                    d.withUnsafeBufferPointer { d in
-                    for sample in 0..<samples {
-                        for c in 0..<channels {
-                            let index = sample * channels + c
-                            dx[index] = a[c] * (dy[index] - b[c] - xHat[index] * d[c])
+                    coefficients.withUnsafeBufferPointer { k in
+                        parallelFor(samples, minimumChunk: 4096) { range in
+                            for sample in range {
+                                for c in 0..<channels {
+                                    let index = sample * channels + c
+                                    dx[index] = k[c] * (dy[index] - k[channels + c] - xHat[index] * k[2 * channels + c])
+                                }
+                            }
                         }
                     }
-                    }
-                   }
-                  }
                 }
             }
         }
