@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .target(name: "Neural", dependencies: ["COpenBLAS", "CMalloc", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "ChessModel", dependencies: ["Chess", "Neural", "DataFiles"], swiftSettings: cpuSettings),
+        .target(name: "Probing", dependencies: ["Neural", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "Concepts", dependencies: ["Chess", "UCI"], swiftSettings: cpuSettings),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"], swiftSettings: cpuSettings),
         .executableTarget(
@@ -72,6 +73,11 @@ let package = Package(
         .testTarget(
             name: "ChessModelTests",
             dependencies: ["ChessModel", "Chess", "Neural", "DataFiles"],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
+            name: "ProbingTests",
+            dependencies: ["Probing", "Neural", "DataFiles"],
             swiftSettings: cpuSettings
         ),
         .testTarget(

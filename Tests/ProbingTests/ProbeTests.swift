@@ -1,0 +1,77 @@
+import DataFiles
+import Foundation
+import Neural
+import Probing
+import Testing
+
+struct ProbeTests {
+    /// Gaussian activations with a planted linear concept: label = [x·w* + noise > 0].
+    static func planted(n: Int, d: Int, support: [Int: Float], seed: UInt64, noise: Double = 0.3) -> (Tensor, [Double], [Double]) {
+        var random = SplitMix64(seed: seed)
+        func gaussian() -> Double {
+            let u = max(random.nextUnit(), 1e-12), v = random.nextUnit()
+            return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+        }
+        var values = [Float](), binary = [Double](), scalar = [Double]()
+        for _ in 0..<n {
+            let row = (0..<d).map { _ in Float(gaussian()) }
+            let signal = support.reduce(0.0) { $0 + Double(row[$1.key] * $1.value) }
+            values += row
+            scalar.append(signal + 0.1 * gaussian())
+            binary.append(signal + noise * gaussian() > 0 ? 1 : 0)
+        }
+        return (Tensor(shape: [n, d], values), binary, scalar)
+    }
+
+    static let support: [Int: Float] = [3: 2, 7: -1.5, 11: 1]
+
+    @Test func logisticProbeRecoversAPlantedDirectionAndFailsOnShuffledLabels() {
+        let (train, labels, _) = Self.planted(n: 2_000, d: 24, support: Self.support, seed: 1)
+        let (test, testLabels, _) = Self.planted(n: 1_000, d: 24, support: Self.support, seed: 2)
+        let probe = ProbeFitter(kind: .logistic).fit(train, labels: labels)
+        let score = Metrics.balancedAccuracy(labels: testLabels, predictions: probe.predict(test))
+        #expect(score > 0.9)
+        #expect(Metrics.rocAUC(labels: testLabels, scores: probe.predict(test)) > 0.97)
+        let direction = probe.direction
+        let planted = (0..<24).map { Self.support[$0] ?? 0 }
+        let cosine = zip(direction, planted).reduce(0) { $0 + $1.0 * $1.1 }
+            / (direction.reduce(0) { $0 + $1 * $1 }.squareRoot() * planted.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        #expect(cosine > 0.95)
+        var random = SplitMix64(seed: 9)
+        let control = ProbeFitter(kind: .logistic).fit(train, labels: labels.shuffled(using: &random))
+        #expect(Metrics.balancedAccuracy(labels: testLabels, predictions: control.predict(test)) < 0.6)
+    }
+
+    @Test func kSparseProbeFindsThePlantedSupport() {
+        let (train, labels, _) = Self.planted(n: 2_000, d: 40, support: Self.support, seed: 3)
+        let probe = ProbeFitter(kind: .logistic, sparsity: 3).fit(train, labels: labels)
+        let nonzero = Set(probe.weights.indices.filter { probe.weights[$0] != 0 })
+        #expect(nonzero == Set(Self.support.keys))
+    }
+
+    @Test func l1ProbeIsSparseAndKeepsTheSignal() {
+        let (train, labels, _) = Self.planted(n: 2_000, d: 40, support: Self.support, seed: 4)
+        let probe = ProbeFitter(kind: .logistic, l2: 0, l1: 0.02).fit(train, labels: labels)
+        let nonzero = Set(probe.weights.indices.filter { abs(probe.weights[$0]) > 1e-6 })
+        #expect(Set(Self.support.keys).isSubset(of: nonzero))
+        #expect(nonzero.count <= 10)
+    }
+
+    @Test func linearProbeExplainsAPlantedScalar() {
+        let (train, _, values) = Self.planted(n: 1_000, d: 16, support: Self.support, seed: 5)
+        let (test, _, testValues) = Self.planted(n: 500, d: 16, support: Self.support, seed: 6)
+        let probe = ProbeFitter(kind: .linear, l2: 1e-4).fit(train, labels: values)
+        #expect(Metrics.r2(labels: testValues, predictions: probe.predict(test)) > 0.97)
+    }
+
+    @Test func multinomialProbeSeparatesThreeClasses() {
+        let (x, _, _) = Self.planted(n: 1_500, d: 6, support: [:], seed: 7)
+        // Class = which of the first three features is largest.
+        let labels = (0..<1_500).map { row -> Double in
+            let values = (0..<3).map { x.storage[row * 6 + $0] }
+            return Double(values.indices.max { values[$0] < values[$1] }!)
+        }
+        let probe = ProbeFitter(kind: .multinomial(classes: 3)).fit(x, labels: labels)
+        #expect(Metrics.accuracy(labels: labels, predictions: probe.predict(x)) > 0.85)
+    }
+}
