@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Neural", dependencies: ["COpenBLAS", "CMalloc", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "ChessModel", dependencies: ["Chess", "Neural", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "Probing", dependencies: ["Neural", "DataFiles"], swiftSettings: cpuSettings),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .target(name: "Plotting", dependencies: ["CPNG", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "Concepts", dependencies: ["Chess", "UCI"], swiftSettings: cpuSettings),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"], swiftSettings: cpuSettings),
         .executableTarget(
@@ -78,6 +80,11 @@ let package = Package(
         .testTarget(
             name: "ProbingTests",
             dependencies: ["Probing", "Neural", "DataFiles"],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
+            name: "PlottingTests",
+            dependencies: ["Plotting"],
             swiftSettings: cpuSettings
         ),
         .testTarget(
