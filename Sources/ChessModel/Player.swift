@@ -1,10 +1,16 @@
 import Chess
 import DataFiles
+import Foundation
 
 /// Something that picks a move: the network, or one of the baselines it is measured against.
 public enum Player {
     /// The network's most likely legal move.
     case network(PolicyValueNetwork)
+    /// A one-ply search guided by the network: a mate in one if there is one; otherwise,
+    /// of the policy's five likeliest moves that do not throw the game into a draw
+    /// (stalemate, repetition, bare material), the one after which the value head gives
+    /// the opponent the lowest expected score.
+    case search(PolicyValueNetwork)
     /// A uniformly random legal move.
     case random
     /// The legal move that wins the most material at once (captures by value, promotions
@@ -14,6 +20,7 @@ public enum Player {
     public var name: String {
         switch self {
         case .network: "network"
+        case .search: "network+search"
         case .random: "random"
         case .greedy: "greedy"
         }
@@ -21,11 +28,36 @@ public enum Player {
 
     /// The move this player chooses in `position` (which must have a legal move).
     public func move(in position: Position, random: inout SplitMix64) -> Move {
+        move(in: Board(position), random: &random)
+    }
+
+    /// The move this player chooses at the end of `board`'s game (the history lets a searching player see repetitions).
+    public func move(in board: Board, random: inout SplitMix64) -> Move {
+        let position = board.position
         let moves = Array(position.legalMoves)
         switch self {
         case .network(let network):
             let (policy, _) = network.forward(BoardEncoder.encode([position]), mode: .inference)
             return moves.max { policy.storage[MoveIndex.index(of: $0, in: position)] < policy.storage[MoveIndex.index(of: $1, in: position)] }!
+        case .search(let network):
+            if let mate = moves.first(where: { position.playing($0).isCheckmate }) { return mate }
+            let (policy, _) = network.forward(BoardEncoder.encode([position]), mode: .inference)
+            let ranked = moves.sorted { policy.storage[MoveIndex.index(of: $0, in: position)] > policy.storage[MoveIndex.index(of: $1, in: position)] }
+            let candidates = ranked.filter { move in
+                var next = board
+                next.push(move)
+                return next.outcome(claimDraw: true) == nil
+            }.prefix(5)
+            guard !candidates.isEmpty else { return ranked[0] }
+            let (_, values) = network.forward(BoardEncoder.encode(candidates.map { position.playing($0) }), mode: .inference)
+            // The opponent's expected score after each move, from its win/draw/loss logits.
+            let opponentScores = candidates.indices.map { row -> Float in
+                let logits = values.storage[(row * 3)..<(row * 3 + 3)]
+                let largest = logits.max()!
+                let weights = logits.map { exp($0 - largest) }
+                return (weights[0] + weights[1] / 2) / weights.reduce(0, +)
+            }
+            return candidates[opponentScores.indices.min { opponentScores[$0] < opponentScores[$1] }!]
         case .random:
             return moves[Int(random.next() % UInt64(moves.count))]
         case .greedy:
@@ -58,7 +90,7 @@ public struct Match {
             var board = Board()
             while board.outcome(claimDraw: true) == nil && board.moves.count < maximumPlies {
                 let mover = (board.position.sideToMove == .white) == firstIsWhite ? first : second
-                board.push(mover.move(in: board.position, random: &random))
+                board.push(mover.move(in: board, random: &random))
             }
             switch board.outcome(claimDraw: true)?.winner {
             case .some(let winner) where (winner == .white) == firstIsWhite: wins += 1

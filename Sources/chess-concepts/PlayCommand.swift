@@ -5,7 +5,8 @@ import Foundation
 struct PlayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
-        abstract: "Play the network (its most likely legal move) against a baseline and report the score.")
+        abstract: "Play the network against a baseline and report the score.",
+        discussion: "By default the network searches one ply (mates in one, avoids drawing moves, picks among the policy's five likeliest moves by the value head); --policy-only plays the policy's most likely move.")
 
     enum Opponent: String, ExpressibleByArgument, CaseIterable {
         case random, greedy
@@ -26,14 +27,18 @@ struct PlayCommand: ParsableCommand {
     @Option(help: "Seed of the opponent's random choices.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Play the policy's most likely move, without the one-ply search.")
+    var policyOnly = false
+
     func run() throws {
         let directory = ModelDirectory(path: model)
         guard let step = checkpoint ?? directory.savedSteps().last else {
             throw ValidationError("\(model) holds no checkpoint")
         }
         let network = try directory.load(step: step)
-        let match = Match(.network(network), against: vs == .random ? .random : .greedy, games: games, seed: seed)
-        print(String(format: "network (step %d) vs %@: %d wins, %d draws, %d losses: score %.1f%%",
-                     step, vs.rawValue, match.wins, match.draws, match.losses, 100 * match.score))
+        let player: Player = policyOnly ? .network(network) : .search(network)
+        let match = Match(player, against: vs == .random ? .random : .greedy, games: games, seed: seed)
+        print(String(format: "%@ (step %d) vs %@: %d wins, %d draws, %d losses: score %.1f%%",
+                     player.name, step, vs.rawValue, match.wins, match.draws, match.losses, 100 * match.score))
     }
 }
