@@ -34,3 +34,13 @@ struct PlayerTests {
         }
     }
 }
+
+struct SearchPlayerTests {
+    @Test func searchTakesAMateInOneWhateverThePolicySays() throws {
+        let network = PolicyValueNetwork(.init(blocks: 1, channels: 4), seed: 2)
+        var random = SplitMix64(seed: 1)
+        let position = try Position(fen: "6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1")
+        #expect(Player.search(network).move(in: position, random: &random).uci == "a1a8")
+        #expect(Player.search(network).name == "network+search")
+    }
+}
