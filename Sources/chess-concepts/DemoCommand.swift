@@ -1,5 +1,6 @@
 import ArgumentParser
 import Chess
+import ChessModel
 import Concepts
 import DataFiles
 import Foundation
@@ -12,7 +13,8 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             1. the rules core checked against the standard perft suite, with sample move queries;
             2. the shipped self-play collection analysed into a concept table (OUT/positions.csv),
-               with how often each concept holds.
+               with how often each concept holds;
+            3. the shipped network's first and last checkpoints on held-out positions, and a match against a random mover.
             """)
 
     @Option(help: "Directory for the demonstration's outputs.")
@@ -20,6 +22,9 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "The collection to analyse.")
     var collection = "positions/selfplay.pgn.gz"
+
+    @Option(help: "The trained network to show.")
+    var model = "models/default"
 
     @Flag(help: "A run of a few seconds: shallower perft, fewer games.")
     var quick = false
@@ -61,7 +66,30 @@ struct DemoCommand: ParsableCommand {
         let analyzer = CollectionAnalyzer(table: PositionTable(concepts: concepts), format: .csv, limit: games)
         let summary = try AnalyseCommand.analyse([collection], with: analyzer, out: table)
         try printConceptFrequencies(table: table, positions: summary.positions)
+        try showNetwork()
         if failures > 0 || summary.positions == 0 { throw ExitCode(1) }
+    }
+
+    /// The network at its first and last checkpoints on held-out positions, and a short match.
+    private func showNetwork() throws {
+        let directory = ModelDirectory(path: model)
+        let configuration = try directory.readConfiguration()
+        let steps = directory.savedSteps()
+        guard let first = steps.first, let last = steps.last else { throw ValidationError("\(model) holds no checkpoint") }
+        print("\n3. The network \(model) (\(configuration.architecture.blocks) blocks × \(configuration.architecture.channels) channels, \(steps.count) checkpoints)")
+        let heldOut = try TrainingCorpus(paths: configuration.data, seed: configuration.seed,
+                                         validationFraction: configuration.validationFraction).validation
+        let count = quick ? 256 : 1_024
+        let examples = stride(from: 0, to: heldOut.count, by: max(1, heldOut.count / count)).prefix(count).map { heldOut[$0] }
+        for step in [first, last] {
+            let evaluation = Evaluation(network: try directory.load(step: step), examples: examples)
+            print(String(format: "   step %5d: policy top-1 %.3f, top-3 %.3f, value accuracy %.3f on %d held-out positions",
+                         step, evaluation.policyTop1, evaluation.policyTop3, evaluation.valueAccuracy, examples.count))
+        }
+        let games = quick ? 4 : 20
+        let match = Match(.search(try directory.load(step: last)), against: .random, games: games, seed: 1)
+        print(String(format: "   against a random mover: %d wins, %d draws, %d losses (%.0f%%)",
+                     match.wins, match.draws, match.losses, 100 * match.score))
     }
 
     /// How often each highlighted binary concept holds, read back from the written table.
