@@ -74,6 +74,28 @@ public final class PolicyValueNetwork {
         return (policyHead.forward(features, mode: mode), valueHead.forward(features, mode: mode))
     }
 
+    /// The layers a probe can read, input to output: the planes themselves (`input`),
+    /// the stem, every residual block, and the two heads' hidden layers (`policy`, `value`).
+    public var probeLayers: [String] {
+        ["input", "stem"] + (1...architecture.blocks).map { "block\($0)" } + ["policy", "value"]
+    }
+
+    /// The outputs of the named layers (see `probeLayers`) for a batch of planes, in inference mode.
+    /// Only the parts of the network the request needs are run.
+    public func activations(_ planes: Tensor, layers: Set<String>) -> [String: Tensor] {
+        var result = [String: Tensor]()
+        if layers.contains("input") { result["input"] = planes }
+        let trunkLayers = layers.intersection(trunk.layerNames)
+        let needsHeads = layers.contains("policy") || layers.contains("value")
+        guard !trunkLayers.isEmpty || needsHeads else { return result }
+        let last = needsHeads ? trunk.layerNames.last! : trunk.layerNames.last { trunkLayers.contains($0) }!
+        let (features, captured) = trunk.forward(planes, mode: .inference, through: last, capture: trunkLayers)
+        result.merge(captured) { a, _ in a }
+        if layers.contains("policy") { result["policy"] = policyHead.forward(features, mode: .inference, through: "policy") }
+        if layers.contains("value") { result["value"] = valueHead.forward(features, mode: .inference, through: "value") }
+        return result
+    }
+
     /// Backpropagates both heads' gradients through the tower (after `forward`).
     public func backward(policy: Tensor, value: Tensor) {
         var features = policyHead.backward(policy)

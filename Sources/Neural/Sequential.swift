@@ -20,19 +20,24 @@ public final class Sequential: Layer {
 
     /// The forward pass, also returning the outputs of the layers named in `capture`.
     public func forward(_ input: Tensor, mode: Mode, capture: Set<String>) -> (output: Tensor, activations: [String: Tensor]) {
-        var activations = [String: Tensor]()
-        var current = input
-        for layer in layers {
-            current = layer.forward(current, mode: mode)
-            if capture.contains(layer.name) { activations[layer.name] = current }
-        }
-        return (current, activations)
+        forward(input, mode: mode, through: layers.last!.name, capture: capture)
     }
 
     /// The forward pass up to and including the layer `last` (the network prefix a probe reads).
     public func forward(_ input: Tensor, mode: Mode, through last: String) -> Tensor {
+        forward(input, mode: mode, through: last, capture: []).output
+    }
+
+    /// The forward pass up to and including `last`, also returning the outputs of the layers in `capture`.
+    public func forward(_ input: Tensor, mode: Mode, through last: String, capture: Set<String>) -> (output: Tensor, activations: [String: Tensor]) {
         guard let end = layers.firstIndex(where: { $0.name == last }) else { preconditionFailure("no layer \(last) in \(name)") }
-        return layers[...end].reduce(input) { $1.forward($0, mode: mode) }
+        var activations = [String: Tensor]()
+        var current = input
+        for layer in layers[...end] {
+            current = layer.forward(current, mode: mode)
+            if capture.contains(layer.name) { activations[layer.name] = current }
+        }
+        return (current, activations)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {

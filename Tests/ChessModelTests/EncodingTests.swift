@@ -70,3 +70,19 @@ struct EncodingTests {
         #expect(mask.reduce(0, +) == 20)
     }
 }
+
+struct ActivationTests {
+    @Test func activationsOfEveryProbeLayerMatchTheForwardPass() {
+        let network = PolicyValueNetwork(.init(blocks: 2, channels: 8), seed: 5)
+        let planes = BoardEncoder.encode(Array(EncodingTests.positions.prefix(6)))
+        #expect(network.probeLayers == ["input", "stem", "block1", "block2", "policy", "value"])
+        let all = network.activations(planes, layers: Set(network.probeLayers))
+        #expect(Set(all.keys) == Set(network.probeLayers))
+        #expect(all["input"] == planes)
+        #expect(all["block2"] == network.trunk.forward(planes, mode: .inference))
+        #expect(all["block2"]!.shape == [6, 8, 8, 8])
+        #expect(all["policy"]!.shape == [6, 8, 8, 8] && all["value"]!.shape == [6, 64])
+        // Asking for one early layer runs only the prefix and gives the same tensor.
+        #expect(network.activations(planes, layers: ["stem"]) == ["stem": all["stem"]!])
+    }
+}
