@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts-bench",
             dependencies: [
-                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections", "Neural", "ChessModel",
+                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections", "Neural", "ChessModel", "Probing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings

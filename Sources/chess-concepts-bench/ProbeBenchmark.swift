@@ -1,0 +1,101 @@
+import ArgumentParser
+import DataFiles
+import Foundation
+import Neural
+import Probing
+
+struct ProbeBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Fit time of the logistic probes on planted activations beside scikit-learn's LogisticRegression on the same data.")
+
+    @Option(help: "Training rows.")
+    var rows = 50_000
+
+    @Option(help: "Features (activation size).")
+    var features = 4_096
+
+    @Option(help: "The Python interpreter with scikit-learn and numpy installed.")
+    var python = "python3"
+
+    @Flag(help: "Time only our probes (for profiling).")
+    var oursOnly = false
+
+    func run() throws {
+        let (train, labels) = planted(rows: rows, seed: 1)
+        let (test, testLabels) = planted(rows: 10_000, seed: 2)
+        print("logistic probe, \(rows) × \(features) activations, binary labels from a planted direction")
+        for (name, fitter) in [("L2 (L-BFGS)", ProbeFitter(kind: .logistic, l2: 1e-4)), ("L1 (FISTA)", ProbeFitter(kind: .logistic, l2: 0, l1: 1e-3))] {
+            let start = ContinuousClock.now
+            let probe = fitter.fit(train, labels: labels)
+            let seconds = (ContinuousClock.now - start).seconds
+            let accuracy = Metrics.accuracy(labels: testLabels, predictions: probe.predict(test).map { $0 > 0.5 ? 1 : 0 })
+            print(String(format: "  ours %-12@ %7.2f s   test accuracy %.4f", name as NSString, seconds, accuracy))
+        }
+        guard !oursOnly else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("probe-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try writeNPY(train.storage, shape: [rows, features], to: directory.appendingPathComponent("x.npy").path)
+        try writeNPY(labels.map(Float.init), shape: [rows], to: directory.appendingPathComponent("y.npy").path)
+        try writeNPY(test.storage, shape: [10_000, features], to: directory.appendingPathComponent("xt.npy").path)
+        try writeNPY(testLabels.map(Float.init), shape: [10_000], to: directory.appendingPathComponent("yt.npy").path)
+        let script = """
+            import sys, time, numpy as np
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.preprocessing import StandardScaler
+            d = sys.argv[1]
+            x, y, xt, yt = (np.load(f"{d}/{n}.npy") for n in ("x", "y", "xt", "yt"))
+            start = time.perf_counter()
+            scaler = StandardScaler().fit(x)
+            model = LogisticRegression(C=1.0 / (1e-4 * len(y)), max_iter=1000).fit(scaler.transform(x), y)
+            seconds = time.perf_counter() - start
+            print(seconds, (model.predict(scaler.transform(xt)) == yt).mean())
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, "-c", script, directory.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let fields = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard process.terminationStatus == 0, fields.count == 2 else {
+            throw ValidationError("the scikit-learn run failed (pip install scikit-learn numpy): \(output)")
+        }
+        print(String(format: "  scikit-learn lbfgs  %7.2f s   test accuracy %.4f", fields[0], fields[1]))
+    }
+
+    /// Gaussian activations; label = [x·w + noise > 0] for a dense planted direction w.
+    private func planted(rows: Int, seed: UInt64) -> (Tensor, [Double]) {
+        var random = SplitMix64(seed: seed)
+        var direction = SplitMix64(seed: 99)
+        let weights = (0..<features).map { _ in Float(direction.nextUnit() * 2 - 1) }
+        var values = [Float](repeating: 0, count: rows * features)
+        var labels = [Double]()
+        for row in 0..<rows {
+            var signal: Float = 0
+            for column in 0..<features {
+                // A sum of two uniforms: cheap, bell-shaped enough for a benchmark.
+                let value = Float(random.nextUnit() + random.nextUnit() - 1)
+                values[row * features + column] = value
+                signal += value * weights[column]
+            }
+            labels.append(signal + Float(random.nextUnit() - 0.5) * 4 > 0 ? 1 : 0)
+        }
+        return (Tensor(shape: [rows, features], values), labels)
+    }
+
+    /// A little-endian float32 `.npy` file (format version 1.0).
+    private func writeNPY(_ values: [Float], shape: [Int], to path: String) throws {
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : "")), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        data.append(contentsOf: [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        data.append(contentsOf: Array(header.utf8))
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        try AtomicFileWriter.write(data, to: path)
+    }
+}
