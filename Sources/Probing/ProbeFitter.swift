@@ -82,6 +82,7 @@ public struct ProbeFitter: Sendable {
             var step: Float = history.isEmpty ? min(1, 1 / max(sqrt(dot(gradient, gradient)), 1e-12)) : 1
             var candidate = w, candidateLoss = loss, candidateGradient = gradient
             var accepted = false
+            // The first trial step is almost always accepted, so each trial computes loss and gradient together.
             for _ in 0..<30 {
                 candidate = zip(w, direction).map { $0 + step * $1 }
                 (candidateLoss, candidateGradient) = problem.lossAndGradient(candidate)
@@ -120,7 +121,7 @@ public struct ProbeFitter: Sendable {
                 }
                 let difference = zip(next, momentumPoint).map { $0 - $1 }
                 let bound = loss + dot(gradient, difference) + dot(difference, difference) / (2 * step)
-                if problem.lossAndGradient(next).loss <= bound + 1e-7 { break }
+                if problem.loss(next) <= bound + 1e-7 { break }
                 step /= 2
             }
             previous = w
@@ -150,7 +151,16 @@ struct Problem: Sendable {
     var outputs: Int { kind.outputs }
     var size: Int { features * outputs + outputs }
 
+    /// The objective alone (one product, not two), for line searches.
+    func loss(_ parameters: [Float]) -> Float {
+        evaluate(parameters, gradient: false).loss
+    }
+
     func lossAndGradient(_ parameters: [Float]) -> (loss: Float, gradient: [Float]) {
+        evaluate(parameters, gradient: true)
+    }
+
+    private func evaluate(_ parameters: [Float], gradient wantsGradient: Bool) -> (loss: Float, gradient: [Float]) {
         let n = x.rows, d = features, k = outputs
         let weights = Array(parameters[..<(d * k)]), bias = Array(parameters[(d * k)...])
         let scores = LinearProbe.scores(x, weights: weights, bias: bias, outputs: k)
@@ -177,13 +187,14 @@ struct Problem: Sendable {
                 for c in 0..<classes { residual[row * classes + c] = Float(exps[c] / total - (c == target ? 1 : 0)) }
             }
         }
+        let penalty = Double(l2) / 2 * weights.reduce(0) { $0 + Double($1 * $1) }
+        guard wantsGradient else { return (Float(loss / Double(n) + penalty), []) }
         var gradient = [Float](repeating: 0, count: size)
         var weightGradient = [Float](repeating: 0, count: d * k)
         BLASBridge.multiply(x.storage, transposeA: true, residual, into: &weightGradient, m: d, n: k, k: n)
         let scale = 1 / Float(n)
         for i in 0..<(d * k) { gradient[i] = weightGradient[i] * scale + l2 * weights[i] }
         for row in 0..<n { for c in 0..<k { gradient[d * k + c] += residual[row * k + c] * scale } }
-        let penalty = Double(l2) / 2 * weights.reduce(0) { $0 + Double($1 * $1) }
         return (Float(loss / Double(n) + penalty), gradient)
     }
 
