@@ -59,6 +59,14 @@ public struct TrainingCorpus: Sendable {
     }
 }
 
+extension Array where Element == TrainingExample {
+    /// At most `count` examples spread evenly over the array: a held-out sample that
+    /// covers every game instead of the first few.
+    public func evenlySpaced(_ count: Int) -> [TrainingExample] {
+        Array(Swift.stride(from: 0, to: self.count, by: Swift.max(1, self.count / Swift.max(count, 1))).prefix(count).map { self[$0] })
+    }
+}
+
 /// A batch ready for the network: planes, legal-move masks and targets.
 public struct TrainingBatch {
     public let planes: Tensor

@@ -32,21 +32,6 @@ public struct Tensor: Sendable, Equatable {
         Tensor(shape: newShape, storage)
     }
 
-    /// Rows `range` of the first dimension.
-    public func rows(_ range: Range<Int>) -> Tensor {
-        let size = rowSize
-        return Tensor(shape: [range.count] + shape.dropFirst(), Array(storage[(range.lowerBound * size)..<(range.upperBound * size)]))
-    }
-
-    /// The rows at `indices`, in that order (a minibatch gather).
-    public func gatherRows(_ indices: [Int]) -> Tensor {
-        let size = rowSize
-        var values = [Float]()
-        values.reserveCapacity(indices.count * size)
-        for index in indices { values.append(contentsOf: storage[(index * size)..<((index + 1) * size)]) }
-        return Tensor(shape: [indices.count] + shape.dropFirst(), values)
-    }
-
     /// Element-wise sum with a tensor of the same shape.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "shape mismatch \(a.shape) vs \(b.shape)")

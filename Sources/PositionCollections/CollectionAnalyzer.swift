@@ -51,11 +51,8 @@ public struct CollectionAnalyzer {
             // Items travel in batches so that thread hand-offs stay rare.
             var remaining = limit ?? .max
             orderedParallelMap(workers: workers, produce: { () -> [CollectionItem]? in
-                var batch = [CollectionItem]()
-                while batch.count < 32, remaining > 0, let item = reader.next() {
-                    batch.append(item)
-                    remaining -= 1
-                }
+                let batch = reader.nextBatch(maximum: min(32, remaining))
+                remaining -= batch.count
                 return batch.isEmpty ? nil : batch
             }, transform: { batch -> BatchOutput in
                 var output = BatchOutput()

@@ -11,6 +11,19 @@ public enum CollectionItem: Sendable {
     case failure(CollectionError)
 }
 
+extension CollectionItem {
+    /// The position on an EPD or FEN line of the file at `path`, or the error naming its line.
+    static func position(line text: String, number: Int, format: CollectionFormat, path: String) -> Result<Position, CollectionError> {
+        do {
+            return .success(format == .epd ? try EPDRecord(text).position : try Position(fen: text))
+        } catch let error as EPDError {
+            return .failure(CollectionError(.invalidEPD, file: path, line: number, reason: error.description))
+        } catch {
+            return .failure(CollectionError(.invalidFEN, file: path, line: number, reason: "\(error)"))
+        }
+    }
+}
+
 /// Reads a collection file item by item, in constant memory.
 public final class CollectionReader {
     public let path: String
@@ -33,6 +46,14 @@ public final class CollectionReader {
         } else {
             lines = LineReader(read: read)
         }
+    }
+
+    /// Up to `maximum` next items (fewer at the end of the file; empty when it is done):
+    /// batches keep the hand-offs between the reader and the worker threads rare.
+    public func nextBatch(maximum: Int = 32) -> [CollectionItem] {
+        var batch = [CollectionItem]()
+        while batch.count < maximum, let item = next() { batch.append(item) }
+        return batch
     }
 
     /// The next item, or `nil` at the end of the file.

@@ -45,8 +45,7 @@ public struct PositionSample: Sendable {
             }
             let source = URL(fileURLWithPath: path).lastPathComponent
             orderedParallelMap(workers: workers, produce: { () -> [CollectionItem]? in
-                var batch = [CollectionItem]()
-                while batch.count < 32, let item = reader.next() { batch.append(item) }
+                let batch = reader.nextBatch()
                 return batch.isEmpty ? nil : batch
             }, transform: { batch in
                 batch.map { positions(of: $0, path: path, source: source, seed: seed, fractions: fractions) }
@@ -78,13 +77,10 @@ public struct PositionSample: Sendable {
         case .failure(let error):
             return .failure(error)
         case .line(let text, let number, let format):
-            do {
-                let position = format == .epd ? try EPDRecord(text).position : try Position(fen: text)
-                let split = DataSplit(source: source, game: number, seed: seed, fractions: fractions)
-                return .success([SampledPosition(position: position, start: position, history: [], result: nil,
-                                                 source: source, game: number, ply: 0, split: split)])
-            } catch {
-                return .failure(CollectionError(format == .epd ? .invalidEPD : .invalidFEN, file: path, line: number, reason: "\(error)"))
+            let split = DataSplit(source: source, game: number, seed: seed, fractions: fractions)
+            return CollectionItem.position(line: text, number: number, format: format, path: path).map { position in
+                [SampledPosition(position: position, start: position, history: [], result: nil,
+                                 source: source, game: number, ply: 0, split: split)]
             }
         case .game(let raw):
             switch raw.build() {

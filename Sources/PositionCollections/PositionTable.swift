@@ -47,15 +47,13 @@ public struct PositionTable: Sendable {
                 appendRows(of: game, source: source, to: &output.rows, positions: &positions)
             }
         case .line(let text, let number, let format):
-            do {
-                let position = format == .epd ? try EPDRecord(text).position : try Position(fen: text)
+            switch CollectionItem.position(line: text, number: number, format: format, path: path) {
+            case .success(let position):
                 output.rows.append(row(source: source, game: number, ply: 0, position: position, move: nil, result: nil,
                                        variation: false, input: ConceptInput(position)))
                 positions.append(position)
-            } catch let error as EPDError {
-                output.errors.append(CollectionError(.invalidEPD, file: path, line: number, reason: error.description))
-            } catch {
-                output.errors.append(CollectionError(.invalidFEN, file: path, line: number, reason: "\(error)"))
+            case .failure(let error):
+                output.errors.append(error)
             }
         }
         appendStockfishLabels(positions, to: &output, path: path)

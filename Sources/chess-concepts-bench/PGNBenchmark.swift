@@ -82,19 +82,7 @@ struct PGNBenchmark: ParsableCommand {
                     games += 1; positions += sum(1 for _ in game.mainline_moves())
             print(games, positions, time.perf_counter() - start)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-c", script, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let fields = output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard process.terminationStatus == 0, fields.count == 3, let games = Int(fields[0]), let positions = Int(fields[1]),
-              let seconds = Double(fields[2]) else {
-            throw ValidationError("python-chess run failed (pip install chess): \(output)")
-        }
-        return (games, positions, seconds)
+        let numbers = try PythonReference.measure(python: python, script: script, arguments: [path], expecting: 3, install: "pip install chess")
+        return (Int(numbers[0]), Int(numbers[1]), numbers[2])
     }
 }

@@ -52,18 +52,8 @@ struct ProbeBenchmark: ParsableCommand {
             seconds = time.perf_counter() - start
             print(seconds, (model.predict(scaler.transform(xt)) == yt).mean())
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-c", script, directory.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let fields = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        guard process.terminationStatus == 0, fields.count == 2 else {
-            throw ValidationError("the scikit-learn run failed (pip install scikit-learn numpy): \(output)")
-        }
+        let fields = try PythonReference.measure(python: python, script: script, arguments: [directory.path], expecting: 2,
+                                                 install: "pip install scikit-learn numpy")
         print(String(format: "  scikit-learn lbfgs  %7.2f s   test accuracy %.4f", fields[0], fields[1]))
     }
 

@@ -132,17 +132,8 @@ struct TrainingBenchmark: ParsableCommand {
             for _ in range(steps): step()
             print(batch * steps / (time.perf_counter() - start))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-c", script] + [architecture.blocks, architecture.channels, batch, steps, threads].map(String.init)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let rate = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw ValidationError("the PyTorch run failed (pip install torch==2.13.0+cpu): \(output)")
-        }
-        return rate
+        return try PythonReference.measure(python: python, script: script,
+                                           arguments: [architecture.blocks, architecture.channels, batch, steps, threads].map(String.init),
+                                           expecting: 1, install: "pip install torch==2.13.0+cpu")[0]
     }
 }

@@ -79,8 +79,7 @@ struct DemoCommand: ParsableCommand {
         print("\n3. The network \(model) (\(configuration.architecture.blocks) blocks × \(configuration.architecture.channels) channels, \(steps.count) checkpoints)")
         let heldOut = try TrainingCorpus(paths: configuration.data, seed: configuration.seed,
                                          validationFraction: configuration.validationFraction).validation
-        let count = quick ? 256 : 1_024
-        let examples = stride(from: 0, to: heldOut.count, by: max(1, heldOut.count / count)).prefix(count).map { heldOut[$0] }
+        let examples = heldOut.evenlySpaced(quick ? 256 : 1_024)
         for step in [first, last] {
             let evaluation = Evaluation(network: try directory.load(step: step), examples: examples)
             print(String(format: "   step %5d: policy top-1 %.3f, top-3 %.3f, value accuracy %.3f on %d held-out positions",

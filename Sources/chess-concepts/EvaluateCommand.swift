@@ -38,8 +38,7 @@ struct EvaluateCommand: ParsableCommand {
             let corpus = try TrainingCorpus(paths: data, seed: configuration.seed, validationFraction: 0.5)
             heldOut = corpus.train + corpus.validation
         }
-        let stride = max(1, heldOut.count / positions)
-        let examples = Swift.stride(from: 0, to: heldOut.count, by: stride).prefix(positions).map { heldOut[$0] }
+        let examples = heldOut.evenlySpaced(positions)
         var rows = [Row]()
         for step in directory.savedSteps() {
             let evaluation = Evaluation(network: try directory.load(step: step), examples: examples)
