@@ -16,15 +16,17 @@ public enum BLAS {
     static let parallelThreshold = 4_000_000
 
     /// C ← alpha·op(A)·op(B) + beta·C, row-major, where op(A) is m×k and op(B) is k×n.
+    /// `parallel: false` keeps the product on the calling thread, for callers that
+    /// already split their work across the cores.
     public static func gemm(
         _ a: UnsafePointer<Float>, transposeA: Bool = false,
         _ b: UnsafePointer<Float>, transposeB: Bool = false,
         _ c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
+        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0, parallel: Bool = true
     ) {
         configured
         let parts = ProcessInfo.processInfo.activeProcessorCount
-        guard parts > 1, m * n * k >= parallelThreshold else {
+        guard parallel, parts > 1, m * n * k >= parallelThreshold else {
             serialGEMM(a, transposeA, b, transposeB, c, m: m, n: n, k: k, alpha: alpha, beta: beta)
             return
         }

@@ -2,16 +2,17 @@ import DataFiles
 
 /// Scores of a probe's predictions against the true labels.
 public enum Metrics {
-    /// The mean of the per-class recalls of binary 0/1 labels: chance is 0.5 whatever the class balance.
+    /// The mean of the per-class recalls of class indices (0/1 for a binary concept):
+    /// chance is 1/classes whatever the class balance. Classes absent from `labels` are skipped.
     public static func balancedAccuracy(labels: [Double], predictions: [Double]) -> Double {
-        var hits = [0.0, 0.0], totals = [0.0, 0.0]
+        var hits = [Int: Double](), totals = [Int: Double]()
         for (label, prediction) in zip(labels, predictions) {
-            let positive = label > 0.5 ? 1 : 0
-            totals[positive] += 1
-            if (prediction > 0.5 ? 1 : 0) == positive { hits[positive] += 1 }
+            let actual = Int(label)
+            totals[actual, default: 0] += 1
+            if Int(prediction) == actual { hits[actual, default: 0] += 1 }
         }
-        let recalls = (0..<2).filter { totals[$0] > 0 }.map { hits[$0] / totals[$0] }
-        return recalls.isEmpty ? .nan : recalls.reduce(0, +) / Double(recalls.count)
+        guard !totals.isEmpty else { return .nan }
+        return totals.reduce(0) { $0 + hits[$1.key, default: 0] / $1.value } / Double(totals.count)
     }
 
     /// The area under the ROC curve: the chance that a random positive scores above a

@@ -5,58 +5,70 @@ import Neural
 /// FISTA (proximal gradient with momentum), and k-sparse ones by iterative hard
 /// thresholding — train, keep the k largest weights, continue with the rest frozen
 /// at zero — as in Gurnee et al.'s sparse probing.
+///
+/// Several targets on the same activations are fitted together: each keeps its own
+/// optimiser state and line search (the objectives are independent), while every
+/// step evaluates all of them in one pass over the matrix.
 public struct ProbeFitter: Sendable {
-    public var kind: LinearProbe.Kind
-    /// λ₂ in λ₂/2·‖w‖² (added to the mean loss).
+    /// λ₂ in λ₂/2·‖w‖² (added to the weighted mean loss).
     public var l2: Float
     /// λ₁ in λ₁·‖w‖₁; a positive value selects FISTA.
     public var l1: Float
     /// Keep only this many features (by weight magnitude); `nil` for dense probes.
     public var sparsity: Int?
     public var maximumIterations: Int
+    /// Stop when an iteration improves the objective by less than this, relative to its size.
+    public var tolerance: Float
 
-    public init(kind: LinearProbe.Kind, l2: Float = 1e-3, l1: Float = 0, sparsity: Int? = nil, maximumIterations: Int = 200) {
-        self.kind = kind
+    public init(l2: Float = 1e-3, l1: Float = 0, sparsity: Int? = nil, maximumIterations: Int = 200, tolerance: Float = 1e-7) {
         self.l2 = l2
         self.l1 = l1
         self.sparsity = sparsity
         self.maximumIterations = maximumIterations
+        self.tolerance = tolerance
     }
 
-    /// Fits on `activations` [n × features] and `labels` (0/1, values, or class indices).
-    public func fit(_ activations: Tensor, labels: [Double]) -> LinearProbe {
-        let standardizer = Standardizer(fitting: activations)
-        let problem = Problem(x: standardizer.apply(activations), labels: labels, kind: kind, l2: l2)
-        var parameters = [Float](repeating: 0, count: problem.size)
-        var mask: [Float]?
-        if l1 > 0 {
-            parameters = fista(problem, start: parameters)
-        } else {
-            parameters = lbfgs(problem, start: parameters, mask: nil)
+    /// Fits one probe on raw `activations` [n × features] and `labels` (0/1, values, or class indices).
+    public func fit(_ activations: Tensor, labels: [Double], kind: LinearProbe.Kind, balanced: Bool = false) -> LinearProbe {
+        fit(StandardizedActivations(fitting: activations), targets: [ProbeTarget(kind: kind, labels: labels, balanced: balanced)])[0]
+    }
+
+    /// Fits one probe per target on the same standardised activations, starting from
+    /// `start` (earlier probes of the same targets, e.g. along a regularisation path).
+    public func fit(_ design: StandardizedActivations, targets: [ProbeTarget], start: [LinearProbe]? = nil) -> [LinearProbe] {
+        let objective = ProbeObjective(x: design.values, targets: targets, l2: l2)
+        var parameters = targets.indices.map { index in
+            start.map { $0[index].weights + $0[index].bias } ?? [Float](repeating: 0, count: objective.size(of: index))
         }
-        if let sparsity, sparsity < problem.features {
+        parameters = l1 > 0 ? fista(objective, start: parameters) : lbfgs(objective, start: parameters, masks: nil)
+        if let sparsity, sparsity < objective.features {
             // Iterative hard thresholding: shrink the support in a few rounds, refitting each time.
-            var keep = problem.features
+            var keep = objective.features
             while keep > sparsity {
                 keep = max(sparsity, keep / 4)
-                mask = problem.supportMask(parameters, keep: keep)
-                parameters = lbfgs(problem, start: zip(parameters, mask!).map { $0 * $1 }, mask: mask)
+                let masks = parameters.indices.map { supportMask(parameters[$0], outputs: targets[$0].kind.outputs, keep: keep) }
+                let masked = parameters.indices.map { zip(parameters[$0], masks[$0]).map { $0 * $1 } }
+                parameters = lbfgs(objective, start: masked, masks: masks)
             }
         }
-        let weights = Array(parameters[..<(problem.features * problem.outputs)])
-        return LinearProbe(kind: kind, weights: weights, bias: Array(parameters[(problem.features * problem.outputs)...]),
-                           mean: standardizer.mean, deviation: standardizer.deviation)
+        return targets.indices.map { index in
+            let weightCount = objective.features * targets[index].kind.outputs
+            return LinearProbe(kind: targets[index].kind, weights: Array(parameters[index][..<weightCount]),
+                               bias: Array(parameters[index][weightCount...]), mean: design.mean, deviation: design.deviation)
+        }
     }
 
-    /// Limited-memory BFGS with a backtracking (Armijo) line search. `mask` (1 = free)
-    /// freezes parameters at their current value.
-    func lbfgs(_ problem: Problem, start: [Float], mask: [Float]?) -> [Float] {
-        var w = start
-        var (loss, gradient) = problem.lossAndGradient(w)
-        if let mask { gradient = zip(gradient, mask).map { $0 * $1 } }
+    /// One target's limited-memory BFGS state.
+    private struct QuasiNewton {
+        var w: [Float]
+        var loss: Float
+        var gradient: [Float]
         var history: [(s: [Float], y: [Float], rho: Float)] = []
-        for _ in 0..<maximumIterations {
-            // Two-loop recursion for the search direction −H·g.
+        let mask: [Float]?
+        var done = false
+
+        /// The two-loop recursion's search direction −H·g, or steepest descent when that is not downhill.
+        mutating func direction() -> (direction: [Float], slope: Float) {
             var q = gradient
             var alphas = [Float]()
             for (s, y, rho) in history.reversed() {
@@ -72,140 +84,149 @@ public struct ProbeFitter: Sendable {
                 let beta = rho * dot(y, q)
                 for i in q.indices { q[i] += s[i] * (alpha - beta) }
             }
-            var direction = q.map { -$0 }
-            var slope = dot(direction, gradient)
-            if slope >= 0 {  // not a descent direction: fall back to steepest descent
-                direction = gradient.map { -$0 }
-                slope = -dot(gradient, gradient)
-                history.removeAll()
-            }
-            var step: Float = history.isEmpty ? min(1, 1 / max(sqrt(dot(gradient, gradient)), 1e-12)) : 1
-            var candidate = w, candidateLoss = loss, candidateGradient = gradient
-            var accepted = false
-            // The first trial step is almost always accepted, so each trial computes loss and gradient together.
-            for _ in 0..<30 {
-                candidate = zip(w, direction).map { $0 + step * $1 }
-                (candidateLoss, candidateGradient) = problem.lossAndGradient(candidate)
-                if candidateLoss <= loss + 1e-4 * step * slope { accepted = true; break }
-                step /= 2
-            }
-            guard accepted else { break }
-            if let mask { candidateGradient = zip(candidateGradient, mask).map { $0 * $1 } }
-            let s = zip(candidate, w).map { $0 - $1 }, y = zip(candidateGradient, gradient).map { $0 - $1 }
-            let sy = dot(s, y)
-            if sy > 1e-12 {
-                history.append((s, y, 1 / sy))
-                if history.count > 10 { history.removeFirst() }
-            }
-            let improvement = loss - candidateLoss
-            (w, loss, gradient) = (candidate, candidateLoss, candidateGradient)
-            if improvement < 1e-7 * max(1, abs(loss)) || sqrt(dot(gradient, gradient)) < 1e-6 { break }
+            let direction = q.map { -$0 }
+            let slope = dot(direction, gradient)
+            if slope < 0 { return (direction, slope) }
+            history.removeAll()
+            return (gradient.map { -$0 }, -dot(gradient, gradient))
         }
-        return w
     }
 
-    /// FISTA for the L1 penalty: gradient steps on the smooth part, soft-thresholding of the weights.
-    func fista(_ problem: Problem, start: [Float]) -> [Float] {
-        var w = start, previous = start, momentumPoint = start
-        var t: Float = 1, step: Float = 1
-        let weightCount = problem.features * problem.outputs
-        for _ in 0..<(maximumIterations * 2) {
-            let (loss, gradient) = problem.lossAndGradient(momentumPoint)
-            var next = w
-            // Backtracking on the smooth part's quadratic upper bound.
-            for _ in 0..<30 {
-                next = zip(momentumPoint, gradient).map { $0 - step * $1 }
-                for i in 0..<weightCount {
-                    let threshold = step * l1
-                    next[i] = next[i] > threshold ? next[i] - threshold : next[i] < -threshold ? next[i] + threshold : 0
+    /// L-BFGS with a backtracking (Armijo) line search per target. `masks` (1 = free)
+    /// freeze parameters at their current value.
+    private func lbfgs(_ objective: ProbeObjective, start: [[Float]], masks: [[Float]?]?) -> [[Float]] {
+        let all = Array(start.indices)
+        let initial = objective.evaluate(all, start, gradient: true)
+        var states = all.map { index in
+            let mask = masks?[index]
+            return QuasiNewton(w: start[index], loss: initial[index].loss, gradient: masked(initial[index].gradient, mask), mask: mask)
+        }
+        for _ in 0..<maximumIterations {
+            let active = all.filter { !states[$0].done }
+            if active.isEmpty { break }
+            var directions = [Int: (direction: [Float], slope: Float)](), steps = [Int: Float]()
+            for index in active {
+                directions[index] = states[index].direction()
+                let norm = dot(states[index].gradient, states[index].gradient).squareRoot()
+                // The first step of a fresh history is scaled to unit length; later ones use the quasi-Newton scale.
+                steps[index] = states[index].history.isEmpty ? min(1, 1 / max(norm, 1e-12)) : 1
+            }
+            var pending = active
+            // The first trial is almost always accepted, so each trial computes loss and gradient together.
+            for _ in 0..<30 where !pending.isEmpty {
+                let candidates = pending.map { index in zip(states[index].w, directions[index]!.direction).map { $0 + steps[index]! * $1 } }
+                let results = objective.evaluate(pending, candidates, gradient: true)
+                var stillPending = [Int]()
+                for (slot, index) in pending.enumerated() {
+                    let (loss, gradient) = results[slot]
+                    guard loss <= states[index].loss + 1e-4 * steps[index]! * directions[index]!.slope else {
+                        steps[index]! /= 2
+                        stillPending.append(index)
+                        continue
+                    }
+                    accept(&states[index], candidates[slot], loss: loss, gradient: masked(gradient, states[index].mask))
                 }
-                let difference = zip(next, momentumPoint).map { $0 - $1 }
-                let bound = loss + dot(gradient, difference) + dot(difference, difference) / (2 * step)
-                if problem.loss(next) <= bound + 1e-7 { break }
-                step /= 2
+                pending = stillPending
             }
-            previous = w
-            w = next
-            let nextT = (1 + (1 + 4 * t * t).squareRoot()) / 2
-            momentumPoint = zip(w, previous).map { $0 + (t - 1) / nextT * ($0 - $1) }
-            t = nextT
-            let change = zip(w, previous).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-            if change.squareRoot() < 1e-6 * max(1, dot(w, w).squareRoot()) { break }
+            for index in pending { states[index].done = true }  // no decrease along the direction: converged as far as Float allows
         }
-        return w
+        return states.map(\.w)
     }
 
-    private func dot(_ a: [Float], _ b: [Float]) -> Float {
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in (0..<a.count).reduce(Float(0)) { $0 + a[$1] * b[$1] } } }
-    }
-}
-
-/// The smooth objective of a probe: mean loss plus λ₂/2·‖w‖², over [weights | bias].
-struct Problem: Sendable {
-    let x: Tensor
-    let labels: [Double]
-    let kind: LinearProbe.Kind
-    let l2: Float
-
-    var features: Int { x.rowSize }
-    var outputs: Int { kind.outputs }
-    var size: Int { features * outputs + outputs }
-
-    /// The objective alone (one product, not two), for line searches.
-    func loss(_ parameters: [Float]) -> Float {
-        evaluate(parameters, gradient: false).loss
+    private func accept(_ state: inout QuasiNewton, _ candidate: [Float], loss: Float, gradient: [Float]) {
+        let s = zip(candidate, state.w).map { $0 - $1 }, y = zip(gradient, state.gradient).map { $0 - $1 }
+        let sy = dot(s, y)
+        if sy > 1e-12 {
+            state.history.append((s, y, 1 / sy))
+            if state.history.count > 10 { state.history.removeFirst() }
+        }
+        let improvement = state.loss - loss
+        (state.w, state.loss, state.gradient) = (candidate, loss, gradient)
+        if improvement < tolerance * max(1, abs(loss)) || dot(gradient, gradient).squareRoot() < 1e-6 { state.done = true }
     }
 
-    func lossAndGradient(_ parameters: [Float]) -> (loss: Float, gradient: [Float]) {
-        evaluate(parameters, gradient: true)
+    /// One target's FISTA state.
+    private struct ProximalGradient {
+        var w: [Float]
+        var momentumPoint: [Float]
+        var t: Float = 1
+        var step: Float = 1
+        var done = false
     }
 
-    private func evaluate(_ parameters: [Float], gradient wantsGradient: Bool) -> (loss: Float, gradient: [Float]) {
-        let n = x.rows, d = features, k = outputs
-        let weights = Array(parameters[..<(d * k)]), bias = Array(parameters[(d * k)...])
-        let scores = LinearProbe.scores(x, weights: weights, bias: bias, outputs: k)
-        var residual = [Float](repeating: 0, count: n * k)
-        var loss: Double = 0
-        for row in 0..<n {
-            let label = labels[row]
-            switch kind {
-            case .logistic:
-                let z = Double(scores[row]), y = label
-                loss += max(z, 0) - z * y + log1p(exp(-abs(z)))
-                residual[row] = Float(1 / (1 + exp(-z)) - y)
-            case .linear:
-                let e = Double(scores[row]) - label
-                loss += e * e / 2
-                residual[row] = Float(e)
-            case .multinomial(let classes):
-                let slice = scores[(row * classes)..<((row + 1) * classes)].map(Double.init)
-                let largest = slice.max()!
-                let exps = slice.map { exp($0 - largest) }
-                let total = exps.reduce(0, +)
-                let target = Int(label)
-                loss -= log(max(exps[target] / total, 1e-300))
-                for c in 0..<classes { residual[row * classes + c] = Float(exps[c] / total - (c == target ? 1 : 0)) }
+    /// FISTA for the L1 penalty: gradient steps on the smooth part, soft-thresholding of the
+    /// weights, each target with its own backtracking step.
+    private func fista(_ objective: ProbeObjective, start: [[Float]]) -> [[Float]] {
+        let all = Array(start.indices)
+        var states = start.map { ProximalGradient(w: $0, momentumPoint: $0) }
+        for _ in 0..<(maximumIterations * 2) {
+            let active = all.filter { !states[$0].done }
+            if active.isEmpty { break }
+            let smooth = objective.evaluate(active, active.map { states[$0].momentumPoint }, gradient: true)
+            var next = [Int: [Float]]()
+            var pending = Array(active.indices)
+            // Backtracking on the smooth part's quadratic upper bound, all pending targets per trial.
+            for _ in 0..<30 where !pending.isEmpty {
+                for slot in pending {
+                    let index = active[slot]
+                    next[index] = proximalStep(states[index], gradient: smooth[slot].gradient,
+                                               weightCount: objective.features * objective.targets[index].kind.outputs)
+                }
+                let losses = objective.evaluate(pending.map { active[$0] }, pending.map { next[active[$0]]! }, gradient: false)
+                var stillPending = [Int]()
+                for (trial, slot) in pending.enumerated() {
+                    let index = active[slot]
+                    let difference = zip(next[index]!, states[index].momentumPoint).map { $0 - $1 }
+                    let bound = smooth[slot].loss + dot(smooth[slot].gradient, difference) + dot(difference, difference) / (2 * states[index].step)
+                    if losses[trial].loss > bound + 1e-7 {
+                        states[index].step /= 2
+                        stillPending.append(slot)
+                    }
+                }
+                pending = stillPending
+            }
+            for index in active {
+                var state = states[index]
+                let previous = state.w
+                state.w = next[index]!
+                let nextT = (1 + (1 + 4 * state.t * state.t).squareRoot()) / 2
+                state.momentumPoint = zip(state.w, previous).map { $0 + (state.t - 1) / nextT * ($0 - $1) }
+                state.t = nextT
+                let change = zip(state.w, previous).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                if change.squareRoot() < 1e-6 * max(1, dot(state.w, state.w).squareRoot()) { state.done = true }
+                states[index] = state
             }
         }
-        let penalty = Double(l2) / 2 * weights.reduce(0) { $0 + Double($1 * $1) }
-        guard wantsGradient else { return (Float(loss / Double(n) + penalty), []) }
-        var gradient = [Float](repeating: 0, count: size)
-        var weightGradient = [Float](repeating: 0, count: d * k)
-        BLASBridge.multiply(x.storage, transposeA: true, residual, into: &weightGradient, m: d, n: k, k: n)
-        let scale = 1 / Float(n)
-        for i in 0..<(d * k) { gradient[i] = weightGradient[i] * scale + l2 * weights[i] }
-        for row in 0..<n { for c in 0..<k { gradient[d * k + c] += residual[row * k + c] * scale } }
-        return (Float(loss / Double(n) + penalty), gradient)
+        return states.map(\.w)
+    }
+
+    /// A gradient step from the momentum point, then soft-thresholding of the weights (not the bias).
+    private func proximalStep(_ state: ProximalGradient, gradient: [Float], weightCount: Int) -> [Float] {
+        var next = zip(state.momentumPoint, gradient).map { $0 - state.step * $1 }
+        let threshold = state.step * l1
+        for i in 0..<weightCount {
+            next[i] = next[i] > threshold ? next[i] - threshold : next[i] < -threshold ? next[i] + threshold : 0
+        }
+        return next
     }
 
     /// 1 for the `keep` features with the largest weight magnitude (across outputs), 0 elsewhere; the bias stays free.
-    func supportMask(_ parameters: [Float], keep: Int) -> [Float] {
-        let k = outputs
+    private func supportMask(_ parameters: [Float], outputs k: Int, keep: Int) -> [Float] {
+        let features = parameters.count / k - 1
         let magnitude = (0..<features).map { feature in (0..<k).reduce(Float(0)) { $0 + abs(parameters[feature * k + $1]) } }
         let kept = Set(magnitude.indices.sorted { magnitude[$0] > magnitude[$1] }.prefix(keep))
-        var mask = [Float](repeating: 0, count: size)
+        var mask = [Float](repeating: 0, count: parameters.count)
         for feature in kept { for c in 0..<k { mask[feature * k + c] = 1 } }
         for c in 0..<k { mask[features * k + c] = 1 }
         return mask
     }
+
+    private func masked(_ gradient: [Float], _ mask: [Float]?) -> [Float] {
+        guard let mask else { return gradient }
+        return zip(gradient, mask).map { $0 * $1 }
+    }
+}
+
+private func dot(_ a: [Float], _ b: [Float]) -> Float {
+    a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in (0..<a.count).reduce(Float(0)) { $0 + a[$1] * b[$1] } } }
 }

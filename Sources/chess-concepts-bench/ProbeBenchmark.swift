@@ -25,9 +25,9 @@ struct ProbeBenchmark: ParsableCommand {
         let (train, labels) = planted(rows: rows, seed: 1)
         let (test, testLabels) = planted(rows: 10_000, seed: 2)
         print("logistic probe, \(rows) × \(features) activations, binary labels from a planted direction")
-        for (name, fitter) in [("L2 (L-BFGS)", ProbeFitter(kind: .logistic, l2: 1e-4)), ("L1 (FISTA)", ProbeFitter(kind: .logistic, l2: 0, l1: 1e-3))] {
+        for (name, fitter) in [("L2 (L-BFGS)", ProbeFitter(l2: 1e-4)), ("L1 (FISTA)", ProbeFitter(l2: 0, l1: 1e-3))] {
             let start = ContinuousClock.now
-            let probe = fitter.fit(train, labels: labels)
+            let probe = fitter.fit(train, labels: labels, kind: .logistic)
             let seconds = (ContinuousClock.now - start).seconds
             let accuracy = Metrics.accuracy(labels: testLabels, predictions: probe.predict(test).map { $0 > 0.5 ? 1 : 0 })
             print(String(format: "  ours %-12@ %7.2f s   test accuracy %.4f", name as NSString, seconds, accuracy))

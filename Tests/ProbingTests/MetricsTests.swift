@@ -4,8 +4,10 @@ import Testing
 struct MetricsTests {
     @Test func balancedAccuracyAveragesTheClassRecalls() {
         // Positives: 3 of 4 right; negatives: 1 of 2 right.
-        let labels: [Double] = [1, 1, 1, 1, 0, 0], predictions: [Double] = [0.9, 0.8, 0.7, 0.2, 0.1, 0.6]
+        let labels: [Double] = [1, 1, 1, 1, 0, 0], predictions: [Double] = [1, 1, 1, 0, 0, 1]
         #expect(Metrics.balancedAccuracy(labels: labels, predictions: predictions) == (0.75 + 0.5) / 2)
+        // Three classes: recalls 1/2, 1, 0.
+        #expect(Metrics.balancedAccuracy(labels: [0, 0, 1, 2], predictions: [0, 2, 1, 1]) == 0.5)
     }
 
     @Test func rocAUCCountsOrderedPairsWithTiesAsHalf() {

@@ -28,8 +28,8 @@ struct ProbeTests {
     @Test func logisticProbeRecoversAPlantedDirectionAndFailsOnShuffledLabels() {
         let (train, labels, _) = Self.planted(n: 2_000, d: 24, support: Self.support, seed: 1)
         let (test, testLabels, _) = Self.planted(n: 1_000, d: 24, support: Self.support, seed: 2)
-        let probe = ProbeFitter(kind: .logistic).fit(train, labels: labels)
-        let score = Metrics.balancedAccuracy(labels: testLabels, predictions: probe.predict(test))
+        let probe = ProbeFitter().fit(train, labels: labels, kind: .logistic)
+        let score = Metrics.balancedAccuracy(labels: testLabels, predictions: probe.predict(test).map { $0 > 0.5 ? 1 : 0 })
         #expect(score > 0.9)
         #expect(Metrics.rocAUC(labels: testLabels, scores: probe.predict(test)) > 0.97)
         let direction = probe.direction
@@ -38,20 +38,20 @@ struct ProbeTests {
             / (direction.reduce(0) { $0 + $1 * $1 }.squareRoot() * planted.reduce(0) { $0 + $1 * $1 }.squareRoot())
         #expect(cosine > 0.95)
         var random = SplitMix64(seed: 9)
-        let control = ProbeFitter(kind: .logistic).fit(train, labels: labels.shuffled(using: &random))
-        #expect(Metrics.balancedAccuracy(labels: testLabels, predictions: control.predict(test)) < 0.6)
+        let control = ProbeFitter().fit(train, labels: labels.shuffled(using: &random), kind: .logistic)
+        #expect(Metrics.balancedAccuracy(labels: testLabels, predictions: control.predict(test).map { $0 > 0.5 ? 1 : 0 }) < 0.6)
     }
 
     @Test func kSparseProbeFindsThePlantedSupport() {
         let (train, labels, _) = Self.planted(n: 2_000, d: 40, support: Self.support, seed: 3)
-        let probe = ProbeFitter(kind: .logistic, sparsity: 3).fit(train, labels: labels)
+        let probe = ProbeFitter(sparsity: 3).fit(train, labels: labels, kind: .logistic)
         let nonzero = Set(probe.weights.indices.filter { probe.weights[$0] != 0 })
         #expect(nonzero == Set(Self.support.keys))
     }
 
     @Test func l1ProbeIsSparseAndKeepsTheSignal() {
         let (train, labels, _) = Self.planted(n: 2_000, d: 40, support: Self.support, seed: 4)
-        let probe = ProbeFitter(kind: .logistic, l2: 0, l1: 0.02).fit(train, labels: labels)
+        let probe = ProbeFitter(l2: 0, l1: 0.02).fit(train, labels: labels, kind: .logistic)
         let nonzero = Set(probe.weights.indices.filter { abs(probe.weights[$0]) > 1e-6 })
         #expect(Set(Self.support.keys).isSubset(of: nonzero))
         #expect(nonzero.count <= 10)
@@ -60,7 +60,7 @@ struct ProbeTests {
     @Test func linearProbeExplainsAPlantedScalar() {
         let (train, _, values) = Self.planted(n: 1_000, d: 16, support: Self.support, seed: 5)
         let (test, _, testValues) = Self.planted(n: 500, d: 16, support: Self.support, seed: 6)
-        let probe = ProbeFitter(kind: .linear, l2: 1e-4).fit(train, labels: values)
+        let probe = ProbeFitter(l2: 1e-4).fit(train, labels: values, kind: .linear)
         #expect(Metrics.r2(labels: testValues, predictions: probe.predict(test)) > 0.97)
     }
 
@@ -71,7 +71,48 @@ struct ProbeTests {
             let values = (0..<3).map { x.storage[row * 6 + $0] }
             return Double(values.indices.max { values[$0] < values[$1] }!)
         }
-        let probe = ProbeFitter(kind: .multinomial(classes: 3)).fit(x, labels: labels)
+        let probe = ProbeFitter().fit(x, labels: labels, kind: .multinomial(classes: 3))
         #expect(Metrics.accuracy(labels: labels, predictions: probe.predict(x)) > 0.85)
+    }
+}
+
+struct ProbeBatchTests {
+    @Test func probesFittedTogetherMatchProbesFittedAlone() {
+        let (x, binary, scalar) = ProbeTests.planted(n: 1_200, d: 20, support: ProbeTests.support, seed: 11)
+        let design = StandardizedActivations(fitting: x)
+        let targets = [ProbeTarget(kind: .logistic, labels: binary), ProbeTarget(kind: .linear, labels: scalar)]
+        let fitter = ProbeFitter(l2: 1e-2, tolerance: 1e-9)
+        let together = fitter.fit(design, targets: targets)
+        for (target, probe) in zip(targets, together) {
+            let alone = fitter.fit(design, targets: [target])[0]
+            let gap = zip(alone.weights, probe.weights).map { abs($0 - $1) }.max()!
+            #expect(gap < 1e-3)
+        }
+    }
+
+    @Test func balancedWeightsGiveEachClassTheSameTotal() {
+        let target = ProbeTarget(kind: .logistic, labels: [1, 0, 0, 0, .nan], balanced: true)
+        let third = 2.0 / 3
+        let expected: [Double] = [2, third, third, third, 0]
+        #expect(target.weights == expected)
+        #expect(target.labelledRows == 4)
+        #expect(ProbeTarget(kind: .logistic, labels: [0, 0, .nan]).isInformative == false)
+    }
+
+    @Test func aProbeSurvivesTheRoundTripThroughItsFiles() throws {
+        let (x, _, _) = ProbeTests.planted(n: 300, d: 6, support: [:], seed: 12)
+        let labels = (0..<300).map { Double($0 % 3) }
+        let probe = ProbeFitter().fit(x, labels: labels, kind: .multinomial(classes: 3))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("probe-\(getpid()).safetensors").path
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: LinearProbe.descriptionPath(for: path))
+        }
+        try probe.write(to: path, metadata: ["concept": "phase"])
+        let (read, metadata) = try LinearProbe.read(from: path)
+        #expect(read == probe)
+        #expect(metadata["concept"] == "phase" && metadata["kind"] == "multinomial")
+        let description = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: LinearProbe.descriptionPath(for: path)))) as? [String: String]
+        #expect(description?["classes"] == "3")
     }
 }
