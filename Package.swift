@@ -34,10 +34,15 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["CPNG", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "Concepts", dependencies: ["Chess", "UCI"], swiftSettings: cpuSettings),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"], swiftSettings: cpuSettings),
+        .target(
+            name: "ProbeTracker",
+            dependencies: ["Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "Neural", "Probing", "Plotting"],
+            swiftSettings: cpuSettings
+        ),
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -85,6 +90,11 @@ let package = Package(
         .testTarget(
             name: "PlottingTests",
             dependencies: ["Plotting"],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
+            name: "ProbeTrackerTests",
+            dependencies: ["ProbeTracker", "ChessModel", "DataFiles", "Plotting", "Probing", "PositionCollections"],
             swiftSettings: cpuSettings
         ),
         .testTarget(

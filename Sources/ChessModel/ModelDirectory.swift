@@ -44,7 +44,12 @@ public struct ModelDirectory {
     public var logPath: String { path + "/training.csv" }
 
     public func checkpointPath(step: Int) -> String {
-        path + "/step-" + String(repeating: "0", count: max(0, 7 - String(step).count)) + String(step) + ".safetensors"
+        path + "/" + Self.stepName(step) + ".safetensors"
+    }
+
+    /// `step-NNNNNNN`: the zero-padded name of a checkpoint (and of what is derived from it), sorting by step.
+    public static func stepName(_ step: Int) -> String {
+        "step-" + String(repeating: "0", count: max(0, 7 - String(step).count)) + String(step)
     }
 
     public func readConfiguration() throws -> Configuration {

@@ -21,5 +21,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform value in [0, 1).
+    /// A seed derived from `seed` and a name (a file, a concept), the same in every run.
+    public static func mix(_ seed: UInt64, _ name: String) -> UInt64 {
+        name.utf8.reduce(seed) { mix($0 ^ UInt64($1)) }
+    }
+
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

@@ -12,6 +12,8 @@ public final class BatchNorm: Layer {
     public let epsilon: Float
     private var normalized = Tensor(shape: [0])
     private var inverseDeviation = [Float]()
+    /// Whether the last forward pass used the running statistics (constants for the gradient).
+    private var usedRunningStatistics = false
 
     public init(_ name: String, channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         self.name = name
@@ -32,6 +34,7 @@ public final class BatchNorm: Layer {
         precondition(input.shape.last == channels, "\(name) expects \(channels) channels, got \(input.shape)")
         let samples = input.count / channels
         var mean = runningMean.value.storage, variance = runningVariance.value.storage
+        usedRunningStatistics = mode != .training
         if mode == .training {
             (mean, variance) = Self.channelStatistics(input.storage, channels: channels)
             for c in 0..<channels {
@@ -85,7 +88,9 @@ public final class BatchNorm: Layer {
         return (Array(sums[..<channels]), sums[channels...].map { $0 / Float(samples) })
     }
 
-    /// The training-mode gradient: dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)).
+    /// The gradient of the last forward pass: in training mode dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂));
+    /// in inference mode, where the statistics are constants, dx = γ/σ · dy (what input
+    /// attributions and concept searches through a trained network need).
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let channels = channels
         let samples = outputGradient.count / channels
@@ -110,8 +115,8 @@ public final class BatchNorm: Layer {
             shift.gradient.storage[c] += sums[c]
             scale.gradient.storage[c] += sums[channels + c]
             coefficients[c] = scale.value.storage[c] * inverseDeviation[c]
-            coefficients[channels + c] = sums[c] / count
-            coefficients[2 * channels + c] = sums[channels + c] / count
+            coefficients[channels + c] = usedRunningStatistics ? 0 : sums[c] / count
+            coefficients[2 * channels + c] = usedRunningStatistics ? 0 : sums[channels + c] / count
         }
         var inputGradient = Tensor(shape: outputGradient.shape)
         outputGradient.storage.withUnsafeBufferPointer { dy in

@@ -58,6 +58,18 @@ public struct Image: Equatable, Sendable {
         }
     }
 
+    /// Copies `other` with its top-left corner at (x, y), clipped to this image: how
+    /// small multiples are assembled into one figure.
+    public mutating func draw(_ other: Image, x: Int, y: Int) {
+        let (top, bottom) = (max(0, y), min(height, y + other.height))
+        let (left, right) = (max(0, x), min(width, x + other.width))
+        guard top < bottom && left < right else { return }
+        for row in top..<bottom {
+            let source = ((row - y) * other.width + (left - x)) * 4, destination = (row * width + left) * 4
+            pixels.replaceSubrange(destination..<(destination + (right - left) * 4), with: other.pixels[source..<(source + (right - left) * 4)])
+        }
+    }
+
     /// A straight line `thickness` pixels wide (Bresenham, with a square pen).
     public mutating func line(from start: (x: Int, y: Int), to end: (x: Int, y: Int), _ color: RGB, thickness: Int = 1) {
         var (x, y) = start

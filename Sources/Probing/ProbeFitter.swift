@@ -35,10 +35,17 @@ public struct ProbeFitter: Sendable {
 
     /// Fits one probe per target on the same standardised activations, starting from
     /// `start` (earlier probes of the same targets, e.g. along a regularisation path).
-    public func fit(_ design: StandardizedActivations, targets: [ProbeTarget], start: [LinearProbe]? = nil) -> [LinearProbe] {
-        let objective = ProbeObjective(x: design.values, targets: targets, l2: l2)
+    /// `penalties` gives each target its own λ₂ in place of `l2`.
+    public func fit(_ design: StandardizedActivations, targets: [ProbeTarget], start: [LinearProbe]? = nil,
+                    penalties: [Float]? = nil) -> [LinearProbe] {
+        // Scalar labels are fitted standardised (and the probe scaled back): the penalty then means the
+        // same for a pawn count and a mobility count, and the problem is as well conditioned as the features.
+        let scales = targets.map(LabelScale.init)
+        let objective = ProbeObjective(x: design.values, targets: zip(targets, scales).map { $1.standardize($0) },
+                                       l2: penalties ?? Array(repeating: l2, count: targets.count))
         var parameters = targets.indices.map { index in
-            start.map { $0[index].weights + $0[index].bias } ?? [Float](repeating: 0, count: objective.size(of: index))
+            start.map { scales[index].standardize($0[index].weights + $0[index].bias, features: objective.features) }
+                ?? [Float](repeating: 0, count: objective.size(of: index))
         }
         parameters = l1 > 0 ? fista(objective, start: parameters) : lbfgs(objective, start: parameters, masks: nil)
         if let sparsity, sparsity < objective.features {
@@ -52,9 +59,43 @@ public struct ProbeFitter: Sendable {
             }
         }
         return targets.indices.map { index in
+            let restored = scales[index].restore(parameters[index], features: objective.features)
             let weightCount = objective.features * targets[index].kind.outputs
-            return LinearProbe(kind: targets[index].kind, weights: Array(parameters[index][..<weightCount]),
-                               bias: Array(parameters[index][weightCount...]), mean: design.mean, deviation: design.deviation)
+            return LinearProbe(kind: targets[index].kind, weights: Array(restored[..<weightCount]),
+                               bias: Array(restored[weightCount...]), mean: design.mean, deviation: design.deviation)
+        }
+    }
+
+    /// The mean and deviation of a scalar target's labelled values (identity for the others).
+    private struct LabelScale {
+        var mean: Double = 0
+        var deviation: Double = 1
+
+        init(_ target: ProbeTarget) {
+            guard target.kind == .linear else { return }
+            let total = target.weights.reduce(0, +)
+            guard total > 0 else { return }
+            mean = zip(target.labels, target.weights).reduce(0) { $0 + $1.0 * $1.1 } / total
+            let variance = zip(target.labels, target.weights).reduce(0) { $0 + ($1.0 - mean) * ($1.0 - mean) * $1.1 } / total
+            deviation = variance > 1e-12 ? variance.squareRoot() : 1
+        }
+
+        func standardize(_ target: ProbeTarget) -> ProbeTarget {
+            guard target.kind == .linear else { return target }
+            return ProbeTarget(kind: target.kind, labels: target.labels.map { ($0 - mean) / deviation }, weights: target.weights)
+        }
+
+        /// Parameters of a probe of the raw labels as parameters of the standardised problem.
+        func standardize(_ parameters: [Float], features: Int) -> [Float] {
+            parameters.indices.map { index in
+                Float(index < features ? Double(parameters[index]) / deviation : (Double(parameters[index]) - mean) / deviation)
+            }
+        }
+
+        func restore(_ parameters: [Float], features: Int) -> [Float] {
+            parameters.indices.map { index in
+                Float(index < features ? Double(parameters[index]) * deviation : Double(parameters[index]) * deviation + mean)
+            }
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import Neural
 
 /// The smooth objectives of several probes on one standardised matrix: for each
-/// target, its weighted mean loss plus λ₂/2·‖w‖², over parameters laid out as
+/// target, its weighted mean loss plus its own λ₂/2·‖w‖², over parameters laid out as
 /// [weights (features × outputs, feature-major) | bias (outputs)].
 ///
 /// One evaluation serves every requested target with a single pass over the rows:
@@ -13,13 +13,15 @@ import Neural
 struct ProbeObjective: @unchecked Sendable {
     let x: Tensor
     let targets: [ProbeTarget]
-    let l2: Float
+    /// λ₂ of each target.
+    let l2: [Float]
     private let totalWeights: [Double]
 
     /// Rows per block: a block of a few thousand features stays in the L2 cache.
     private static let blockRows = 64
 
-    init(x: Tensor, targets: [ProbeTarget], l2: Float) {
+    init(x: Tensor, targets: [ProbeTarget], l2: [Float]) {
+        precondition(l2.count == targets.count)
         for target in targets { precondition(target.labels.count == x.rows, "a target has \(target.labels.count) labels for \(x.rows) rows") }
         self.x = x
         self.targets = targets
@@ -92,13 +94,13 @@ struct ProbeObjective: @unchecked Sendable {
             let scale = 1 / totalWeights[head]
             var penalty: Double = 0
             for i in 0..<(d * k) { penalty += Double(w[i] * w[i]) }
-            let loss = Float(partLosses.reduce(0) { $0 + $1[slot] } * scale + Double(l2) / 2 * penalty)
+            let loss = Float(partLosses.reduce(0) { $0 + $1[slot] } * scale + Double(l2[head]) / 2 * penalty)
             guard wantsGradient else { return (loss, []) }
             var result = [Float](repeating: 0, count: size(of: head))
             for feature in 0...d {
                 for c in 0..<k {
                     let sum = partGradients.reduce(Float(0)) { $0 + $1[feature * width + offsets[slot] + c] }
-                    result[feature * k + c] = sum * Float(scale) + (feature < d ? l2 * w[feature * k + c] : 0)
+                    result[feature * k + c] = sum * Float(scale) + (feature < d ? l2[head] * w[feature * k + c] : 0)
                 }
             }
             return (loss, result)

@@ -21,6 +21,14 @@ struct LayerGradientTests {
         GradientCheck.check(norm, input: GradientCheck.randomTensor([6, 2, 2, 3], seed: 6), tolerance: 3e-2)
     }
 
+    @Test func batchNormInInferenceMode() {
+        let norm = BatchNorm("bn", channels: 3)
+        norm.scale.value = GradientCheck.randomTensor([3], seed: 5)
+        norm.runningMean.value = GradientCheck.randomTensor([3], seed: 15)
+        norm.runningVariance.value = Tensor(shape: [3], [0.5, 2, 1.5])
+        GradientCheck.check(norm, input: GradientCheck.randomTensor([6, 2, 2, 3], seed: 6), mode: .inference)
+    }
+
     @Test(arguments: [Activation.Function.relu, .leakyRelu, .tanh, .sigmoid])
     func activation(_ function: Activation.Function) {
         GradientCheck.check(Activation("act", function), input: GradientCheck.randomTensor([3, 7], seed: 7))

@@ -54,3 +54,18 @@ struct ClippingTests {
         #expect(image.color(x: 0, y: 0) == .white)
     }
 }
+
+struct CompositionTests {
+    @Test func drawingAnImageCopiesItsPixelsAndClipsTheRest() {
+        var tile = Image(width: 4, height: 3)
+        tile.fill(x: 1, y: 1, width: 1, height: 1, .black)
+        var canvas = Image(width: 6, height: 5, background: .grey)
+        canvas.draw(tile, x: 3, y: 3)
+        #expect(canvas.color(x: 4, y: 4) == .black)
+        #expect(canvas.color(x: 3, y: 3) == .white)
+        #expect(canvas.color(x: 2, y: 3) == .grey)
+        canvas.draw(tile, x: -3, y: -2)  // only its last column and row land on the canvas
+        #expect(canvas.color(x: 0, y: 0) == .white)
+        #expect(canvas.color(x: 1, y: 0) == .grey)
+    }
+}

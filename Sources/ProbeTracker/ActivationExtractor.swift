@@ -1,0 +1,53 @@
+import ChessModel
+import Neural
+
+/// A network's activations at the probe layers for the encoded positions of each
+/// split, computed in chunks so that only the requested layers' matrices are held.
+struct ActivationExtractor {
+    /// The encoded positions (planes) of the train, validation and test games.
+    let train: Tensor
+    let validation: Tensor
+    let test: Tensor
+
+    /// Positions per forward pass: large enough for efficient matrix products, small
+    /// enough that every captured layer of a chunk stays a few megabytes.
+    static let chunk = 256
+
+    /// Each of `layers`' activations for the three splits, one forward pass per chunk.
+    func cells(of network: PolicyValueNetwork, layers: [String]) -> [String: CellFit] {
+        let wanted = Set(layers)
+        let splits = [train, validation, test].map { planes in activations(of: network, planes: planes, layers: wanted) }
+        return Dictionary(uniqueKeysWithValues: layers.map { layer in
+            (layer, CellFit(train: splits[0][layer]!, validation: splits[1][layer]!, test: splits[2][layer]!))
+        })
+    }
+
+    /// Values per position at each probe layer (from one position's forward pass).
+    static func widths(of network: PolicyValueNetwork, layers: [String]) -> [String: Int] {
+        let planes = Tensor(shape: [1, 8, 8, BoardEncoder.planeCount])
+        return network.activations(planes, layers: Set(layers)).mapValues(\.rowSize)
+    }
+
+    private func activations(of network: PolicyValueNetwork, planes: Tensor, layers: Set<String>) -> [String: Tensor] {
+        let n = planes.rows, planeSize = planes.rowSize
+        var result = [String: [Float]]()
+        var widths = [String: Int]()
+        for start in stride(from: 0, to: n, by: Self.chunk) {
+            let count = min(Self.chunk, n - start)
+            let chunk = Tensor(shape: [count] + planes.shape.dropFirst(),
+                               Array(planes.storage[(start * planeSize)..<((start + count) * planeSize)]))
+            for (layer, values) in network.activations(chunk, layers: layers) {
+                if result[layer] == nil {
+                    widths[layer] = values.rowSize
+                    result[layer] = []
+                    result[layer]!.reserveCapacity(n * values.rowSize)
+                }
+                result[layer]!.append(contentsOf: values.storage)
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: layers.map { layer in
+            let width = widths[layer] ?? 0
+            return (layer, Tensor(shape: [n, width], result[layer] ?? []))
+        })
+    }
+}

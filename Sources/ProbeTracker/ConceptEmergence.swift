@@ -1,0 +1,53 @@
+import Foundation
+
+/// The reading of one concept's grid: how well the trained network holds it and
+/// where, against the baselines, and from which training step it is there.
+public struct ConceptEmergence: Sendable {
+    public let concept: String
+    public let metric: String
+    /// The best layer at the last checkpoint, with its score and interval.
+    public let layer: String
+    public let step: Int
+    public let score: Double
+    public let low: Double
+    public let high: Double
+    public let inputBaseline: Double
+    /// The best layer of the random network (step 0).
+    public let randomBaseline: Double
+    /// The control task's score at the same cell.
+    public let control: Double
+    /// The first checkpoint at which some layer's interval lies wholly above both the
+    /// input and the random-network baselines; `nil` if none does.
+    public let emergedAt: Int?
+
+    /// One reading per concept from the grid's headline-metric rows.
+    public static func read(_ rows: [GridRow]) -> [ConceptEmergence] {
+        let figures = TrackerFigures(rows: rows, steps: [], layers: [])
+        return figures.concepts.compactMap { concept in
+            let primary = figures.primaryRows(of: concept)
+            guard let last = primary.map(\.step).max() else { return nil }
+            let network = primary.filter { $0.layer != "input" }
+            guard let best = network.filter({ $0.step == last }).max(by: { $0.score < $1.score || $0.score.isNaN }) else { return nil }
+            let random = network.filter { $0.step == 0 }.map(\.score).filter { !$0.isNaN }.max() ?? .nan
+            let bar = max(best.inputBaseline.isNaN ? -.infinity : best.inputBaseline, random.isNaN ? -.infinity : random)
+            let emerged = network.filter { $0.step > 0 && $0.low > bar }.map(\.step).min()
+            return ConceptEmergence(concept: concept, metric: best.metric, layer: best.layer, step: last, score: best.score,
+                                    low: best.low, high: best.high, inputBaseline: best.inputBaseline, randomBaseline: random,
+                                    control: best.control, emergedAt: emerged)
+        }
+    }
+
+    /// A fixed-width table of readings for a terminal.
+    public static func table(_ readings: [ConceptEmergence]) -> String {
+        var lines = ["concept                    metric              best layer  score (95% CI)        input  random  control  above baselines from step"]
+        for reading in readings {
+            lines.append(reading.concept.padding(toLength: 27, withPad: " ", startingAt: 0)
+                + reading.metric.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + reading.layer.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: "%.3f (%.3f-%.3f)   %.3f  %.3f   %.3f    ", reading.score, reading.low, reading.high,
+                         reading.inputBaseline, reading.randomBaseline, reading.control)
+                + (reading.emergedAt.map(String.init) ?? "never"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,44 @@
+/// Everything a tracker run depends on; two runs with equal settings write equal files.
+public struct TrackerSettings: Sendable {
+    /// The model directory (`config.json` and `step-*.safetensors`).
+    public var model: String
+    /// PGN, EPD or FEN collections (optionally gzipped) to sample positions from.
+    public var data: [String]
+    /// Concept names from the catalogue.
+    public var concepts: [String]
+    /// Probe layers of the network (see `PolicyValueNetwork.probeLayers`); empty for all.
+    public var layers: [String]
+    /// Checkpoint steps to probe; empty for every saved one. Step 0 (the random network)
+    /// is always probed, being the baseline.
+    public var steps: [Int]
+    /// Positions probed (split by game 70/15/15 into train, validation, test); drawn
+    /// uniformly, but with rare values of binary concepts enriched (`ProbeTracker.enrich`).
+    public var positions: Int
+    public var seed: UInt64
+    /// L2 strengths tried, strongest first; each concept keeps the one best on validation.
+    public var penalties: [Float]
+    /// Bootstrap resamples for the test-score intervals.
+    public var resamples: Int
+    /// Upper bound on the activation matrices held at once.
+    public var memoryBudget: Int
+
+    /// Concepts a player recognises, from trivial to read off the board (material) to
+    /// needing a calculation (mate in one), probed when none are named.
+    public static let defaultConcepts = ["material_balance", "material_advantage", "my_mobility", "in_check", "has_checking_move",
+                                         "my_queen_attacked", "has_mate_in_one", "my_passed_pawns", "game_phase"]
+
+    public init(model: String, data: [String], concepts: [String], layers: [String] = [], steps: [Int] = [],
+                positions: Int = 2_000, seed: UInt64 = 1, penalties: [Float] = [100, 10, 1, 0.1, 0.01, 0.001],
+                resamples: Int = 200, memoryBudget: Int = 1 << 30) {
+        self.model = model
+        self.data = data
+        self.concepts = concepts
+        self.layers = layers
+        self.steps = steps
+        self.positions = positions
+        self.seed = seed
+        self.penalties = penalties
+        self.resamples = resamples
+        self.memoryBudget = memoryBudget
+    }
+}
