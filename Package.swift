@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "Probing", "BoardPictures", "Plotting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -90,6 +90,17 @@ let package = Package(
         .testTarget(
             name: "PlottingTests",
             dependencies: ["Plotting"],
+            swiftSettings: cpuSettings
+        ),
+        .target(name: "BoardPictures", dependencies: ["Chess", "Plotting"], swiftSettings: cpuSettings),
+        .target(
+            name: "ConceptSearch",
+            dependencies: ["Chess", "ChessModel", "Neural", "Probing", "DataFiles"],
+            swiftSettings: cpuSettings
+        ),
+        .testTarget(
+            name: "ConceptSearchTests",
+            dependencies: ["ConceptSearch", "Chess", "ChessModel", "Neural", "Probing", "DataFiles"],
             swiftSettings: cpuSettings
         ),
         .testTarget(

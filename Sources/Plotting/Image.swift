@@ -70,6 +70,14 @@ public struct Image: Equatable, Sendable {
         }
     }
 
+    /// A filled disc (clipped to the image).
+    public mutating func fillCircle(centerX: Int, centerY: Int, radius: Int, _ color: RGB) {
+        for dy in -radius...radius {
+            let half = Int((Double(radius * radius - dy * dy)).squareRoot())
+            fill(x: centerX - half, y: centerY + dy, width: 2 * half + 1, height: 1, color)
+        }
+    }
+
     /// A straight line `thickness` pixels wide (Bresenham, with a square pen).
     public mutating func line(from start: (x: Int, y: Int), to end: (x: Int, y: Int), _ color: RGB, thickness: Int = 1) {
         var (x, y) = start

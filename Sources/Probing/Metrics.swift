@@ -12,7 +12,8 @@ public enum Metrics {
             if Int(prediction) == actual { hits[actual, default: 0] += 1 }
         }
         guard !totals.isEmpty else { return .nan }
-        return totals.reduce(0) { $0 + hits[$1.key, default: 0] / $1.value } / Double(totals.count)
+        // Summed in class order, so that equal inputs give bit-equal scores.
+        return totals.keys.sorted().reduce(0) { $0 + hits[$1, default: 0] / totals[$1]! } / Double(totals.count)
     }
 
     /// The area under the ROC curve: the chance that a random positive scores above a

@@ -1,0 +1,110 @@
+import Chess
+import Plotting
+
+/// A chess board drawn as SVG (Unicode piece glyphs, scalable) or as a raster image
+/// (pieces as lettered discs), with coordinates and highlighted squares.
+public struct BoardPicture: Sendable {
+    public let position: Position
+    /// Squares to mark, e.g. those an edit changed.
+    public var highlighted: Set<Square>
+    public var title: String
+
+    public init(_ position: Position, highlighted: Set<Square> = [], title: String = "") {
+        self.position = position
+        self.highlighted = highlighted
+        self.title = title
+    }
+
+    static let light = RGB(240, 217, 181), dark = RGB(181, 136, 99), mark = RGB(246, 226, 90)
+
+    /// The board as a stand-alone SVG document, White at the bottom.
+    public var svg: String {
+        let cell = 45, margin = 20, top = title.isEmpty ? 0 : 24
+        let size = 8 * cell + 2 * margin
+        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(size)\" height=\"\(size + top)\" viewBox=\"0 0 \(size) \(size + top)\" font-family=\"sans-serif\">",
+                     "<rect width=\"\(size)\" height=\"\(size + top)\" fill=\"white\"/>"]
+        if !title.isEmpty { parts.append("<text x=\"\(size / 2)\" y=\"17\" font-size=\"15\" text-anchor=\"middle\">\(Self.escaped(title))</text>") }
+        for rank in 0..<8 {
+            for file in 0..<8 {
+                let square = Square(file: file, rank: rank)
+                let x = margin + file * cell, y = top + margin + (7 - rank) * cell
+                let color = highlighted.contains(square) ? Self.mark : (file + rank) % 2 == 0 ? Self.dark : Self.light
+                parts.append("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(Self.hex(color))\"/>")
+                if let piece = position.piece(at: square) {
+                    parts.append("<text x=\"\(x + cell / 2)\" y=\"\(y + cell - 9)\" font-size=\"38\" text-anchor=\"middle\">\(Self.glyph(piece))</text>")
+                }
+            }
+        }
+        for index in 0..<8 {
+            let files = "abcdefgh"
+            parts.append("<text x=\"\(margin + index * cell + cell / 2)\" y=\"\(top + size - 5)\" font-size=\"12\" text-anchor=\"middle\">\(files[files.index(files.startIndex, offsetBy: index)])</text>")
+            parts.append("<text x=\"\(margin / 2)\" y=\"\(top + margin + (7 - index) * cell + cell / 2 + 4)\" font-size=\"12\" text-anchor=\"middle\">\(index + 1)</text>")
+        }
+        parts.append("</svg>")
+        return parts.joined(separator: "\n") + "\n"
+    }
+
+    /// The board as an image: discs lettered K Q R B N P, white or black, on brown and cream squares.
+    public func image(cell: Int = 40) -> Image {
+        let margin = 22, top = title.isEmpty ? 0 : 26
+        let size = 8 * cell + 2 * margin
+        var image = Image(width: size, height: size + top)
+        if !title.isEmpty { image.text(title, x: size / 2, y: 6, scale: 2, alignment: .center) }
+        for rank in 0..<8 {
+            for file in 0..<8 {
+                let square = Square(file: file, rank: rank)
+                let x = margin + file * cell, y = top + margin + (7 - rank) * cell
+                image.fill(x: x, y: y, width: cell, height: cell,
+                           highlighted.contains(square) ? Self.mark : (file + rank) % 2 == 0 ? Self.dark : Self.light)
+                guard let piece = position.piece(at: square) else { continue }
+                let white = piece.color == .white
+                image.fillCircle(centerX: x + cell / 2, centerY: y + cell / 2, radius: cell * 2 / 5, white ? .black : .grey)
+                image.fillCircle(centerX: x + cell / 2, centerY: y + cell / 2, radius: cell * 2 / 5 - 2, white ? .white : .black)
+                image.text(String(piece.fenSymbol).uppercased(), x: x + cell / 2, y: y + cell / 2 - 10, scale: 3,
+                           alignment: .center, white ? .black : .white)
+            }
+        }
+        for index in 0..<8 {
+            image.text(String("abcdefgh".dropFirst(index).first!), x: margin + index * cell + cell / 2, y: top + size - 17, scale: 2, alignment: .center)
+            image.text(String(index + 1), x: margin / 2, y: top + margin + (7 - index) * cell + cell / 2 - 7, scale: 2, alignment: .center)
+        }
+        return image
+    }
+
+    /// Boards side by side (e.g. before and after an edit) as one image.
+    public static func row(_ pictures: [BoardPicture], cell: Int = 40) -> Image {
+        let images = pictures.map { $0.image(cell: cell) }
+        var canvas = Image(width: images.reduce(0) { $0 + $1.width + 10 }, height: images.map(\.height).max() ?? 0)
+        var x = 0
+        for image in images {
+            canvas.draw(image, x: x, y: 0)
+            x += image.width + 10
+        }
+        return canvas
+    }
+
+    /// Boards side by side as one SVG document.
+    public static func rowSVG(_ pictures: [BoardPicture]) -> String {
+        let width = 8 * 45 + 40, height = width + 24
+        let inner = pictures.enumerated().map { index, picture in
+            let body = picture.svg.split(separator: "\n").dropFirst().dropLast().joined(separator: "\n")
+            return "<g transform=\"translate(\(index * (width + 10)),0)\">\n\(body)\n</g>"
+        }
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(pictures.count * (width + 10))\" height=\"\(height)\" font-family=\"sans-serif\">\n"
+            + inner.joined(separator: "\n") + "\n</svg>\n"
+    }
+
+    static func glyph(_ piece: Piece) -> String {
+        let white: [PieceKind: String] = [.king: "♔", .queen: "♕", .rook: "♖", .bishop: "♗", .knight: "♘", .pawn: "♙"]
+        let black: [PieceKind: String] = [.king: "♚", .queen: "♛", .rook: "♜", .bishop: "♝", .knight: "♞", .pawn: "♟"]
+        return (piece.color == .white ? white : black)[piece.kind]!
+    }
+
+    static func hex(_ color: RGB) -> String {
+        "#" + [color.red, color.green, color.blue].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    static func escaped(_ text: String) -> String {
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+    }
+}
