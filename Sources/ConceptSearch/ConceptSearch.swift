@@ -85,7 +85,7 @@ public struct ConceptSearch {
         case .random:
             best = randomWalk(from: initial, visited: &visited)
         case .relaxed:
-            best = RelaxedSearch(model: model, target: target, budget: budget, seed: seed).run(from: initial, visited: &visited)
+            best = RelaxedSearch(model: model, target: target, budget: budget).run(from: initial, visited: &visited)
         }
         return Result(start: start, result: best.position, edits: best.edits, before: target.prediction(initial.output),
                       after: target.prediction(best.output), reached: target.isReached(best.output), visited: visited,

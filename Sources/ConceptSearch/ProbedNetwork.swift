@@ -36,11 +36,12 @@ public final class ProbedNetwork {
     /// The raw output for one board's planes and its gradient with respect to them.
     public func gradient(planes: Tensor) -> (output: Double, gradient: Tensor) {
         precondition(planes.rows == 1)
-        evaluations += 2
         let direction = probe.direction
         if layer == "input" {
+            // The probe reads the planes directly: its gradient is its direction, no backward pass.
             return (outputs(planes: planes)[0], Tensor(shape: planes.shape, direction))
         }
+        evaluations += 2
         let trunkLayers = network.trunk.layerNames
         let headLast = trunkLayers.contains(layer) ? layer : trunkLayers.last!
         let features = network.trunk.forward(planes, mode: .inference, through: headLast)

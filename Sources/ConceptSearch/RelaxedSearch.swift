@@ -13,7 +13,6 @@ struct RelaxedSearch {
     let model: ProbedNetwork
     let target: SearchTarget
     let budget: Int
-    let seed: UInt64
     var sparsity = 0.02
     var iterations = 60
     var learningRate = 0.3

@@ -22,9 +22,8 @@ public struct ConceptEmergence: Sendable {
 
     /// One reading per concept from the grid's headline-metric rows.
     public static func read(_ rows: [GridRow]) -> [ConceptEmergence] {
-        let figures = TrackerFigures(rows: rows, steps: [], layers: [])
-        return figures.concepts.compactMap { concept in
-            let primary = figures.primaryRows(of: concept)
+        rows.concepts.compactMap { concept in
+            let primary = rows.primaryRows(of: concept)
             guard let last = primary.map(\.step).max() else { return nil }
             let network = primary.filter { $0.layer != "input" }
             guard let best = network.filter({ $0.step == last }).max(by: { $0.score < $1.score || $0.score.isNaN }) else { return nil }

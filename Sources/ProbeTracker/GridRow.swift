@@ -37,3 +37,17 @@ public struct GridRow: Sendable, Equatable {
          .integer(trainPositions), .integer(testPositions)]
     }
 }
+
+extension [GridRow] {
+    /// Concepts in the order of the grid.
+    var concepts: [String] {
+        var seen = Set<String>()
+        return map(\.concept).filter { seen.insert($0).inserted }
+    }
+
+    /// A concept's rows of its headline metric: the first reported for it.
+    func primaryRows(of concept: String) -> [GridRow] {
+        let conceptRows = filter { $0.concept == concept }
+        return conceptRows.filter { $0.metric == conceptRows.first?.metric }
+    }
+}

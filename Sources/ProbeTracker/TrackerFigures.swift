@@ -15,17 +15,9 @@ public struct TrackerFigures {
         self.layers = layers
     }
 
-    /// Concepts in the order of the grid.
-    var concepts: [String] {
-        var seen = Set<String>()
-        return rows.map(\.concept).filter { seen.insert($0).inserted }
-    }
+    var concepts: [String] { rows.concepts }
 
-    /// Each concept's headline metric: the first reported for it.
-    func primaryRows(of concept: String) -> [GridRow] {
-        let conceptRows = rows.filter { $0.concept == concept }
-        return conceptRows.filter { $0.metric == conceptRows.first?.metric }
-    }
+    func primaryRows(of concept: String) -> [GridRow] { rows.primaryRows(of: concept) }
 
     /// Writes `<concept>-heatmap.png`, `<concept>-curves.png` and `overview.png` into `directory`; returns their paths.
     public func write(to directory: String) throws -> [String] {

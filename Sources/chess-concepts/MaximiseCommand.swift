@@ -101,12 +101,13 @@ struct MaximiseCommand: ParsableCommand {
             let search = ConceptSearch(model: model, target: searchTarget, method: method, budget: budget, beam: beam,
                                        proposals: proposals, editCost: editCost, seed: seed)
             let line = ProgressLine(unit: "positions")
-            var results = [ConceptSearch.Result]()
+            var results = [ConceptSearch.Result](), conceptAfter = [Double]()
             for (index, start) in starts.enumerated() {
                 let result = search.run(from: start)
                 results.append(result)
                 line.update(count: index + 1, detail: "\(method.rawValue) search of \(starts.count)")
                 let before = concept.value(result.start), after = concept.value(result.result)
+                conceptAfter.append(after)
                 lines += "{" + [
                     "\"method\":" + TableFormat.jsonString(method.rawValue), "\"fen\":" + TableFormat.jsonString(result.start.fen),
                     "\"result_fen\":" + TableFormat.jsonString(result.result.fen),
@@ -118,7 +119,7 @@ struct MaximiseCommand: ParsableCommand {
                 if method == self.method { try drawBoards(result, index: index, concept: concept) }
             }
             line.clear()
-            summaries.append(summaryRow(method: method, results: results, concept: concept))
+            summaries.append(summaryRow(method: method, results: results, conceptAfter: conceptAfter, concept: concept))
         }
         try AtomicFileWriter.write(Data(lines.utf8), to: out + "/results.jsonl")
         let header = "method,searches,legal,reached_target,mean_edits,concept_agrees,mean_evaluations,searches_per_second\n"
@@ -166,15 +167,14 @@ struct MaximiseCommand: ParsableCommand {
         try AtomicFileWriter.write(Data(BoardPicture.rowSVG(pictures).utf8), to: name + ".svg")
     }
 
-    private func summaryRow(method: ConceptSearch.Method, results: [ConceptSearch.Result], concept: Concept) -> String {
+    private func summaryRow(method: ConceptSearch.Method, results: [ConceptSearch.Result], conceptAfter: [Double], concept: Concept) -> String {
         let count = Double(max(results.count, 1))
         let legal = Double(results.count { result in result.visited.allSatisfy(\.issues.isEmpty) }) / count
         let reached = Double(results.count(where: \.reached)) / count
         let edits = Double(results.reduce(0) { $0 + $1.edits.count }) / count
         // The rules' concept agrees with the probe's target: the probe was not merely fooled.
-        let agrees = Double(results.count { result in
-            let value = concept.value(result.result)
-            return concept.kind == .binary ? (value >= 0.5) == (target >= 0.5) : abs(value - target) <= 0.5
+        let agrees = Double(conceptAfter.count { value in
+            concept.kind == .binary ? (value >= 0.5) == (target >= 0.5) : abs(value - target) <= 0.5
         }) / count
         let evaluations = Double(results.reduce(0) { $0 + $1.evaluations }) / count
         let seconds = results.reduce(0) { $0 + $1.seconds }
