@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "Probing", "BoardPictures", "Plotting",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts-bench",
             dependencies: [
-                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections", "Neural", "ChessModel", "Probing",
+                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections", "Neural", "ChessModel", "Probing", "ConceptSearch", "ConceptMaximiser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -96,6 +96,11 @@ let package = Package(
         .target(
             name: "ConceptSearch",
             dependencies: ["Chess", "ChessModel", "Neural", "Probing", "DataFiles"],
+            swiftSettings: cpuSettings
+        ),
+        .target(
+            name: "ConceptMaximiser",
+            dependencies: ["BoardPictures", "Chess", "ChessModel", "Concepts", "ConceptSearch", "DataFiles", "PositionCollections", "Probing", "ProbeTracker"],
             swiftSettings: cpuSettings
         ),
         .testTarget(

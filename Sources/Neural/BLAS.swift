@@ -68,6 +68,15 @@ public enum BLAS {
                     beta, c, Int32(n))
     }
 
+    /// y ← alpha·op(A)·x + beta·y for a row-major m×n matrix A, on the calling thread. A
+    /// product with one column is memory-bound, and OpenBLAS's matrix–vector kernels stream
+    /// it at memory speed where its matrix kernels do not.
+    public static func gemv(_ a: UnsafePointer<Float>, transpose: Bool = false, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                            m: Int, n: Int, alpha: Float = 1, beta: Float = 0) {
+        configured
+        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n), x, 1, beta, y, 1)
+    }
+
     /// C ← op(A)·op(B) for arrays (a convenience over the pointer form).
     public static func gemm(_ a: [Float], transposeA: Bool = false, _ b: [Float], transposeB: Bool = false,
                             _ c: inout [Float], m: Int, n: Int, k: Int) {

@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 
 /// Runs `body` over `0..<count` split into contiguous chunks on all cores, or inline
-/// when the work is too small to be worth a thread hand-off.
-func parallelFor(_ count: Int, minimumChunk: Int = 64, _ body: (Range<Int>) -> Void) {
+/// when the work is too small to be worth a thread hand-off. `body` must only write
+/// state that belongs to its own range.
+public func parallelFor(_ count: Int, minimumChunk: Int = 64, _ body: (Range<Int>) -> Void) {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let chunks = min(cores, count / max(minimumChunk, 1))
     guard chunks > 1 else {

@@ -1,10 +1,11 @@
 import Foundation
 import Neural
 
-/// Fits linear probes: L2-regularised models by L-BFGS, L1-regularised ones by
-/// FISTA (proximal gradient with momentum), and k-sparse ones by iterative hard
-/// thresholding — train, keep the k largest weights, continue with the rest frozen
-/// at zero — as in Gurnee et al.'s sparse probing.
+/// Fits linear probes: L2-regularised models by L-BFGS, L1-regularised ones by its
+/// orthant-wise variant OWL-QN (Andrew & Gao 2007: the same quasi-Newton steps kept
+/// inside the orthant of the current weights, so exact zeros appear), and k-sparse ones
+/// by iterative hard thresholding — train, keep the k largest weights, continue with
+/// the rest frozen at zero — as in Gurnee et al.'s sparse probing.
 ///
 /// Several targets on the same activations are fitted together: each keeps its own
 /// optimiser state and line search (the objectives are independent), while every
@@ -12,20 +13,25 @@ import Neural
 public struct ProbeFitter: Sendable {
     /// λ₂ in λ₂/2·‖w‖² (added to the weighted mean loss).
     public var l2: Float
-    /// λ₁ in λ₁·‖w‖₁; a positive value selects FISTA.
+    /// λ₁ in λ₁·‖w‖₁ (on the weights, not the bias).
     public var l1: Float
     /// Keep only this many features (by weight magnitude); `nil` for dense probes.
     public var sparsity: Int?
     public var maximumIterations: Int
     /// Stop when an iteration improves the objective by less than this, relative to its size.
     public var tolerance: Float
+    /// Stop when no (pseudo-)gradient component exceeds this — scikit-learn's `tol` for
+    /// its L-BFGS solver, on the same mean-loss scale.
+    public var gradientTolerance: Float
 
-    public init(l2: Float = 1e-3, l1: Float = 0, sparsity: Int? = nil, maximumIterations: Int = 200, tolerance: Float = 1e-7) {
+    public init(l2: Float = 1e-3, l1: Float = 0, sparsity: Int? = nil, maximumIterations: Int = 200, tolerance: Float = 1e-7,
+                gradientTolerance: Float = 1e-4) {
         self.l2 = l2
         self.l1 = l1
         self.sparsity = sparsity
         self.maximumIterations = maximumIterations
         self.tolerance = tolerance
+        self.gradientTolerance = gradientTolerance
     }
 
     /// Fits one probe on raw `activations` [n × features] and `labels` (0/1, values, or class indices).
@@ -47,7 +53,7 @@ public struct ProbeFitter: Sendable {
             start.map { scales[index].standardize($0[index].weights + $0[index].bias, features: objective.features) }
                 ?? [Float](repeating: 0, count: objective.size(of: index))
         }
-        parameters = l1 > 0 ? fista(objective, start: parameters) : lbfgs(objective, start: parameters, masks: nil)
+        parameters = quasiNewton(objective, start: parameters, masks: nil)
         if let sparsity, sparsity < objective.features {
             // Iterative hard thresholding: shrink the support in a few rounds, refitting each time.
             var keep = objective.features
@@ -55,7 +61,7 @@ public struct ProbeFitter: Sendable {
                 keep = max(sparsity, keep / 4)
                 let masks = parameters.indices.map { supportMask(parameters[$0], outputs: targets[$0].kind.outputs, keep: keep) }
                 let masked = parameters.indices.map { zip(parameters[$0], masks[$0]).map { $0 * $1 } }
-                parameters = lbfgs(objective, start: masked, masks: masks)
+                parameters = quasiNewton(objective, start: masked, masks: masks)
             }
         }
         return targets.indices.map { index in
@@ -99,18 +105,36 @@ public struct ProbeFitter: Sendable {
         }
     }
 
-    /// One target's limited-memory BFGS state.
+    /// One target's limited-memory BFGS state (orthant-wise when λ₁ > 0).
     private struct QuasiNewton {
         var w: [Float]
+        /// The full objective: the smooth part plus λ₁·‖weights‖₁.
         var loss: Float
+        /// The smooth part's gradient (zero where the mask freezes a parameter).
         var gradient: [Float]
         var history: [(s: [Float], y: [Float], rho: Float)] = []
         let mask: [Float]?
+        let l1: Float
+        /// Parameters before this index are weights (penalised by λ₁); the rest are biases.
+        let weightCount: Int
         var done = false
 
-        /// The two-loop recursion's search direction −H·g, or steepest descent when that is not downhill.
-        mutating func direction() -> (direction: [Float], slope: Float) {
-            var q = gradient
+        /// The steepest-descent direction's negative: the gradient, or with λ₁ the
+        /// minimum-norm subgradient of the objective (zero where a weight at 0 should stay there).
+        var pseudoGradient: [Float] {
+            guard l1 > 0 else { return gradient }
+            var result = gradient
+            for i in 0..<weightCount {
+                let g = gradient[i]
+                if w[i] > 0 { result[i] = g + l1 } else if w[i] < 0 { result[i] = g - l1 } else if g + l1 < 0 { result[i] = g + l1 } else if g - l1 > 0 { result[i] = g - l1 } else { result[i] = 0 }
+            }
+            return result
+        }
+
+        /// The two-loop recursion's search direction −H·g (kept out of the orthants the
+        /// pseudo-gradient rules out), or steepest descent when that is not downhill.
+        mutating func direction(_ steepest: [Float]) -> (direction: [Float], slope: Float) {
+            var q = steepest
             var alphas = [Float]()
             for (s, y, rho) in history.reversed() {
                 let alpha = rho * dot(s, q)
@@ -125,47 +149,71 @@ public struct ProbeFitter: Sendable {
                 let beta = rho * dot(y, q)
                 for i in q.indices { q[i] += s[i] * (alpha - beta) }
             }
-            let direction = q.map { -$0 }
-            let slope = dot(direction, gradient)
+            var direction = q.map { -$0 }
+            if l1 > 0 { for i in 0..<weightCount where direction[i] * steepest[i] >= 0 { direction[i] = 0 } }
+            let slope = dot(direction, steepest)
             if slope < 0 { return (direction, slope) }
             history.removeAll()
-            return (gradient.map { -$0 }, -dot(gradient, gradient))
+            return (steepest.map { -$0 }, -dot(steepest, steepest))
+        }
+
+        /// `w + step·direction`, with λ₁ projected onto the current orthant: a weight that
+        /// would change sign stops at zero.
+        func trial(_ direction: [Float], step: Float, steepest: [Float]) -> [Float] {
+            var candidate = zip(w, direction).map { $0 + step * $1 }
+            guard l1 > 0 else { return candidate }
+            for i in 0..<weightCount {
+                let orthant: Float = w[i] != 0 ? w[i] : -steepest[i]
+                if candidate[i] * orthant <= 0 { candidate[i] = 0 }
+            }
+            return candidate
+        }
+
+        func objective(smooth: Float, at parameters: [Float]) -> Float {
+            guard l1 > 0 else { return smooth }
+            return smooth + l1 * parameters[..<weightCount].reduce(0) { $0 + abs($1) }
         }
     }
 
-    /// L-BFGS with a backtracking (Armijo) line search per target. `masks` (1 = free)
-    /// freeze parameters at their current value.
-    private func lbfgs(_ objective: ProbeObjective, start: [[Float]], masks: [[Float]?]?) -> [[Float]] {
+    /// L-BFGS (OWL-QN with λ₁) with a backtracking (Armijo) line search per target.
+    /// `masks` (1 = free) freeze parameters at their current value.
+    private func quasiNewton(_ objective: ProbeObjective, start: [[Float]], masks: [[Float]?]?) -> [[Float]] {
         let all = Array(start.indices)
         let initial = objective.evaluate(all, start, gradient: true)
         var states = all.map { index in
             let mask = masks?[index]
-            return QuasiNewton(w: start[index], loss: initial[index].loss, gradient: masked(initial[index].gradient, mask), mask: mask)
+            var state = QuasiNewton(w: start[index], loss: 0, gradient: masked(initial[index].gradient, mask), mask: mask, l1: l1,
+                                    weightCount: objective.features * objective.targets[index].kind.outputs)
+            state.loss = state.objective(smooth: initial[index].loss, at: start[index])
+            state.done = largest(state.pseudoGradient) <= gradientTolerance
+            return state
         }
         for _ in 0..<maximumIterations {
             let active = all.filter { !states[$0].done }
             if active.isEmpty { break }
-            var directions = [Int: (direction: [Float], slope: Float)](), steps = [Int: Float]()
+            var steepest = [Int: [Float]](), directions = [Int: [Float]](), steps = [Int: Float]()
             for index in active {
-                directions[index] = states[index].direction()
-                let norm = dot(states[index].gradient, states[index].gradient).squareRoot()
+                steepest[index] = states[index].pseudoGradient
+                directions[index] = states[index].direction(steepest[index]!).direction
+                let norm = dot(steepest[index]!, steepest[index]!).squareRoot()
                 // The first step of a fresh history is scaled to unit length; later ones use the quasi-Newton scale.
                 steps[index] = states[index].history.isEmpty ? min(1, 1 / max(norm, 1e-12)) : 1
             }
             var pending = active
             // The first trial is almost always accepted, so each trial computes loss and gradient together.
             for _ in 0..<30 where !pending.isEmpty {
-                let candidates = pending.map { index in zip(states[index].w, directions[index]!.direction).map { $0 + steps[index]! * $1 } }
+                let candidates = pending.map { states[$0].trial(directions[$0]!, step: steps[$0]!, steepest: steepest[$0]!) }
                 let results = objective.evaluate(pending, candidates, gradient: true)
                 var stillPending = [Int]()
                 for (slot, index) in pending.enumerated() {
-                    let (loss, gradient) = results[slot]
-                    guard loss <= states[index].loss + 1e-4 * steps[index]! * directions[index]!.slope else {
+                    let loss = states[index].objective(smooth: results[slot].loss, at: candidates[slot])
+                    let decrease = dot(steepest[index]!, zip(candidates[slot], states[index].w).map { $0 - $1 })
+                    guard loss <= states[index].loss + 1e-4 * decrease else {
                         steps[index]! /= 2
                         stillPending.append(index)
                         continue
                     }
-                    accept(&states[index], candidates[slot], loss: loss, gradient: masked(gradient, states[index].mask))
+                    accept(&states[index], candidates[slot], loss: loss, gradient: masked(results[slot].gradient, states[index].mask))
                 }
                 pending = stillPending
             }
@@ -183,72 +231,7 @@ public struct ProbeFitter: Sendable {
         }
         let improvement = state.loss - loss
         (state.w, state.loss, state.gradient) = (candidate, loss, gradient)
-        if improvement < tolerance * max(1, abs(loss)) || dot(gradient, gradient).squareRoot() < 1e-6 { state.done = true }
-    }
-
-    /// One target's FISTA state.
-    private struct ProximalGradient {
-        var w: [Float]
-        var momentumPoint: [Float]
-        var t: Float = 1
-        var step: Float = 1
-        var done = false
-    }
-
-    /// FISTA for the L1 penalty: gradient steps on the smooth part, soft-thresholding of the
-    /// weights, each target with its own backtracking step.
-    private func fista(_ objective: ProbeObjective, start: [[Float]]) -> [[Float]] {
-        let all = Array(start.indices)
-        var states = start.map { ProximalGradient(w: $0, momentumPoint: $0) }
-        for _ in 0..<(maximumIterations * 2) {
-            let active = all.filter { !states[$0].done }
-            if active.isEmpty { break }
-            let smooth = objective.evaluate(active, active.map { states[$0].momentumPoint }, gradient: true)
-            var next = [Int: [Float]]()
-            var pending = Array(active.indices)
-            // Backtracking on the smooth part's quadratic upper bound, all pending targets per trial.
-            for _ in 0..<30 where !pending.isEmpty {
-                for slot in pending {
-                    let index = active[slot]
-                    next[index] = proximalStep(states[index], gradient: smooth[slot].gradient,
-                                               weightCount: objective.features * objective.targets[index].kind.outputs)
-                }
-                let losses = objective.evaluate(pending.map { active[$0] }, pending.map { next[active[$0]]! }, gradient: false)
-                var stillPending = [Int]()
-                for (trial, slot) in pending.enumerated() {
-                    let index = active[slot]
-                    let difference = zip(next[index]!, states[index].momentumPoint).map { $0 - $1 }
-                    let bound = smooth[slot].loss + dot(smooth[slot].gradient, difference) + dot(difference, difference) / (2 * states[index].step)
-                    if losses[trial].loss > bound + 1e-7 {
-                        states[index].step /= 2
-                        stillPending.append(slot)
-                    }
-                }
-                pending = stillPending
-            }
-            for index in active {
-                var state = states[index]
-                let previous = state.w
-                state.w = next[index]!
-                let nextT = (1 + (1 + 4 * state.t * state.t).squareRoot()) / 2
-                state.momentumPoint = zip(state.w, previous).map { $0 + (state.t - 1) / nextT * ($0 - $1) }
-                state.t = nextT
-                let change = zip(state.w, previous).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-                if change.squareRoot() < 1e-6 * max(1, dot(state.w, state.w).squareRoot()) { state.done = true }
-                states[index] = state
-            }
-        }
-        return states.map(\.w)
-    }
-
-    /// A gradient step from the momentum point, then soft-thresholding of the weights (not the bias).
-    private func proximalStep(_ state: ProximalGradient, gradient: [Float], weightCount: Int) -> [Float] {
-        var next = zip(state.momentumPoint, gradient).map { $0 - state.step * $1 }
-        let threshold = state.step * l1
-        for i in 0..<weightCount {
-            next[i] = next[i] > threshold ? next[i] - threshold : next[i] < -threshold ? next[i] + threshold : 0
-        }
-        return next
+        if improvement < tolerance * max(1, abs(loss)) || largest(state.pseudoGradient) <= gradientTolerance { state.done = true }
     }
 
     /// 1 for the `keep` features with the largest weight magnitude (across outputs), 0 elsewhere; the bias stays free.
@@ -266,6 +249,11 @@ public struct ProbeFitter: Sendable {
         guard let mask else { return gradient }
         return zip(gradient, mask).map { $0 * $1 }
     }
+}
+
+/// The largest magnitude in `values` (the gradient's ∞-norm).
+private func largest(_ values: [Float]) -> Float {
+    values.reduce(0) { max($0, abs($1)) }
 }
 
 private func dot(_ a: [Float], _ b: [Float]) -> Float {

@@ -68,7 +68,7 @@ struct ProbeObjective: @unchecked Sendable {
                 for start in stride(from: range.lowerBound, to: range.upperBound, by: Self.blockRows) {
                     let count = min(Self.blockRows, range.upperBound - start)
                     let block = rows.baseAddress! + start * d
-                    BLAS.gemm(block, weightMatrix, &scores, rows: count, width: width, features: d)
+                    BLAS.product(block, weightMatrix, &scores, rows: count, width: width, features: d)
                     for row in 0..<count {
                         for c in 0..<width { scores[row * width + c] += biases[c] }
                         for (slot, head) in heads.enumerated() {
@@ -79,8 +79,12 @@ struct ProbeObjective: @unchecked Sendable {
                     guard wantsGradient else { continue }
                     scores.withUnsafeBufferPointer { residuals in
                         gradient.withUnsafeMutableBufferPointer { gradient in
-                            BLAS.gemm(block, transposeA: true, residuals.baseAddress!, gradient.baseAddress!,
-                                      m: d, n: width, k: count, beta: 1, parallel: false)
+                            if width == 1 {
+                                BLAS.gemv(block, transpose: true, residuals.baseAddress!, gradient.baseAddress!, m: count, n: d, beta: 1)
+                            } else {
+                                BLAS.gemm(block, transposeA: true, residuals.baseAddress!, gradient.baseAddress!,
+                                          m: d, n: width, k: count, beta: 1, parallel: false)
+                            }
                             for row in 0..<count { for c in 0..<width { gradient[d * width + c] += residuals[row * width + c] } }
                         }
                     }
@@ -137,10 +141,14 @@ struct ProbeObjective: @unchecked Sendable {
 
 private extension BLAS {
     /// scores (rows × width) = block (rows × features) · packed (features × width), on this thread.
-    static func gemm(_ block: UnsafePointer<Float>, _ packed: [Float], _ scores: inout [Float], rows: Int, width: Int, features: Int) {
+    static func product(_ block: UnsafePointer<Float>, _ packed: [Float], _ scores: inout [Float], rows: Int, width: Int, features: Int) {
         packed.withUnsafeBufferPointer { packed in
             scores.withUnsafeMutableBufferPointer { scores in
-                gemm(block, packed.baseAddress!, scores.baseAddress!, m: rows, n: width, k: features, parallel: false)
+                if width == 1 {
+                    gemv(block, packed.baseAddress!, scores.baseAddress!, m: rows, n: features)
+                } else {
+                    gemm(block, packed.baseAddress!, scores.baseAddress!, m: rows, n: width, k: features, parallel: false)
+                }
             }
         }
     }

@@ -52,9 +52,34 @@ struct ProbeTests {
     @Test func l1ProbeIsSparseAndKeepsTheSignal() {
         let (train, labels, _) = Self.planted(n: 2_000, d: 40, support: Self.support, seed: 4)
         let probe = ProbeFitter(l2: 0, l1: 0.02).fit(train, labels: labels, kind: .logistic)
-        let nonzero = Set(probe.weights.indices.filter { abs(probe.weights[$0]) > 1e-6 })
+        let nonzero = Set(probe.weights.indices.filter { probe.weights[$0] != 0 })
         #expect(Set(Self.support.keys).isSubset(of: nonzero))
         #expect(nonzero.count <= 10)
+    }
+
+    /// The L1 optimum's conditions: each nonzero weight balances its gradient against λ₁,
+    /// and each zero weight's gradient stays within ±λ₁.
+    @Test func l1ProbeSatisfiesTheOptimalityConditions() {
+        let (x, labels, _) = Self.planted(n: 1_500, d: 30, support: Self.support, seed: 5)
+        let design = StandardizedActivations(fitting: x)
+        let l1: Float = 0.01
+        let probe = ProbeFitter(l2: 0, l1: l1, gradientTolerance: 1e-5).fit(design, targets: [ProbeTarget(kind: .logistic, labels: labels)])[0]
+        var gradient = [Double](repeating: 0, count: design.features)
+        for row in 0..<design.rows {
+            var z = Double(probe.bias[0])
+            for j in 0..<design.features { z += Double(design.values.storage[row * design.features + j] * probe.weights[j]) }
+            let residual = (1 / (1 + exp(-z)) - labels[row]) / Double(design.rows)
+            for j in 0..<design.features { gradient[j] += residual * Double(design.values.storage[row * design.features + j]) }
+        }
+        let zeros = probe.weights.filter { $0 == 0 }.count
+        #expect(zeros >= 10, "OWL-QN leaves exact zeros")
+        for (w, g) in zip(probe.weights, gradient) {
+            if w == 0 {
+                #expect(abs(g) <= Double(l1) + 1e-4)
+            } else {
+                #expect(abs(g + Double(l1) * (w > 0 ? 1 : -1)) <= 1e-4)
+            }
+        }
     }
 
     @Test func linearProbeExplainsAPlantedScalar() {
@@ -81,7 +106,7 @@ struct ProbeBatchTests {
         let (x, binary, scalar) = ProbeTests.planted(n: 1_200, d: 20, support: ProbeTests.support, seed: 11)
         let design = StandardizedActivations(fitting: x)
         let targets = [ProbeTarget(kind: .logistic, labels: binary), ProbeTarget(kind: .linear, labels: scalar)]
-        let fitter = ProbeFitter(l2: 1e-2, tolerance: 1e-9)
+        let fitter = ProbeFitter(l2: 1e-2, tolerance: 1e-9, gradientTolerance: 0)
         let together = fitter.fit(design, targets: targets)
         for (target, probe) in zip(targets, together) {
             let alone = fitter.fit(design, targets: [target])[0]
