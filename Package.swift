@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting", "Tabular",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -98,6 +98,7 @@ let package = Package(
             dependencies: ["Chess", "ChessModel", "Neural", "Probing", "DataFiles"],
             swiftSettings: cpuSettings
         ),
+        .target(name: "Tabular", dependencies: ["DataFiles", "Neural", "Plotting", "Probing"], swiftSettings: cpuSettings),
         .target(
             name: "ConceptMaximiser",
             dependencies: ["BoardPictures", "Chess", "ChessModel", "Concepts", "ConceptSearch", "DataFiles", "PositionCollections", "Probing", "ProbeTracker"],

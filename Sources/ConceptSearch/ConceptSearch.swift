@@ -3,6 +3,7 @@ import ChessModel
 import DataFiles
 import Foundation
 import Neural
+import Probing
 
 /// Concept backpropagation on chess boards (arXiv 2307.12601) with legality by
 /// construction: the smallest sequence of placement edits (`BoardEdit`) of a real

@@ -2,6 +2,7 @@ import Chess
 import ChessModel
 import Foundation
 import Neural
+import Probing
 
 /// The relaxed search of the concept backpropagation paper, for comparison: continuous
 /// add and clear masks over the twelve piece planes, applied with straight-through
@@ -34,8 +35,7 @@ struct RelaxedSearch {
                 edited.storage[(index / Self.piecePlanes) * stride + index % Self.piecePlanes] = present(index) ? 0 : 1
             }
             let (output, gradient) = model.gradient(planes: edited)
-            let prediction = target.prediction(output)
-            let slope = 2 * (prediction - target.value) * (target.kind == .logistic ? prediction * (1 - prediction) : 1)
+            let slope = target.distanceSlope(output)
             for index in 0..<count {
                 let planeGradient = slope * Double(gradient.storage[(index / Self.piecePlanes) * stride + index % Self.piecePlanes])
                 // Straight through the rounding: ∂x'/∂add = 1 − x, ∂x'/∂clear = −x; the L1 term acts on the mask that can change x.

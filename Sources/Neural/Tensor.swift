@@ -60,3 +60,16 @@ public struct Tensor: Sendable, Equatable {
         storage.withUnsafeBufferPointer { $0.reduce(0) { $0 + $1 * $1 } }
     }
 }
+
+extension Tensor {
+    /// The rows at `indices`, in that order (a batch drawn from a dataset).
+    public func gathering(rows indices: [Int]) -> Tensor {
+        let size = rowSize
+        var values = [Float]()
+        values.reserveCapacity(indices.count * size)
+        storage.withUnsafeBufferPointer { source in
+            for index in indices { values.append(contentsOf: source[(index * size)..<((index + 1) * size)]) }
+        }
+        return Tensor(shape: [indices.count] + shape.dropFirst(), values)
+    }
+}

@@ -38,7 +38,7 @@ struct MaximiseBenchmark: ParsableCommand {
         print("\(run.concept.name) at \(run.layer), step \(run.step), budget \(settings.budget), \(limit) held-out positions")
         print("method     reached  mean edits  evaluations/search  searches/s")
         for summary in summaries {
-            print(String(format: "%-9@  %6.1f%%  %10.2f  %18.1f  %10.2f", summary.method.rawValue as NSString, 100 * summary.reached,
+            print(summary.method.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "  %6.1f%%  %10.2f  %18.1f  %10.2f", 100 * summary.reached,
                          summary.meanEdits, summary.meanEvaluations, summary.searchesPerSecond))
         }
         let (gradient, greedy) = (summaries[0], summaries[1])

@@ -1,5 +1,5 @@
 import Foundation
-import Probing
+import Neural
 
 /// Where the search drives the probe: its prediction (a probability for a logistic
 /// probe, the value for a linear one) towards `value`, the distance d(P, o) = (P − o)².
@@ -23,6 +23,24 @@ public struct SearchTarget: Sendable {
     public func distance(_ output: Double) -> Double {
         let error = prediction(output) - value
         return error * error
+    }
+
+    /// ∂d/∂output: the chain through the sigmoid for a logistic probe.
+    public func distanceSlope(_ output: Double) -> Double {
+        let prediction = prediction(output)
+        return 2 * (prediction - value) * (kind == .logistic ? prediction * (1 - prediction) : 1)
+    }
+
+    /// Each row's raw probe output on `activations` [n × features] and ∂d/∂activations.
+    public func distanceGradient(_ probe: LinearProbe, at activations: Tensor) -> (outputs: [Double], gradient: Tensor) {
+        let outputs = probe.scores(activations).map(Double.init)
+        let direction = probe.direction
+        var gradient = Tensor(shape: activations.shape)
+        for row in outputs.indices {
+            let slope = Float(distanceSlope(outputs[row]))
+            for j in direction.indices { gradient.storage[row * direction.count + j] = slope * direction[j] }
+        }
+        return (outputs, gradient)
     }
 
     /// A logistic probe has reached the target when its decision agrees with it (P on
