@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting", "Tabular",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting", "Tabular", "Images",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -99,6 +99,7 @@ let package = Package(
             swiftSettings: cpuSettings
         ),
         .target(name: "Tabular", dependencies: ["DataFiles", "Neural", "Plotting", "Probing"], swiftSettings: cpuSettings),
+        .target(name: "Images", dependencies: ["DataFiles", "Neural", "Plotting", "Probing", "Tabular"], swiftSettings: cpuSettings),
         .target(
             name: "ConceptMaximiser",
             dependencies: ["BoardPictures", "Chess", "ChessModel", "Concepts", "ConceptSearch", "DataFiles", "PositionCollections", "Probing", "ProbeTracker"],
@@ -114,6 +115,8 @@ let package = Package(
             dependencies: ["ProbeTracker", "ChessModel", "DataFiles", "Plotting", "Probing", "PositionCollections"],
             swiftSettings: cpuSettings
         ),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "DataFiles", "Probing"], swiftSettings: cpuSettings),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "DataFiles", "Neural", "Plotting", "Probing"], swiftSettings: cpuSettings),
         .testTarget(
             name: "CommandLineTests",
             dependencies: ["chess-concepts"],

@@ -23,6 +23,18 @@ public final class CompressedFileReader {
         if let file { gzclose(file) }
     }
 
+    /// The rest of the file (decompressed), for files small enough to hold whole.
+    public func readToEnd() throws(DataFileError) -> [UInt8] {
+        var bytes = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count: Int
+            do { count = try chunk.withUnsafeMutableBytes { try read(into: $0) } } catch { throw error as! DataFileError }
+            if count == 0 { return bytes }
+            bytes += chunk[..<count]
+        }
+    }
+
     /// Fills `buffer` with the next bytes and returns how many; 0 at the end of the file.
     /// A damaged or truncated compressed file is an error naming the file.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(DataFileError) -> Int {

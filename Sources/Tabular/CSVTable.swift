@@ -17,15 +17,7 @@ public struct CSVTable: Sendable {
 
     /// Reads `path` (plain or gzip-compressed).
     public init(path: String) throws(DataFileError) {
-        let reader = try CompressedFileReader(path: path)
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count: Int
-            do { count = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) } } catch { throw error as! DataFileError }
-            if count == 0 { break }
-            bytes += chunk[..<count]
-        }
+        let bytes = try CompressedFileReader(path: path).readToEnd()
         try self.init(text: String(decoding: bytes, as: UTF8.self), path: path)
     }
 

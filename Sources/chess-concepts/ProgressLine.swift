@@ -23,6 +23,14 @@ final class ProgressLine {
         visible = true
     }
 
+    /// Shows a status text with the elapsed time (for work without a count).
+    func status(_ text: String) {
+        guard enabled, ContinuousClock.now - lastDraw > .milliseconds(250) else { return }
+        lastDraw = .now
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(elapsedText): \(text)".utf8))
+        visible = true
+    }
+
     func clear() {
         guard visible else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

@@ -68,8 +68,8 @@ struct TabularCommand: ParsableCommand {
         settings.seed = seed
         let experiment: TabularExperiment
         do { experiment = try TabularExperiment(settings: settings) } catch { throw ValidationError("\(error)") }
-        let line = ProgressLine(unit: "steps")
-        let summary = try experiment.run(out: out) { line.update(count: 0, detail: $0) }
+        let line = ProgressLine(unit: "")
+        let summary = try experiment.run(out: out) { line.status($0) }
         line.clear()
         for note in summary.notes { printError("note: \(note)") }
         print(String(format: "regressor test R² %.3f; probe for %@ at the last hidden layer, test R² %.3f", summary.modelR2, concept, summary.probeR2))

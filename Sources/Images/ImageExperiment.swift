@@ -1,0 +1,206 @@
+import DataFiles
+import Foundation
+import Neural
+import Plotting
+import Probing
+
+/// Concept backpropagation on images (arXiv 2307.12601, §MNIST): a convolutional
+/// autoencoder, a classifier, a logistic probe for a concept (a set of classes) at the
+/// classifier's hidden layer, and a search in the autoencoder's latent space — perturb
+/// the code so that the decoded image drives the probe to its target, with an L1/L2
+/// penalty on the perturbation and a term keeping the image near the original's
+/// reconstruction. The search moves along the data manifold the decoder learned, not
+/// through adversarial pixel noise.
+public struct ImageExperiment {
+    public struct Settings: Sendable {
+        /// Classes that make up the concept.
+        public var conceptClasses: Set<Int>
+        public var latentDimension = 64
+        /// The classifier layer the probe reads (conv1_relu, conv2_relu, conv3_relu or fc_relu).
+        public var layer = "fc_relu"
+        /// Images used for training (the rest of the set is held out).
+        public var trainingImages = 12_000
+        public var epochs = 3
+        /// Held-out images outside the concept that are searched and drawn.
+        public var examples = 8
+        /// Weight of ‖D(z + δ) − D(z)‖² (mean over pixels) in the search objective.
+        public var reconstructionWeight: Float = 1
+        public var search = PerturbationSearch(l1: 0.001, l2: 0.001, learningRate: 0.05, steps: 200)
+        /// Class names for the pictures (indices when empty).
+        public var classNames: [String] = []
+        public var seed: UInt64 = 1
+
+        public init(conceptClasses: Set<Int>) { self.conceptClasses = conceptClasses }
+    }
+
+    /// One searched image.
+    public struct Example: Sendable {
+        public let label: Int
+        public let predictedBefore: Int, predictedAfter: Int
+        public let probeBefore: Double, probeAfter: Double
+        /// Mean absolute change of the latent code.
+        public let latentChange: Double
+    }
+
+    public struct Summary: Sendable {
+        public let reconstructionError: Double
+        public let classifierAccuracy: Double
+        public let probeAccuracy: Double
+        public let examples: [Example]
+        /// Share of examples whose probe reads the concept (P ≥ ½) after the search.
+        public let probeReached: Double
+        /// Share of examples the classifier itself puts in a concept class after the search.
+        public let classifierAgrees: Double
+    }
+
+    public let settings: Settings
+    private let images: ImageSet
+
+    public init(images: ImageSet, settings: Settings) throws(DataFileError) {
+        guard ["conv1_relu", "conv2_relu", "conv3_relu", "fc_relu"].contains(settings.layer) else {
+            throw DataFileError(path: "settings", reason: "no classifier layer \(settings.layer) (conv1_relu, conv2_relu, conv3_relu or fc_relu)")
+        }
+        guard images.height % 4 == 0, images.width % 4 == 0 else {
+            throw DataFileError(path: "images", reason: "\(images.height)×\(images.width) images; the autoencoder needs sides divisible by 4")
+        }
+        guard images.count >= 100 else { throw DataFileError(path: "images", reason: "\(images.count) images; at least 100 are needed") }
+        self.images = images
+        self.settings = settings
+    }
+
+    /// Trains, probes, searches, and writes `grid.png` and `examples.csv` to `out`.
+    public func run(out: String, progress: (String) -> Void = { _ in }) throws -> Summary {
+        var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "image split"))
+        let order = Array(0..<images.count).shuffled(using: &random)
+        let trainCount = min(settings.trainingImages, images.count * 4 / 5)
+        let train = images.subset(Array(order[..<trainCount])), test = images.subset(Array(order[trainCount...]))
+        let (h, w) = (images.height, images.width)
+        var weights = SplitMix64(seed: SplitMix64.mix(settings.seed, "image weights"))
+        let encoder = Sequential("encoder", [
+            Conv2D("enc1", inChannels: 1, outChannels: 16, kernel: 3, stride: 2, random: &weights), Activation("enc1_relu", .relu),
+            Conv2D("enc2", inChannels: 16, outChannels: 32, kernel: 3, stride: 2, random: &weights), Activation("enc2_relu", .relu),
+            Reshape("enc_flat", to: [h / 4 * w / 4 * 32]),
+            Dense("code", inputs: h / 4 * w / 4 * 32, outputs: settings.latentDimension, random: &weights),
+        ])
+        let decoder = Sequential("decoder", [
+            Dense("dec_fc", inputs: settings.latentDimension, outputs: h / 4 * w / 4 * 32, random: &weights), Activation("dec_fc_relu", .relu),
+            Reshape("dec_grid", to: [h / 4, w / 4, 32]),
+            Upsample("dec_up1", factor: 2), Conv2D("dec1", inChannels: 32, outChannels: 16, kernel: 3, random: &weights), Activation("dec1_relu", .relu),
+            Upsample("dec_up2", factor: 2), Conv2D("dec2", inChannels: 16, outChannels: 1, kernel: 3, random: &weights),
+        ])
+        let autoencoder = Sequential("autoencoder", [encoder, decoder])
+        let classifier = Sequential("classifier", [
+            Conv2D("conv1", inChannels: 1, outChannels: 16, kernel: 3, random: &weights), Activation("conv1_relu", .relu),
+            Conv2D("conv2", inChannels: 16, outChannels: 32, kernel: 3, stride: 2, random: &weights), Activation("conv2_relu", .relu),
+            Conv2D("conv3", inChannels: 32, outChannels: 32, kernel: 3, stride: 2, random: &weights), Activation("conv3_relu", .relu),
+            Reshape("flat", to: [h / 4 * w / 4 * 32]),
+            Dense("fc", inputs: h / 4 * w / 4 * 32, outputs: 64, random: &weights), Activation("fc_relu", .relu),
+            Dense("logits", inputs: 64, outputs: (images.labels.max() ?? 0) + 1, random: &weights),
+        ])
+        let training = MinibatchTraining(epochs: settings.epochs, batchSize: 64, learningRate: 2e-3, seed: settings.seed)
+        training.run(autoencoder, inputs: train.pixels, loss: { logits, rows in
+            Loss.binaryCrossEntropyWithLogits(logits: logits, targets: train.pixels.gathering(rows: rows))
+        }, progress: { progress(String(format: "autoencoder epoch %d/%d, loss %.4f", $0, settings.epochs, $1)) })
+        training.run(classifier, inputs: train.pixels, loss: { logits, rows in
+            Loss.softmaxCrossEntropy(logits: logits, targets: rows.map { train.labels[$0] })
+        }, progress: { progress(String(format: "classifier epoch %d/%d, loss %.4f", $0, settings.epochs, $1)) })
+
+        let heldOut = test.subset(Array(0..<min(test.count, 2_000)))
+        let reconstruction = sigmoid(autoencoder.forward(heldOut.pixels, mode: .inference))
+        let reconstructionError = zip(reconstruction.storage, heldOut.pixels.storage).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) }
+            / Double(heldOut.pixels.count)
+        let classifierAccuracy = Metrics.accuracy(labels: heldOut.labels.map(Double.init), predictions: classes(classifier, heldOut.pixels).map(Double.init))
+
+        // The probe: is the image in one of the concept's classes, read at the classifier's hidden layer.
+        let layer = settings.layer
+        progress("probing \(layer)")
+        let inConcept = { (label: Int) in settings.conceptClasses.contains(label) ? 1.0 : 0.0 }
+        let probe = ProbeFitter(l2: 1e-3).fit(classifier.forward(train.pixels, mode: .inference, through: layer), labels: train.labels.map(inConcept),
+                                              kind: .logistic, balanced: true)
+        let probeAccuracy = Metrics.balancedAccuracy(labels: heldOut.labels.map(inConcept),
+                                                     predictions: probe.predict(classifier.forward(heldOut.pixels, mode: .inference, through: layer)).map { $0 >= 0.5 ? 1 : 0 })
+
+        // The search from held-out images outside the concept.
+        let chosen = Array(test.labels.indices.filter { !settings.conceptClasses.contains(test.labels[$0]) }.prefix(settings.examples))
+        let originals = test.subset(chosen)
+        progress("searching the latent codes of \(chosen.count) images")
+        let codes = encoder.forward(originals.pixels, mode: .inference)
+        let anchor = sigmoid(decoder.forward(codes, mode: .inference))
+        let target = SearchTarget(kind: .logistic, value: 1)
+        let pixelsPerImage = Float(h * w)
+        let delta = settings.search.perturbation(of: codes) { points in
+            let image = sigmoid(decoder.forward(points, mode: .inference))
+            let activations = classifier.forward(image, mode: .inference, through: layer)
+            var gradient = classifier.backward(from: layer, target.distanceGradient(probe, at: activations).gradient)
+            for i in gradient.storage.indices {
+                let value = image.storage[i]
+                let pull = 2 * settings.reconstructionWeight * (value - anchor.storage[i]) / pixelsPerImage
+                gradient.storage[i] = (gradient.storage[i] + pull) * value * (1 - value)
+            }
+            return decoder.backward(gradient)
+        }
+        var moved = codes
+        moved.add(delta)
+        let maximised = sigmoid(decoder.forward(moved, mode: .inference))
+        let probeBefore = probe.predict(classifier.forward(anchor, mode: .inference, through: layer))
+        let probeAfter = probe.predict(classifier.forward(maximised, mode: .inference, through: layer))
+        let (before, after) = (classes(classifier, anchor), classes(classifier, maximised))
+        let latent = settings.latentDimension
+        let examples = chosen.indices.map { index in
+            Example(label: originals.labels[index], predictedBefore: before[index], predictedAfter: after[index],
+                    probeBefore: probeBefore[index], probeAfter: probeAfter[index],
+                    latentChange: (0..<latent).reduce(0.0) { $0 + Double(abs(delta.storage[index * latent + $1])) } / Double(latent))
+        }
+        try write(out: out, originals: originals, reconstructions: anchor, maximised: maximised, examples: examples)
+        let share = { (count: Int) in Double(count) / Double(max(examples.count, 1)) }
+        return Summary(reconstructionError: reconstructionError, classifierAccuracy: classifierAccuracy, probeAccuracy: probeAccuracy,
+                       examples: examples, probeReached: share(examples.count { $0.probeAfter >= 0.5 }),
+                       classifierAgrees: share(examples.count { settings.conceptClasses.contains($0.predictedAfter) }))
+    }
+
+    private func sigmoid(_ logits: Tensor) -> Tensor {
+        Tensor(shape: logits.shape, logits.storage.map { 1 / (1 + exp(-$0)) })
+    }
+
+    private func classes(_ classifier: Sequential, _ pixels: Tensor) -> [Int] {
+        let logits = classifier.forward(pixels, mode: .inference)
+        let k = logits.rowSize
+        return (0..<logits.rows).map { row in (0..<k).max { logits.storage[row * k + $0] < logits.storage[row * k + $1] }! }
+    }
+
+    private func name(_ label: Int) -> String { label < settings.classNames.count ? settings.classNames[label] : String(label) }
+
+    private func write(out: String, originals: ImageSet, reconstructions: Tensor, maximised: Tensor, examples: [Example]) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var table = "label,predicted_before,predicted_after,probe_before,probe_after,mean_latent_change\n"
+        for example in examples {
+            table += "\(name(example.label)),\(name(example.predictedBefore)),\(name(example.predictedAfter)),"
+                + String(format: "%.4f,%.4f,%.4f\n", example.probeBefore, example.probeAfter, example.latentChange)
+        }
+        try AtomicFileWriter.write(Data(table.utf8), to: out + "/examples.csv")
+        // One row per example: original, reconstruction, maximised, each with its caption.
+        let (h, w) = (originals.height, originals.width)
+        let scale = 4, cellWidth = max(w * scale, 200) + 20, cellHeight = h * scale + 70, top = 40
+        var picture = Image(width: 3 * cellWidth + 20, height: top + examples.count * cellHeight + 10)
+        picture.text("original", x: 10 + cellWidth / 2, y: 12, scale: 2, alignment: .center)
+        picture.text("reconstruction (class, probe)", x: 10 + cellWidth * 3 / 2, y: 12, scale: 2, alignment: .center)
+        picture.text("maximised", x: 10 + cellWidth * 5 / 2, y: 12, scale: 2, alignment: .center)
+        for (row, example) in examples.enumerated() {
+            let sources = [(originals.pixels, "class \(name(example.label))", ""),
+                           (reconstructions, name(example.predictedBefore), String(format: "P=%.2f", example.probeBefore)),
+                           (maximised, name(example.predictedAfter), String(format: "P=%.2f", example.probeAfter))]
+            for (column, (tensor, caption, probeText)) in sources.enumerated() {
+                let x0 = 10 + column * cellWidth + (cellWidth - w * scale) / 2, y0 = top + row * cellHeight
+                for y in 0..<h {
+                    for x in 0..<w {
+                        let shade = UInt8(255 - min(max(tensor.storage[row * h * w + y * w + x], 0), 1) * 255)
+                        picture.fill(x: x0 + x * scale, y: y0 + y * scale, width: scale, height: scale, RGB(shade, shade, shade))
+                    }
+                }
+                picture.text(caption, x: 10 + column * cellWidth + cellWidth / 2, y: y0 + h * scale + 6, scale: 2, alignment: .center)
+                picture.text(probeText, x: 10 + column * cellWidth + cellWidth / 2, y: y0 + h * scale + 26, scale: 2, alignment: .center)
+            }
+        }
+        try picture.writePNG(to: out + "/grid.png")
+    }
+}
