@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting", "Tabular", "Images",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting", "Tabular", "Images", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -99,7 +99,8 @@ let package = Package(
             swiftSettings: cpuSettings
         ),
         .target(name: "Tabular", dependencies: ["DataFiles", "Neural", "Plotting", "Probing"], swiftSettings: cpuSettings),
-        .target(name: "Images", dependencies: ["DataFiles", "Neural", "Plotting", "Probing", "Tabular"], swiftSettings: cpuSettings),
+        .target(name: "Images", dependencies: ["DataFiles", "Neural", "Plotting", "Probing"], swiftSettings: cpuSettings),
+        .target(name: "Report", dependencies: ["DataFiles", "ProbeTracker"], swiftSettings: cpuSettings),
         .target(
             name: "ConceptMaximiser",
             dependencies: ["BoardPictures", "Chess", "ChessModel", "Concepts", "ConceptSearch", "DataFiles", "PositionCollections", "Probing", "ProbeTracker"],

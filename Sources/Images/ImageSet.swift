@@ -1,7 +1,6 @@
 import DataFiles
 import Foundation
 import Neural
-import Tabular
 
 /// Labelled grey-scale images with pixels in [0, 1]: read from IDX files (the MNIST and
 /// Fashion-MNIST format, plain or gzip) or from CSV rows of `label, pixel…`.

@@ -51,3 +51,21 @@ extension [GridRow] {
         return conceptRows.filter { $0.metric == conceptRows.first?.metric }
     }
 }
+
+extension GridRow {
+    /// The rows of a `grid.csv` written by the tracker.
+    public static func read(from path: String) throws(DataFileError) -> [GridRow] {
+        let table = try CSVTable(path: path)
+        guard table.columns == columns else { throw DataFileError(path: path, reason: "not a probe grid (columns \(table.columns.joined(separator: ",")))") }
+        return try zip(table.rows, table.lines).map { cells, line throws(DataFileError) in
+            func number(_ index: Int) throws(DataFileError) -> Double {
+                if CSVTable.isMissing(cells[index]) { return .nan }
+                guard let value = Double(cells[index]) else { throw DataFileError(path: path, reason: "line \(line), column \(columns[index]): \"\(cells[index])\" is not a number") }
+                return value
+            }
+            return GridRow(concept: cells[0], step: Int(try number(1)), layer: cells[2], probe: cells[3], metric: cells[4], score: try number(5),
+                           low: try number(6), high: try number(7), inputBaseline: try number(8), randomBaseline: try number(9),
+                           control: try number(10), penalty: try number(12), trainPositions: Int(try number(13)), testPositions: Int(try number(14)))
+        }
+    }
+}

@@ -4,7 +4,13 @@ import ChessModel
 import Concepts
 import DataFiles
 import Foundation
+import ConceptMaximiser
+import ConceptSearch
+import Images
 import PositionCollections
+import ProbeTracker
+import Report
+import Tabular
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +20,11 @@ struct DemoCommand: ParsableCommand {
             1. the rules core checked against the standard perft suite, with sample move queries;
             2. the shipped self-play collection analysed into a concept table (OUT/positions.csv),
                with how often each concept holds;
-            3. the shipped network's first and last checkpoints on held-out positions, and a match against a random mover.
+            3. the shipped network's first and last checkpoints on held-out positions, and a match against a random mover;
+            4. the what–when–where probe grid for nine concepts over every checkpoint and layer (OUT/probe);
+            5. concept-maximised held-out positions for three concepts (OUT/maximise);
+            6. the tabular and image concept searches (OUT/tabular, OUT/images);
+            then the report OUT/index.html.
             """)
 
     @Option(help: "Directory for the demonstration's outputs.")
@@ -26,7 +36,16 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The trained network to show.")
     var model = "models/default"
 
-    @Flag(help: "A run of a few seconds: shallower perft, fewer games.")
+    @Option(help: "The table for the tabular demonstration (installed by scripts/install-dependencies).")
+    var table = "data/penguins.csv"
+
+    @Option(help: "The IDX image and label files for the image demonstration (Debian's dataset-fashion-mnist).")
+    var images = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
+
+    @Option(help: "Seed of every random choice.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "A run of about a minute: shallower perft, fewer games, positions, checkpoints and images.")
     var quick = false
 
     /// Concepts a player recognises at a glance, shown in the summary.
@@ -36,6 +55,9 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let run: [String: Any] = ["command": CommandLine.arguments.joined(separator: " "), "model": model, "collection": collection,
+                                  "table": table, "images": images, "seed": seed, "quick": quick, "date": ISO8601DateFormatter().string(from: Date())]
+        try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys]), to: out + "/run.json")
         print("1. Perft of the standard suite (Chess Programming Wiki):")
         var failures = 0
         for testCase in PerftCase.standardSuite {
@@ -67,7 +89,85 @@ struct DemoCommand: ParsableCommand {
         let summary = try AnalyseCommand.analyse([collection], with: analyzer, out: table)
         try printConceptFrequencies(table: table, positions: summary.positions)
         try showNetwork()
+        try probeGrid()
+        try maximise()
+        try tabular()
+        try imageSearch()
+        let page = try ReportPage(directory: out).write()
+        print("\nReport: \(page)")
         if failures > 0 || summary.positions == 0 { throw ExitCode(1) }
+    }
+
+    /// The what–when–where grid (all checkpoints; in quick mode the first and last).
+    private func probeGrid() throws {
+        let steps = ModelDirectory(path: model).savedSteps()
+        let settings = TrackerSettings(model: model, data: [collection], concepts: TrackerSettings.defaultConcepts,
+                                       steps: quick ? [steps.last ?? 0] : [], positions: quick ? 300 : 1_500, seed: seed)
+        print("\n4. Probe grid: \(settings.concepts.count) concepts, \(quick ? "first and last" : "every") checkpoint, every layer -> \(out)/probe")
+        let line = ProgressLine(unit: "cells")
+        let summary = try ProbeTracker(settings: settings).run(out: out + "/probe", onError: { printError("warning: \($0)") }) { progress in
+            line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
+        }
+        line.clear()
+        print(ConceptEmergence.table(ConceptEmergence.read(summary.rows)).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
+    }
+
+    /// Concept-maximised held-out positions, with the probes the grid saved.
+    private func maximise() throws {
+        print("\n5. Concept-maximised positions (gradient search beside random legal edits) -> \(out)/maximise")
+        for concept in ReportPage.maximisedConcepts {
+            var settings = MaximiseRun.Settings(concept: concept)
+            settings.model = model
+            settings.positions = collection
+            settings.limit = quick ? 4 : 20
+            settings.probes = out + "/probe"
+            settings.methods = [.gradient, .random]
+            settings.out = "\(out)/maximise/\(concept)"
+            settings.seed = seed
+            let summaries = try MaximiseRun(settings: settings).run(onWarning: printError)
+            for summary in summaries {
+                print("   " + concept.padding(toLength: 20, withPad: " ", startingAt: 0) + summary.method.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                      + String(format: "reached %3.0f%%, %.2f edits, rules agree %3.0f%%, %.1f evaluations", 100 * summary.reached, summary.meanEdits,
+                               100 * summary.conceptAgrees, summary.meanEvaluations))
+            }
+        }
+    }
+
+    private func tabular() throws {
+        print("\n6. Tabular concept search on \(table) -> \(out)/tabular")
+        guard FileManager.default.fileExists(atPath: table) else {
+            print("   skipped: \(table) is missing (scripts/install-dependencies fetches it)")
+            return
+        }
+        var settings = TabularExperiment.Settings(csv: table, target: "body_mass_g", concept: "bill_length_mm / bill_depth_mm")
+        settings.features = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm"]
+        settings.epochs = quick ? 20 : 60
+        settings.seed = seed
+        let summary = try TabularExperiment(settings: settings).run(out: out + "/tabular")
+        print(String(format: "   regressor R² %.3f, probe R² %.3f; probe %.2f -> %.2f (target %.2f); mean change in SDs: %@", summary.modelR2,
+                     summary.probeR2, summary.probeBefore, summary.probeAfter, summary.conceptTarget,
+                     summary.changes.map { String(format: "%@ %+.2f", $0.name, $0.standardizedChange) }.joined(separator: ", ") as NSString))
+    }
+
+    private func imageSearch() throws {
+        print("\n7. Image concept search (upper-body garments) in an autoencoder's latent space -> \(out)/images")
+        let labels = images.replacingOccurrences(of: "images-idx3", with: "labels-idx1")
+        guard FileManager.default.fileExists(atPath: images), FileManager.default.fileExists(atPath: labels) else {
+            print("   skipped: \(images) is missing (install Debian's dataset-fashion-mnist)")
+            return
+        }
+        var settings = ImageExperiment.Settings(conceptClasses: ImagesCommand.presets["upper-body"]!)
+        settings.trainingImages = quick ? 1_000 : 6_000
+        settings.epochs = quick ? 1 : 3
+        settings.examples = quick ? 4 : 8
+        settings.classNames = ImagesCommand.fashionNames
+        settings.seed = seed
+        let set = try ImageSet(idxImages: images, idxLabels: labels, limit: settings.trainingImages + 1_000)
+        let line = ProgressLine(unit: "")
+        let summary = try ImageExperiment(images: set, settings: settings).run(out: out + "/images") { line.status($0) }
+        line.clear()
+        print(String(format: "   classifier accuracy %.3f, probe balanced accuracy %.3f; probe reaches the concept on %.0f%%, the classifier agrees on %.0f%%",
+                     summary.classifierAccuracy, summary.probeAccuracy, 100 * summary.probeReached, 100 * summary.classifierAgrees))
     }
 
     /// The network at its first and last checkpoints on held-out positions, and a short match.

@@ -1,4 +1,3 @@
-import DataFiles
 import Foundation
 
 /// A comma-separated table with a header row, read as text cells (RFC 4180: quoted
