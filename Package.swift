@@ -118,6 +118,7 @@ let package = Package(
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "DataFiles", "Probing"], swiftSettings: cpuSettings),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "DataFiles", "Neural", "Plotting", "Probing"], swiftSettings: cpuSettings),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "DataFiles", "Plotting", "ProbeTracker"], swiftSettings: cpuSettings),
         .testTarget(
             name: "CommandLineTests",
             dependencies: ["chess-concepts"],
