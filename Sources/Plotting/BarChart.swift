@@ -37,7 +37,8 @@ public struct BarChart: Sendable {
     }
 
     public func render(width: Int = 760) -> Image {
-        let rowHeight = 28, top = 46, bottom = 70, right = 40
+        let titleLines = Self.wrap(title, width: width - 20)
+        let rowHeight = 28, top = 26 + 20 * titleLines.count, bottom = 70, right = 40
         let left = min(width / 2, 24 + (bars.map { Image.textWidth($0.label, scale: 2) }.max() ?? 0))
         let height = top + bottom + max(bars.count, 1) * rowHeight
         var image = Image(width: width, height: height)
@@ -46,7 +47,7 @@ public struct BarChart: Sendable {
         func px(_ value: Double) -> Int {
             left + Int((min(max(value, span.lowerBound), span.upperBound) - span.lowerBound) / (span.upperBound - span.lowerBound) * Double(plotWidth))
         }
-        image.text(title, x: left + plotWidth / 2, y: 12, scale: 2, alignment: .center)
+        for (index, line) in titleLines.enumerated() { image.text(line, x: width / 2, y: 12 + 20 * index, scale: 2, alignment: .center) }
         for tick in 0...4 {
             let value = span.lowerBound + Double(tick) / 4 * (span.upperBound - span.lowerBound)
             image.fill(x: px(value), y: top, width: 1, height: plotHeight, .lightGrey)
@@ -73,6 +74,19 @@ public struct BarChart: Sendable {
         image.fill(x: left, y: top + plotHeight, width: plotWidth + 1, height: 1, .black)
         image.text(valueLabel, x: left + plotWidth / 2, y: height - 28, scale: 2, alignment: .center)
         return image
+    }
+
+    /// `text` broken at spaces into lines no wider than `width` at scale 2.
+    private static func wrap(_ text: String, width: Int) -> [String] {
+        var lines = [String]()
+        for word in text.split(separator: " ").map(String.init) {
+            if let last = lines.last, Image.textWidth(last + " " + word, scale: 2) <= width {
+                lines[lines.count - 1] = last + " " + word
+            } else {
+                lines.append(word)
+            }
+        }
+        return lines.isEmpty ? [""] : lines
     }
 
     /// Zero and every bar with its error bar, with a little room.

@@ -13,9 +13,6 @@ public struct ReportPage {
         self.directory = directory
     }
 
-    /// Concepts maximised in the demo, in the order shown.
-    public static let maximisedConcepts = ["in_check", "my_queen_attacked", "material_advantage"]
-
     /// Writes `index.html` atomically and returns its path.
     @discardableResult
     public func write() throws -> String {
@@ -124,7 +121,8 @@ public struct ReportPage {
     }
 
     private func maximiseSection() throws -> String {
-        let concepts = Self.maximisedConcepts.filter { exists("maximise/\($0)/summary.csv") }
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/maximise")) ?? []
+        let concepts = folders.sorted().filter { exists("maximise/\($0)/summary.csv") }
         guard !concepts.isEmpty else { return "" }
         var html = "<h2>Concept-maximised positions</h2>\n<p>Held-out positions edited, legally, until the probe reads the concept "
             + "(gradient-ranked edits checked exactly; random legal edits as the floor). <em>concept_agrees</em> is how often the rules' "

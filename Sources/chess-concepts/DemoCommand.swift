@@ -53,10 +53,13 @@ struct DemoCommand: ParsableCommand {
                               "my_passed_pawns", "my_isolated_pawns", "my_bishop_pair", "my_has_castled", "knight_fork_available",
                               "discovered_check_available", "my_hanging_pieces"]
 
+    /// Concepts whose held-out positions are maximised.
+    static let maximised = ["in_check", "my_queen_attacked", "material_advantage"]
+
     func run() throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let run: [String: Any] = ["command": CommandLine.arguments.joined(separator: " "), "model": model, "collection": collection,
-                                  "table": table, "images": images, "seed": seed, "quick": quick, "date": ISO8601DateFormatter().string(from: Date())]
+                                  "table": table, "images": images, "seed": seed, "quick": quick ? "yes" : "no", "date": ISO8601DateFormatter().string(from: Date())]
         try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys]), to: out + "/run.json")
         print("1. Perft of the standard suite (Chess Programming Wiki):")
         var failures = 0
@@ -115,7 +118,7 @@ struct DemoCommand: ParsableCommand {
     /// Concept-maximised held-out positions, with the probes the grid saved.
     private func maximise() throws {
         print("\n5. Concept-maximised positions (gradient search beside random legal edits) -> \(out)/maximise")
-        for concept in ReportPage.maximisedConcepts {
+        for concept in Self.maximised {
             var settings = MaximiseRun.Settings(concept: concept)
             settings.model = model
             settings.positions = collection
