@@ -1,3 +1,4 @@
+import Foundation
 import Chess
 import DataFiles
 import Neural
@@ -94,6 +95,46 @@ public final class PolicyValueNetwork {
         if layers.contains("policy") { result["policy"] = policyHead.forward(features, mode: .inference, through: "policy") }
         if layers.contains("value") { result["value"] = valueHead.forward(features, mode: .inference, through: "value") }
         return result
+    }
+
+    /// A single number the network computes for a position, for sensitivity analyses (TCAV).
+    public enum ScalarOutput: Equatable, Sendable {
+        /// The value head's expected score for the side to move, P(win) − P(loss).
+        case value
+        /// The policy logit of each row's move (the `indices` of `outputGradient`, see `MoveIndex`).
+        case policy
+    }
+
+    /// The outputs of the trunk layer `layer` (stem or a residual block) and the gradient of
+    /// `output` with respect to them, for a batch of planes in inference mode; `indices` gives
+    /// each row's policy index when `output` is a move (one per row), else it is ignored.
+    public func outputGradient(_ planes: Tensor, layer: String, output: ScalarOutput, indices: [Int] = []) -> (activations: Tensor, gradient: Tensor) {
+        precondition(trunk.layerNames.contains(layer), "\(layer) is not a trunk layer")
+        let (features, captured) = trunk.forward(planes, mode: .inference, through: trunk.layerNames.last!, capture: [layer])
+        let n = planes.rows
+        var featureGradient: Tensor
+        switch output {
+        case .value:
+            let logits = valueHead.forward(features, mode: .inference)
+            var gradient = Tensor(shape: logits.shape)
+            for row in 0..<n {
+                let z = (0..<3).map { logits.storage[row * 3 + $0] }
+                let top = z.max()!
+                let e = z.map { exp($0 - top) }, total = e.reduce(0, +)
+                let p = e.map { $0 / total }
+                // ∂(p₀ − p₂)/∂z_j = p₀(δ₀ⱼ − pⱼ) − p₂(δ₂ⱼ − pⱼ)
+                for j in 0..<3 { gradient.storage[row * 3 + j] = p[0] * ((j == 0 ? 1 : 0) - p[j]) - p[2] * ((j == 2 ? 1 : 0) - p[j]) }
+            }
+            featureGradient = valueHead.backward(gradient)
+        case .policy:
+            let logits = policyHead.forward(features, mode: .inference)
+            precondition(indices.count == n, "one policy index per row")
+            var gradient = Tensor(shape: logits.shape)
+            for row in 0..<n { gradient.storage[row * logits.rowSize + indices[row]] = 1 }
+            featureGradient = policyHead.backward(gradient)
+        }
+        featureGradient = trunk.backward(featureGradient, downTo: layer)
+        return (captured[layer]!, featureGradient)
     }
 
     /// Backpropagates both heads' gradients through the tower (after `forward`).

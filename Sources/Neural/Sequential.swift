@@ -44,6 +44,13 @@ public final class Sequential: Layer {
         layers.reversed().reduce(outputGradient) { $1.backward($0) }
     }
 
+    /// Backward from the output to the output of layer `stop` (after a forward pass
+    /// through the whole sequence): ∂loss/∂(output of `stop`).
+    public func backward(_ outputGradient: Tensor, downTo stop: String) -> Tensor {
+        guard let index = layers.firstIndex(where: { $0.name == stop }) else { preconditionFailure("no layer \(stop) in \(name)") }
+        return layers[(index + 1)...].reversed().reduce(outputGradient) { $1.backward($0) }
+    }
+
     /// Backward from the output of layer `start` (after a forward pass through it) to the input.
     public func backward(from start: String, _ gradient: Tensor) -> Tensor {
         guard let end = layers.firstIndex(where: { $0.name == start }) else { preconditionFailure("no layer \(start) in \(name)") }

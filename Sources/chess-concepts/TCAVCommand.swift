@@ -1,0 +1,76 @@
+import ArgumentParser
+import Concepts
+import Foundation
+import ProbeTracker
+
+struct TCAVCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tcav",
+        abstract: "TCAV: how often an output rises along a concept's direction at a layer, tested against random directions.",
+        discussion: """
+            For each binary concept, CAVs (logistic probes) separate its positive positions from each of \
+            --random-sets random counter-sets at --layer; random CAVs separate one random set from another. The TCAV \
+            score is the share of held-out positions where the output's directional derivative along the CAV is \
+            positive. A two-sided Welch t-test compares the concept's scores with the random ones (Bonferroni over the \
+            concepts). Writes OUT/tcav.csv and OUT/tcav.png.
+            """)
+
+    @Option(help: "The model directory.")
+    var model = "models/default"
+
+    @Option(help: "Checkpoint step (default: the last).")
+    var checkpoint: Int?
+
+    @Option(help: "Comma-separated binary concepts.")
+    var concepts = "in_check,has_checking_move,material_advantage,my_queen_attacked,has_mate_in_one"
+
+    @Option(help: "A trunk layer: stem or blockN.")
+    var layer = "block3"
+
+    @Option(help: "value (P(win) − P(loss) for the side to move) or move:<uci> (that move's policy logit).")
+    var output = "value"
+
+    @Option(parsing: .upToNextOption, help: "Collections to draw positions from.")
+    var positions = ["positions/selfplay.pgn.gz"]
+
+    @Option(help: "Positions in the concept set and in each random set.")
+    var examples = 100
+
+    @Option(help: "Random counter-sets (at least 2; the paper used many).")
+    var randomSets = 20
+
+    @Option(help: "Held-out positions whose sensitivities are counted.")
+    var tested = 300
+
+    @Option(help: "Output directory.")
+    var out = "tcav-output"
+
+    @Option(help: "Seed of the sample and the random sets.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        var settings = TCAVRun.Settings(concepts: concepts.split(separator: ",").map(String.init), layer: layer)
+        settings.model = model
+        settings.checkpoint = checkpoint
+        settings.output = output
+        settings.positions = positions
+        settings.examples = examples
+        settings.randomSets = randomSets
+        settings.tested = tested
+        settings.seed = seed
+        let run: TCAVRun
+        do { run = try TCAVRun(settings: settings) } catch { throw ValidationError("\(error)") }
+        let line = ProgressLine(unit: "")
+        let rows = try run.run(out: out, onError: { printError("warning: \($0)") }) { line.status($0) }
+        line.clear()
+        print("TCAV of \(output) at \(layer), step \(run.step):")
+        print("concept                     TCAV (sd)        random (sd)      t       p        d      CAV acc  significant")
+        for row in rows {
+            let r = row.result
+            print(row.concept.padding(toLength: 28, withPad: " ", startingAt: 0)
+                  + String(format: "%.3f (%.3f)    %.3f (%.3f)    %6.2f  %-8.2g %6.2f  %.3f    ", r.mean, r.deviation, r.randomMean, r.randomDeviation,
+                           r.test.t, r.test.p, r.test.effectSize, r.cavAccuracy) + (r.significant ? "yes" : "no"))
+        }
+        print("Wrote \(out)/tcav.csv and \(out)/tcav.png")
+    }
+}
