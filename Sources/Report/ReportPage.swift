@@ -29,6 +29,7 @@ public struct ReportPage {
         body += try maximiseSection()
         body += try tabularSection()
         body += try imageSection()
+        body += try tcavSection()
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -153,6 +154,15 @@ public struct ReportPage {
         return "<h2>Images: searching an autoencoder's latent space</h2>\n<p>Held-out images outside the concept, their reconstruction, and the "
             + "image decoded from the perturbed latent code, with the classifier's class and the probe's P.</p>\n"
             + figure("images/grid.png", "original, reconstruction, maximised") + "<p>\(link("images/examples.csv", "examples.csv"))</p>\n"
+    }
+
+    private func tcavSection() throws -> String {
+        guard exists("tcav/tcav.csv") else { return "" }
+        return "<h2>TCAV: does the output rise along a concept?</h2>\n<p>The share of held-out positions where the value head's "
+            + "output rises along each concept's activation vector, beside random vectors; a two-sided Welch t-test over 20 random "
+            + "counter-sets (Bonferroni over the concepts) marks the significant ones.</p>\n"
+            + htmlTable(try CSVTable(path: directory + "/tcav/tcav.csv"))
+            + (exists("tcav/tcav.png") ? figure("tcav/tcav.png", "TCAV scores with their spread over random counter-sets; * significant") : "")
     }
 
     // MARK: pieces

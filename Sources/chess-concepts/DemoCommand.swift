@@ -23,7 +23,9 @@ struct DemoCommand: ParsableCommand {
             3. the shipped network's first and last checkpoints on held-out positions, and a match against a random mover;
             4. the what–when–where probe grid for nine concepts over every checkpoint and layer (OUT/probe);
             5. concept-maximised held-out positions for three concepts (OUT/maximise);
-            6. the tabular and image concept searches (OUT/tabular, OUT/images);
+            6. the tabular concept search (OUT/tabular);
+            7. the image concept search in an autoencoder's latent space (OUT/images);
+            8. TCAV of the value head for five concepts at block3 (OUT/tcav);
             then the report OUT/index.html.
             """)
 
@@ -96,6 +98,7 @@ struct DemoCommand: ParsableCommand {
         try maximise()
         try tabular()
         try imageSearch()
+        try conceptSensitivity()
         let page = try ReportPage(directory: out).write()
         print("\nReport: \(page)")
         if failures > 0 || summary.positions == 0 { throw ExitCode(1) }
@@ -150,6 +153,23 @@ struct DemoCommand: ParsableCommand {
         print(String(format: "   regressor R² %.3f, probe R² %.3f; probe %.2f -> %.2f (target %.2f); mean change in SDs: %@", summary.modelR2,
                      summary.probeR2, summary.probeBefore, summary.probeAfter, summary.conceptTarget,
                      summary.changes.map { String(format: "%@ %+.2f", $0.name, $0.standardizedChange) }.joined(separator: ", ") as NSString))
+    }
+
+    private func conceptSensitivity() throws {
+        print("\n8. TCAV: does the value rise along each concept's direction at block3? -> \(out)/tcav")
+        var settings = TCAVRun.Settings(concepts: ["in_check", "has_checking_move", "material_advantage", "my_queen_attacked", "has_mate_in_one"],
+                                        layer: "block3")
+        settings.model = model
+        settings.positions = [collection]
+        settings.randomSets = quick ? 4 : 20
+        settings.examples = quick ? 40 : 100
+        settings.seed = seed
+        let run = try TCAVRun(settings: settings)
+        for row in try run.run(out: out + "/tcav", onError: { printError("warning: \($0)") }) {
+            print("   " + row.concept.padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + String(format: "TCAV %.2f (random %.2f), p = %.2g, %@", row.result.mean, row.result.randomMean, row.result.test.p,
+                           (row.result.significant ? "significant" : "not significant") as NSString))
+        }
     }
 
     private func imageSearch() throws {
