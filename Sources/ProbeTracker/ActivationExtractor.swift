@@ -16,7 +16,7 @@ struct ActivationExtractor {
     /// Each of `layers`' activations for the three splits, one forward pass per chunk.
     func cells(of network: PolicyValueNetwork, layers: [String]) -> [String: CellFit] {
         let wanted = Set(layers)
-        let splits = [train, validation, test].map { planes in activations(of: network, planes: planes, layers: wanted) }
+        let splits = [train, validation, test].map { planes in Self.activations(of: network, planes: planes, layers: wanted) }
         return Dictionary(uniqueKeysWithValues: layers.map { layer in
             (layer, CellFit(train: splits[0][layer]!, validation: splits[1][layer]!, test: splits[2][layer]!))
         })
@@ -28,7 +28,8 @@ struct ActivationExtractor {
         return network.activations(planes, layers: Set(layers)).mapValues(\.rowSize)
     }
 
-    private func activations(of network: PolicyValueNetwork, planes: Tensor, layers: Set<String>) -> [String: Tensor] {
+    /// The named layers' activations [n × values] for a batch of planes, one forward pass per chunk.
+    static func activations(of network: PolicyValueNetwork, planes: Tensor, layers: Set<String>) -> [String: Tensor] {
         let n = planes.rows, planeSize = planes.rowSize
         var result = [String: [Float]]()
         var widths = [String: Int]()

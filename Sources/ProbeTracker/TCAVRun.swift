@@ -14,6 +14,9 @@ import Probing
 /// CAVs. Writes `tcav.csv` and a bar chart `tcav.png`.
 public struct TCAVRun {
     public struct Settings: Sendable {
+        /// Binary concepts a player would expect to matter for the evaluation.
+        public static let defaultConcepts = ["in_check", "has_checking_move", "material_advantage", "my_queen_attacked", "has_mate_in_one"]
+
         public var model = "models/default"
         /// Checkpoint step; `nil` for the last.
         public var checkpoint: Int?
@@ -108,8 +111,7 @@ public struct TCAVRun {
     }
 
     private func activations(_ positions: [Position]) -> Tensor {
-        let values = network.activations(BoardEncoder.encode(positions), layers: [settings.layer])[settings.layer]!
-        return values.reshaped([values.rows, values.rowSize])
+        ActivationExtractor.activations(of: network, planes: BoardEncoder.encode(positions), layers: [settings.layer])[settings.layer]!
     }
 
     /// ∂output/∂activations, in chunks so that memory stays small.

@@ -157,8 +157,7 @@ struct DemoCommand: ParsableCommand {
 
     private func conceptSensitivity() throws {
         print("\n8. TCAV: does the value rise along each concept's direction at block3? -> \(out)/tcav")
-        var settings = TCAVRun.Settings(concepts: ["in_check", "has_checking_move", "material_advantage", "my_queen_attacked", "has_mate_in_one"],
-                                        layer: "block3")
+        var settings = TCAVRun.Settings(concepts: TCAVRun.Settings.defaultConcepts, layer: "block3")
         settings.model = model
         settings.positions = [collection]
         settings.randomSets = quick ? 4 : 20

@@ -22,7 +22,7 @@ struct TCAVCommand: ParsableCommand {
     var checkpoint: Int?
 
     @Option(help: "Comma-separated binary concepts.")
-    var concepts = "in_check,has_checking_move,material_advantage,my_queen_attacked,has_mate_in_one"
+    var concepts = TCAVRun.Settings.defaultConcepts.joined(separator: ",")
 
     @Option(help: "A trunk layer: stem or blockN.")
     var layer = "block3"
