@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting", "Tabular", "Images", "Report",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting", "Tabular", "Images", "Report", "Explanations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings
@@ -101,6 +101,11 @@ let package = Package(
         .target(name: "Tabular", dependencies: ["DataFiles", "Neural", "Plotting", "Probing"], swiftSettings: cpuSettings),
         .target(name: "Images", dependencies: ["DataFiles", "Neural", "Plotting", "Probing"], swiftSettings: cpuSettings),
         .target(name: "Report", dependencies: ["DataFiles", "ProbeTracker"], swiftSettings: cpuSettings),
+        .target(
+            name: "Explanations",
+            dependencies: ["BoardPictures", "Chess", "ChessModel", "Concepts", "DataFiles", "Neural", "Plotting", "PositionCollections", "Probing", "ProbeTracker"],
+            swiftSettings: cpuSettings
+        ),
         .target(
             name: "ConceptMaximiser",
             dependencies: ["BoardPictures", "Chess", "ChessModel", "Concepts", "ConceptSearch", "DataFiles", "PositionCollections", "Probing", "ProbeTracker"],

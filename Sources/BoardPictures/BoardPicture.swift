@@ -2,17 +2,34 @@ import Chess
 import Plotting
 
 /// A chess board drawn as SVG (Unicode piece glyphs, scalable) or as a raster image
-/// (pieces as lettered discs), with coordinates and highlighted squares.
+/// (pieces as lettered discs), with coordinates, highlighted squares, or a heatmap.
 public struct BoardPicture: Sendable {
     public let position: Position
     /// Squares to mark, e.g. those an edit changed.
     public var highlighted: Set<Square>
     public var title: String
+    /// Per-square values in −1…1 (indexed by `Square.index`) shown as a red (positive) and
+    /// blue (negative) heatmap over the squares, e.g. relevance.
+    public var heat: [Double]?
 
-    public init(_ position: Position, highlighted: Set<Square> = [], title: String = "") {
+    public init(_ position: Position, highlighted: Set<Square> = [], title: String = "", heat: [Double]? = nil) {
+        precondition(heat == nil || heat!.count == 64, "a heatmap has one value per square")
         self.position = position
         self.highlighted = highlighted
         self.title = title
+        self.heat = heat
+    }
+
+    /// The fill of `square`: the heatmap colour over a hint of the square's own shade, the
+    /// highlight, or the plain square.
+    func fill(_ square: Square) -> RGB {
+        let base = (square.file + square.rank) % 2 == 0 ? Self.dark : Self.light
+        if let heat {
+            let color = ColorMap.diverging(heat[square.index])
+            func blend(_ a: UInt8, _ b: UInt8) -> UInt8 { UInt8((Double(a) * 0.8 + Double(b) * 0.2).rounded()) }
+            return RGB(blend(color.red, base.red), blend(color.green, base.green), blend(color.blue, base.blue))
+        }
+        return highlighted.contains(square) ? Self.mark : base
     }
 
     static let light = RGB(240, 217, 181), dark = RGB(181, 136, 99), mark = RGB(246, 226, 90)
@@ -28,8 +45,7 @@ public struct BoardPicture: Sendable {
             for file in 0..<8 {
                 let square = Square(file: file, rank: rank)
                 let x = margin + file * cell, y = top + margin + (7 - rank) * cell
-                let color = highlighted.contains(square) ? Self.mark : (file + rank) % 2 == 0 ? Self.dark : Self.light
-                parts.append("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(Self.hex(color))\"/>")
+                parts.append("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(Self.hex(fill(square)))\"/>")
                 if let piece = position.piece(at: square) {
                     parts.append("<text x=\"\(x + cell / 2)\" y=\"\(y + cell - 9)\" font-size=\"38\" text-anchor=\"middle\">\(Self.glyph(piece))</text>")
                 }
@@ -49,13 +65,14 @@ public struct BoardPicture: Sendable {
         let margin = 22, top = title.isEmpty ? 0 : 26
         let size = 8 * cell + 2 * margin
         var image = Image(width: size, height: size + top)
-        if !title.isEmpty { image.text(title, x: size / 2, y: 6, scale: 2, alignment: .center) }
+        // Long captions drop to the small font rather than run off the board.
+        let titleScale = Image.textWidth(title, scale: 2) <= size ? 2 : 1
+        if !title.isEmpty { image.text(title, x: size / 2, y: titleScale == 2 ? 6 : 10, scale: titleScale, alignment: .center) }
         for rank in 0..<8 {
             for file in 0..<8 {
                 let square = Square(file: file, rank: rank)
                 let x = margin + file * cell, y = top + margin + (7 - rank) * cell
-                image.fill(x: x, y: y, width: cell, height: cell,
-                           highlighted.contains(square) ? Self.mark : (file + rank) % 2 == 0 ? Self.dark : Self.light)
+                image.fill(x: x, y: y, width: cell, height: cell, fill(square))
                 guard let piece = position.piece(at: square) else { continue }
                 let white = piece.color == .white
                 image.fillCircle(centerX: x + cell / 2, centerY: y + cell / 2, radius: cell * 2 / 5, white ? .black : .grey)

@@ -21,8 +21,16 @@ import Neural
 /// which no plane holds, is passed in.
 public enum BoardEncoder {
     public static let planeCount = 20
+    /// A short name for each plane, in order (see the table above).
+    public static let planeNames = ["my pawns", "my knights", "my bishops", "my rooks", "my queens", "my king",
+                                    "their pawns", "their knights", "their bishops", "their rooks", "their queens", "their king",
+                                    "my kingside castling", "my queenside castling", "their kingside castling", "their queenside castling",
+                                    "en passant square", "halfmove clock", "black to move", "ones"]
     /// Version written to `config.json`; bump it whenever the planes change.
     public static let version = 1
+
+    /// The board square of plane position `index` (0–63) when `color` is to move.
+    public static func square(atPlaneIndex index: Int, sideToMove color: Color) -> Square { Square(rawValue: UInt8(relative(index, color))) }
 
     /// The square index a `square` has from `color`'s view.
     @inline(__always) static func relative(_ square: Int, _ color: Color) -> Int { color == .white ? square : square ^ 56 }

@@ -97,6 +97,24 @@ public final class PolicyValueNetwork {
         return result
     }
 
+    /// The layers from the input planes to the output of the probe layer `layer` (any of
+    /// `probeLayers` but `input`), in order: what relevance propagation walks back through.
+    public func layers(through layer: String) -> [Layer] {
+        let tower = trunk.layers
+        if let end = tower.firstIndex(where: { $0.name == layer }) { return Array(tower[...end]) }
+        let head = layer == "policy" ? policyHead : valueHead
+        guard let end = head.layers.firstIndex(where: { $0.name == layer }) else { preconditionFailure("\(layer) is not a probe layer") }
+        return tower + head.layers[...end]
+    }
+
+    /// The value head's win-minus-loss logit as a linear read-out of the `value` layer:
+    /// one weight per hidden unit (the bias, a constant, is left out).
+    public var valueReadout: [Float] {
+        let logits = valueHead.layers.last as! Dense
+        let width = logits.weight.value.shape[1]
+        return (0..<width).map { logits.weight.value.storage[$0] - logits.weight.value.storage[2 * width + $0] }
+    }
+
     /// A single number the network computes for a position, for sensitivity analyses (TCAV).
     public enum ScalarOutput: Equatable, Sendable {
         /// The value head's expected score for the side to move, P(win) − P(loss).

@@ -128,19 +128,13 @@ public struct MaximiseRun {
 
     /// The saved probe for the cell, or a fresh fit of that one cell when none is saved.
     private func loadProbe(onWarning: (String) -> Void) throws -> LinearProbe {
-        let path = "\(settings.probes)/probes/\(concept.name)/\(ModelDirectory.stepName(step))-\(layer).safetensors"
-        if !FileManager.default.fileExists(atPath: path) {
-            onWarning("no saved probe at \(path); fitting one")
-            let data = settings.positions.map { [$0] } ?? ["positions/selfplay.pgn.gz"]
-            let tracker = TrackerSettings(model: settings.model, data: data, concepts: [concept.name], layers: [layer], steps: [step],
-                                          seed: settings.seed)
-            do {
-                _ = try ProbeTracker(settings: tracker).run(out: settings.probes, onError: { onWarning("warning: \($0)") })
-            } catch let error as TrackerError {
-                throw MaximiseError(error.description)
-            }
+        let store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.positions.map { [$0] } ?? ["positions/selfplay.pgn.gz"],
+                               seed: settings.seed)
+        do {
+            return try store.probe(concept: concept.name, step: step, layer: layer, onWarning: onWarning)
+        } catch {
+            throw MaximiseError(error.description)
         }
-        return try LinearProbe.read(from: path).probe
     }
 
     /// The given FEN, or the first positions of the collection's test games (never trained or probed on).

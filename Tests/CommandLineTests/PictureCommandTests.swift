@@ -23,6 +23,31 @@ struct PictureCommandTests {
         #expect(badFEN.status != 0 && badFEN.standardError.contains("piece placement"))
     }
 
+    /// The value's relevance map on the shipped model: files written, the relevance on the
+    /// board plus what biases kept adds up to the read-out, and bad settings are named.
+    @Test func relevanceWritesTheMapsAndNamesBadSettings() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relevance-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fen = "r1bqkbnr/pppp1ppp/2n5/4p3/4P3/5N2/PPPP1PPP/RNBQKB1R w KQkq - 2 3"
+        let result = try CommandRunner.run(["relevance", "--model", root + "/models/default", "--concept", "value", "--layer", "block2",
+                                            "--fen", fen, "--out", directory])
+        #expect(result.status == 0, "\(result.standardError)")
+        for name in ["relevance.png", "relevance.svg", "channels.png", "squares.csv", "planes.csv", "channels.csv"] {
+            #expect(FileManager.default.fileExists(atPath: directory + "/" + name), "\(name)")
+        }
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/relevance.json"))) as! [String: Any]
+        let total = summary["relevance_total"] as! Double, input = summary["relevance_input"] as! Double, absorbed = summary["relevance_absorbed"] as! Double
+        #expect(abs(input + absorbed - total) <= 1e-4 * max(1, abs(total)))
+        let squares = try String(contentsOfFile: directory + "/squares.csv", encoding: .utf8).split(separator: "\n")
+        #expect(squares.count == 65 && squares.contains { $0.hasPrefix("e4,P,") })
+        let badLayer = try CommandRunner.run(["relevance", "--model", root + "/models/default", "--concept", "value", "--layer", "block9",
+                                              "--fen", fen, "--out", directory])
+        #expect(badLayer.status != 0 && badLayer.standardError.contains("--layer block9"))
+        let badRule = try CommandRunner.run(["relevance", "--concept", "value", "--fen", fen, "--rule", "alpha"])
+        #expect(badRule.status != 0 && badRule.standardError.contains("--rule must be epsilon or zplus"))
+    }
+
     @Test func tabularNamesTheMissingColumn() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("table-\(getpid()).csv").path
         try Data("a,b,y\n1,2,3\n".utf8).write(to: URL(fileURLWithPath: path))

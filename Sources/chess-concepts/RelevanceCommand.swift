@@ -1,0 +1,78 @@
+import ArgumentParser
+import Chess
+import Explanations
+import Foundation
+import Neural
+
+struct RelevanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relevance",
+        abstract: "Relevance maps: which squares and channels carry a concept probe's (or the value's) output for one position.",
+        discussion: """
+            Layer-wise relevance propagation (ε or z⁺ rule, batch norm folded into the convolutions) from the \
+            concept probe's logit at --layer, or from the value head's win-minus-loss logit with --concept value, \
+            back to the input planes. Writes OUT/relevance.png and .svg (the board with a per-square heatmap: red \
+            raises the output, blue lowers it), squares.csv, planes.csv, channels.csv (the layer's channels by \
+            relevance), channels.png and .svg (Concept Relevance Propagation: the relevance flowing through each of \
+            the most relevant channels alone) and relevance.json.
+            """)
+
+    @Option(help: "The model directory.")
+    var model = "models/default"
+
+    @Option(help: "Checkpoint step (default: the last).")
+    var checkpoint: Int?
+
+    @Option(help: "A binary or scalar concept, or 'value' for the value head.")
+    var concept: String
+
+    @Option(help: "The probe's layer, whose channels are ranked (default: the last residual block).")
+    var layer: String?
+
+    @Option(help: "The position, as FEN.")
+    var fen: String
+
+    @Option(help: "Propagation rule: epsilon or zplus.")
+    var rule = "epsilon"
+
+    @Option(help: "The ε of the epsilon rule.")
+    var epsilon: Float = 1e-6
+
+    @Option(help: "Most relevant channels to map one by one.")
+    var channels = 4
+
+    @Option(help: "A probe output directory with saved probes (a missing probe is fitted there).")
+    var probes = "probe-output"
+
+    @Option(parsing: .upToNextOption, help: "Collections to fit a missing probe on.")
+    var data = ["positions/selfplay.pgn.gz"]
+
+    @Option(help: "Output directory.")
+    var out = "relevance-output"
+
+    @Option(help: "Seed for fitting a missing probe.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        guard let rule = LayerwiseRelevance.Rule(rawValue: rule) else { throw ValidationError("--rule must be epsilon or zplus, not \(rule)") }
+        var settings = RelevanceRun.Settings(concept: concept, fen: fen)
+        settings.model = model
+        settings.checkpoint = checkpoint
+        settings.layer = layer
+        settings.rule = rule
+        settings.epsilon = epsilon
+        settings.channels = channels
+        settings.probes = probes
+        settings.data = data
+        settings.seed = seed
+        let run: RelevanceRun
+        do { run = try RelevanceRun(settings: settings) } catch { throw ValidationError(error.description) }
+        let outcome = try run.run(out: out, onWarning: { printError($0) })
+        print(String(format: "%@ at %@, step %d: prediction %.3f; relevance %.4g, on the input %.4g (%.4g kept by biases and ε)",
+                     concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))
+        let squares = outcome.squares.enumerated().sorted { abs($0.element) > abs($1.element) }.prefix(5)
+        print("most relevant squares: " + squares.map { String(format: "%@ %+.3g", "\(Chess.Square(rawValue: UInt8($0.offset)))", $0.element) }.joined(separator: ", "))
+        print("most relevant channels of \(run.layer): " + outcome.channels.prefix(5).map { String(format: "%d (%.3g)", $0.channel, $0.relevance) }.joined(separator: ", "))
+        print("Wrote \(out)/relevance.png, relevance.svg, squares.csv, planes.csv, channels.csv, relevance.json")
+    }
+}
