@@ -90,24 +90,33 @@ public struct BoardPicture: Sendable {
 
     /// Boards side by side (e.g. before and after an edit) as one image.
     public static func row(_ pictures: [BoardPicture], cell: Int = 40) -> Image {
+        grid(pictures, columns: max(pictures.count, 1), cell: cell)
+    }
+
+    /// Boards in rows of `columns`, left to right and top to bottom, as one image.
+    public static func grid(_ pictures: [BoardPicture], columns: Int, cell: Int = 40) -> Image {
         let images = pictures.map { $0.image(cell: cell) }
-        var canvas = Image(width: images.reduce(0) { $0 + $1.width + 10 }, height: images.map(\.height).max() ?? 0)
-        var x = 0
-        for image in images {
-            canvas.draw(image, x: x, y: 0)
-            x += image.width + 10
-        }
+        let (width, height) = ((images.map(\.width).max() ?? 0) + 10, (images.map(\.height).max() ?? 0) + 10)
+        let rows = (images.count + columns - 1) / columns
+        var canvas = Image(width: min(images.count, columns) * width, height: rows * height)
+        for (index, image) in images.enumerated() { canvas.draw(image, x: (index % columns) * width, y: (index / columns) * height) }
         return canvas
     }
 
     /// Boards side by side as one SVG document.
     public static func rowSVG(_ pictures: [BoardPicture]) -> String {
-        let width = 8 * 45 + 40, height = width + 24
+        gridSVG(pictures, columns: max(pictures.count, 1))
+    }
+
+    /// Boards in rows of `columns` as one SVG document.
+    public static func gridSVG(_ pictures: [BoardPicture], columns: Int) -> String {
+        let width = 8 * 45 + 40 + 10, height = 8 * 45 + 40 + 24 + 10
+        let rows = (pictures.count + columns - 1) / columns
         let inner = pictures.enumerated().map { index, picture in
             let body = picture.svg.split(separator: "\n").dropFirst().dropLast().joined(separator: "\n")
-            return "<g transform=\"translate(\(index * (width + 10)),0)\">\n\(body)\n</g>"
+            return "<g transform=\"translate(\((index % columns) * width),\((index / columns) * height))\">\n\(body)\n</g>"
         }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(pictures.count * (width + 10))\" height=\"\(height)\" font-family=\"sans-serif\">\n"
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(min(pictures.count, columns) * width)\" height=\"\(rows * height)\" font-family=\"sans-serif\">\n"
             + inner.joined(separator: "\n") + "\n</svg>\n"
     }
 

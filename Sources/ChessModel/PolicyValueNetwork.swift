@@ -107,6 +107,24 @@ public final class PolicyValueNetwork {
         return tower + head.layers[...end]
     }
 
+    /// Backpropagates `gradient`, ∂output/∂(output of the probe layer `layer`), down to the
+    /// input, accumulating parameter gradients, after `activations` computed that layer.
+    public func backward(from layer: String, _ gradient: Tensor) {
+        if trunk.layerNames.contains(layer) {
+            _ = trunk.backward(from: layer, gradient)
+        } else {
+            let head = layer == "policy" ? policyHead : valueHead
+            _ = trunk.backward(head.backward(from: layer, gradient))
+        }
+    }
+
+    /// An independent network with the same architecture and weights (one per thread).
+    public func copy() -> PolicyValueNetwork {
+        let twin = PolicyValueNetwork(architecture, seed: 0)
+        try! twin.load(state)
+        return twin
+    }
+
     /// The value head's win-minus-loss logit as a linear read-out of the `value` layer:
     /// one weight per hidden unit (the bias, a constant, is left out).
     public var valueReadout: [Float] {
@@ -153,6 +171,38 @@ public final class PolicyValueNetwork {
         }
         featureGradient = trunk.backward(featureGradient, downTo: layer)
         return (captured[layer]!, featureGradient)
+    }
+
+    /// TRAK's output functions of one training example, in inference mode: the margins
+    /// log(p/(1 − p)) of the move played (among the legal moves) and of the game's result.
+    /// For each, the gradient with respect to `parameters` (concatenated in order) and the
+    /// weight 1 − p = −∂loss/∂margin of the cross-entropy the network was trained with.
+    public func marginGradients(_ example: TrainingExample, parameters: [Parameter]) -> [(gradient: [Float], weight: Float)] {
+        let batch = TrainingBatch([example])
+        let (policy, value) = forward(batch.planes, mode: .inference)
+        let policyGradient = Self.marginGradient(policy, target: batch.moves[0], mask: batch.masks)
+        let valueGradient = Self.marginGradient(value, target: batch.outcomes[0], mask: nil)
+        // The backward passes only read what the forward pass kept, so both run from it.
+        return [(policyHead, policyGradient), (valueHead, valueGradient)].map { head, margin in
+            zeroGradients()
+            _ = trunk.backward(head.backward(margin.gradient))
+            return (parameters.flatMap(\.gradient.storage), margin.weight)
+        }
+    }
+
+    /// ∂margin/∂logits for one row: (δ − p) / (1 − p_target), over the unmasked logits.
+    private static func marginGradient(_ logits: Tensor, target: Int, mask: Tensor?) -> (gradient: Tensor, weight: Float) {
+        let allowed = { (index: Int) in mask.map { $0.storage[index] > 0 } ?? true }
+        let top = logits.storage.indices.filter(allowed).map { logits.storage[$0] }.max()!
+        var exponentials = [Float](repeating: 0, count: logits.count)
+        for index in logits.storage.indices where allowed(index) { exponentials[index] = exp(logits.storage[index] - top) }
+        let total = exponentials.reduce(0, +)
+        let rest = max(1 - exponentials[target] / total, 1e-6)
+        var gradient = Tensor(shape: logits.shape)
+        for index in logits.storage.indices where exponentials[index] > 0 {
+            gradient.storage[index] = ((index == target ? 1 : 0) - exponentials[index] / total) / rest
+        }
+        return (gradient, rest)
     }
 
     /// Backpropagates both heads' gradients through the tower (after `forward`).

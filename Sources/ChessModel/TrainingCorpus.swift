@@ -21,6 +21,12 @@ public struct TrainingCorpus: Sendable {
     /// Games that could not be read, and games without a result (skipped).
     public private(set) var skippedGames = 0
 
+    /// A corpus of given examples, e.g. another corpus's with some left out.
+    public init(train: [TrainingExample], validation: [TrainingExample]) {
+        self.train = train
+        self.validation = validation
+    }
+
     /// Reads `paths`; `validationFraction` of the games (chosen by `seed`) go to validation.
     public init(paths: [String], seed: UInt64, validationFraction: Double = 0.1,
                 maximumGames: Int = .max, onProgress: (Int) -> Void = { _ in }) throws {

@@ -42,6 +42,9 @@ public enum TableFormat: String, Sendable, CaseIterable {
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 
+    /// `number` as a JSON number, or `null` when it is not finite (JSON has no NaN).
+    public static func jsonNumber(_ number: Double) -> String { number.isFinite ? "\(number)" : "null" }
+
     /// `text` as a JSON string literal.
     public static func jsonString(_ text: String) -> String {
         var result = "\""

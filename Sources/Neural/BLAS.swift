@@ -17,20 +17,22 @@ public enum BLAS {
 
     /// C ← alpha·op(A)·op(B) + beta·C, row-major, where op(A) is m×k and op(B) is k×n.
     /// `parallel: false` keeps the product on the calling thread, for callers that
-    /// already split their work across the cores.
+    /// already split their work across the cores. `rowStrideA` is the distance between
+    /// A's rows in memory when A is a block of columns of a wider matrix.
     public static func gemm(
         _ a: UnsafePointer<Float>, transposeA: Bool = false,
         _ b: UnsafePointer<Float>, transposeB: Bool = false,
         _ c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0, parallel: Bool = true
+        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0, parallel: Bool = true, rowStrideA: Int? = nil
     ) {
         configured
+        let lda = rowStrideA ?? (transposeA ? m : k)
         let parts = ProcessInfo.processInfo.activeProcessorCount
         guard parallel, parts > 1, m * n * k >= parallelThreshold else {
-            serialGEMM(a, transposeA, b, transposeB, c, m: m, n: n, k: k, alpha: alpha, beta: beta)
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(transposeB ? k : n), beta, c, Int32(n))
             return
         }
-        let lda = transposeA ? m : k
         nonisolated(unsafe) let (a, b, c) = (a, b, c)
         if m >= 64 * parts {
             // Rows of C are independent: each part takes a band of rows of op(A) and of C.
@@ -61,13 +63,6 @@ public enum BLAS {
         }
     }
 
-    private static func serialGEMM(_ a: UnsafePointer<Float>, _ transposeA: Bool, _ b: UnsafePointer<Float>, _ transposeB: Bool,
-                                   _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float, beta: Float) {
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
-                    beta, c, Int32(n))
-    }
-
     /// y ← alpha·op(A)·x + beta·y for a row-major m×n matrix A, on the calling thread. A
     /// product with one column is memory-bound, and OpenBLAS's matrix–vector kernels stream
     /// it at memory speed where its matrix kernels do not.
@@ -87,6 +82,24 @@ public enum BLAS {
                 }
             }
         }
+    }
+
+    /// Solves A·X = B for a symmetric positive definite n×n matrix A (row-major; symmetric,
+    /// so row- and column-major agree) and n×`columns` right-hand sides B, which are
+    /// overwritten by X, through LAPACK's Cholesky `dposv`. Returns false, leaving B
+    /// unusable, when A is not positive definite.
+    public static func solvePositiveDefinite(_ a: [Double], n: Int, _ b: inout [Double], columns: Int = 1) -> Bool {
+        precondition(a.count == n * n && b.count == n * columns, "A must be n×n and B n×\(columns)")
+        configured
+        var factor = a
+        // LAPACK is column-major: B's columns must be contiguous.
+        var columnMajor = [Double](repeating: 0, count: b.count)
+        for row in 0..<n { for column in 0..<columns { columnMajor[column * n + row] = b[row * columns + column] } }
+        var (order, count, info) = (Int32(n), Int32(columns), Int32(0))
+        var uplo = CChar(UInt8(ascii: "L"))
+        dposv_(&uplo, &order, &count, &factor, &order, &columnMajor, &order, &info)
+        for row in 0..<n { for column in 0..<columns { b[row * columns + column] = columnMajor[column * n + row] } }
+        return info == 0
     }
 
     /// The CPU kernel family OpenBLAS chose (its `OPENBLAS_CORETYPE` if that is set).

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Explanations
+import Foundation
+
+struct AttributeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attribute",
+        abstract: "Which training positions built a concept into the network (TRAK scores of the concept probe's margin).",
+        discussion: """
+            For each of the last --checkpoints checkpoints: the gradient of the concept probe's margin on held-out \
+            test positions (balanced for a binary concept) and the gradients of every sampled training position's \
+            move and result margins, with respect to the parameters below --layer, randomly projected to \
+            --projection-dim dimensions; TRAK's score φᵀ(ΦᵀΦ + λI)⁻¹φᵢ(1 − pᵢ), averaged over the checkpoints. \
+            Positive: training on the position raised the probe's margin. Writes OUT/attribution.csv (ranked), \
+            top.png/.svg and bottom.png/.svg (the boards, the move played highlighted) and attribution.json. \
+            --retrain-check trains fresh networks on the sample, whole and without its top-, bottom- and randomly \
+            chosen --remove positions, and compares the concept's probe score at --layer (retrain.csv).
+            """)
+
+    @Option(help: "The model directory.")
+    var model = "models/default"
+
+    @Option(help: "A binary or scalar concept.")
+    var concept: String
+
+    @Option(help: "The probe's layer (default: the last residual block).")
+    var layer: String?
+
+    @Option(parsing: .upToNextOption, help: "The network's training games (positions attributed).")
+    var train = ["positions/selfplay.pgn.gz"]
+
+    @Option(parsing: .upToNextOption, help: "Games whose held-out part gives the test positions (and fits missing probes).")
+    var test = ["positions/selfplay.pgn.gz"]
+
+    @Option(help: "Training positions attributed (a seeded sample).")
+    var trainPositions = 2_000
+
+    @Option(help: "Test positions whose probe margin is explained.")
+    var testPositions = 400
+
+    @Option(name: .customLong("projection-dim"), help: "Dimension of the random projection of the gradients.")
+    var projectionDimension = 1_024
+
+    @Option(help: "The last this many checkpoints form the ensemble.")
+    var checkpoints = 3
+
+    @Option(help: "A probe output directory with saved probes (a missing probe is fitted there).")
+    var probes = "probe-output"
+
+    @Flag(help: "Retrain without the top-, bottom- and randomly chosen positions and compare the probe scores.")
+    var retrainCheck = false
+
+    @Option(help: "Positions left out in each retraining (default: a fifth of the sample).")
+    var remove: Int?
+
+    @Option(help: "Training steps of each retrained network.")
+    var retrainSteps = 200
+
+    @Option(help: "Output directory.")
+    var out = "attribute-output"
+
+    @Option(help: "Seed of the samples, the projection and the removals.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        var settings = AttributionRun.Settings(concept: concept)
+        settings.model = model
+        settings.layer = layer
+        settings.train = train
+        settings.test = test
+        settings.trainPositions = trainPositions
+        settings.testPositions = testPositions
+        settings.projectionDimension = projectionDimension
+        settings.checkpoints = checkpoints
+        settings.probes = probes
+        settings.retrainCheck = retrainCheck
+        settings.removed = remove
+        settings.retrainSteps = retrainSteps
+        settings.seed = seed
+        let run: AttributionRun
+        do { run = try AttributionRun(settings: settings) } catch { throw ValidationError(error.description) }
+        let line = ProgressLine(unit: "")
+        let outcome = try run.run(out: out, onWarning: { line.clear(); printError($0) }) { line.status($0) }
+        line.clear()
+        let shares = AttributionRun.conceptShares(outcome.attributions)
+        print("\(concept) at \(run.layer), checkpoints \(outcome.steps.map(String.init).joined(separator: ", ")): "
+              + "\(outcome.attributions.count) training positions, \(outcome.testPositions) test positions")
+        print(String(format: "mean %@: %.3f over the sample, %.3f over the top 5%%, %.3f over the bottom 5%%", concept, shares.all, shares.top, shares.bottom))
+        if !outcome.checkpointAgreement.isEmpty {
+            print("score correlation between consecutive checkpoints: " + outcome.checkpointAgreement.map { String(format: "%.2f", $0) }.joined(separator: ", "))
+        }
+        for entry in outcome.attributions.prefix(3) {
+            print(String(format: "%+.3g  %@  %@", entry.score, entry.example.position.fen, entry.example.move.uci))
+        }
+        if !outcome.retrain.isEmpty {
+            print("removal check (\(outcome.retrain[0].metric) of the \(concept) probe at \(run.layer) after retraining):")
+            for row in outcome.retrain {
+                print(row.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                      + String(format: "%6d positions  %.3f [%.3f, %.3f]", row.trainingPositions, row.score, row.low, row.high))
+            }
+        }
+        print("Wrote \(out)/attribution.csv, top.png, bottom.png" + (outcome.retrain.isEmpty ? "" : ", retrain.csv"))
+    }
+}
