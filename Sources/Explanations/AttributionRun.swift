@@ -72,6 +72,8 @@ public struct AttributionRun {
         public let score: Double
         public let low: Double
         public let high: Double
+        /// The same probe on the retrained network's step 0: whether the concept emerged at all.
+        public let untrained: Double
     }
 
     /// Everything the run found.
@@ -278,7 +280,7 @@ public struct AttributionRun {
                 throw ExplanationError("\(name): the probe of \(concept.name) at \(layer) could not be fitted")
             }
             rows.append(RetrainRow(name: name, removed: all.count - examples.count, trainingPositions: examples.count, metric: row.metric,
-                                   score: row.score, low: row.low, high: row.high))
+                                   score: row.score, low: row.low, high: row.high, untrained: row.randomBaseline))
         }
         return rows
     }
@@ -316,9 +318,10 @@ public struct AttributionRun {
             try BoardPicture.grid(pictures, columns: 4).writePNG(to: "\(out)/\(name).png")
         }
         if !outcome.retrain.isEmpty {
-            var retrain = "network,removed,training_positions,metric,score,low,high\n"
+            var retrain = "network,removed,training_positions,metric,score,low,high,untrained\n"
             for row in outcome.retrain {
-                retrain += "\(row.name),\(row.removed),\(row.trainingPositions),\(row.metric)," + String(format: "%.4f,%.4f,%.4f\n", row.score, row.low, row.high)
+                retrain += "\(row.name),\(row.removed),\(row.trainingPositions),\(row.metric),"
+                    + String(format: "%.4f,%.4f,%.4f,%.4f\n", row.score, row.low, row.high, row.untrained)
             }
             try AtomicFileWriter.write(Data(retrain.utf8), to: out + "/retrain.csv")
         }

@@ -24,8 +24,6 @@ struct CellFit {
     func run(_ tasks: [ProbeTask], penalties: [Float], resamples: Int, seed: UInt64) -> [Outcome] {
         guard !tasks.isEmpty else { return [] }
         let design = StandardizedActivations(fitting: train)
-        let validationDesign = StandardizedActivations(validation, like: design)
-        let testDesign = StandardizedActivations(test, like: design)
         let validationRows = tasks.map { labelledRows($0.validation) }
         // Along the path from strong to weak penalties, each concept keeps its best probe on validation.
         var best = [(probe: LinearProbe, penalty: Float, score: Double)?](repeating: nil, count: tasks.count)
@@ -35,7 +33,7 @@ struct CellFit {
             previous = probes
             for (index, probe) in probes.enumerated() {
                 let metric = tasks[index].metrics[0]
-                let score = metric.score(probe.scores(standardized: validationDesign), target: tasks[index].validation, rows: validationRows[index])
+                let score = metric.score(probe.scores(validation), target: tasks[index].validation, rows: validationRows[index])
                 if best[index] == nil || score > best[index]!.score || best[index]!.score.isNaN {
                     best[index] = (probe, penalty, score)
                 }
@@ -46,8 +44,8 @@ struct CellFit {
         return tasks.indices.map { index in
             let task = tasks[index], chosen = best[index]!
             let rows = labelledRows(task.test)
-            let scores = chosen.probe.scores(standardized: testDesign)
-            let controlScores = controls[index].scores(standardized: testDesign)
+            let scores = chosen.probe.scores(test)
+            let controlScores = controls[index].scores(test)
             var results = [ProbeMetric: (Double, Double, Double)](), control = [ProbeMetric: Double]()
             for metric in task.metrics {
                 let interval = Metrics.bootstrapInterval(count: rows.count, resamples: resamples, seed: SplitMix64.mix(seed, task.concept.name)) { sample in

@@ -43,18 +43,19 @@ public struct LinearProbe: Sendable, Equatable {
 
     /// Raw scores [n × outputs] (logits, or the regression value) of raw activations.
     public func scores(_ activations: Tensor) -> [Float] {
-        scores(standardized: StandardizedActivations(activations, mean: mean, deviation: deviation))
-    }
-
-    /// Raw scores of activations already standardised with this probe's statistics.
-    public func scores(standardized x: StandardizedActivations) -> [Float] {
-        let n = x.rows, d = x.features
+        precondition(activations.rowSize == features, "activations have \(activations.rowSize) features, the probe \(features)")
+        let n = activations.rows
+        let (rawWeights, rawBias) = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                StandardizedActivations(activations, mean: mean, deviation: deviation).rawParameters(weights: w, bias: b, outputs: outputs)
+            }
+        }
         var result = [Float](repeating: 0, count: n * outputs)
-        for row in 0..<n { for k in 0..<outputs { result[row * outputs + k] = bias[k] } }
-        x.values.storage.withUnsafeBufferPointer { a in
-            weights.withUnsafeBufferPointer { b in
+        for row in 0..<n { for k in 0..<outputs { result[row * outputs + k] = rawBias[k] } }
+        activations.storage.withUnsafeBufferPointer { a in
+            rawWeights.withUnsafeBufferPointer { b in
                 result.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: n, n: outputs, k: d, beta: 1)
+                    BLAS.gemm(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: n, n: outputs, k: features, beta: 1)
                 }
             }
         }

@@ -47,7 +47,7 @@ public struct ProbeFitter: Sendable {
         // Scalar labels are fitted standardised (and the probe scaled back): the penalty then means the
         // same for a pawn count and a mobility count, and the problem is as well conditioned as the features.
         let scales = targets.map(LabelScale.init)
-        let objective = ProbeObjective(x: design.values, targets: zip(targets, scales).map { $1.standardize($0) },
+        let objective = ProbeObjective(design: design, targets: zip(targets, scales).map { $1.standardize($0) },
                                        l2: penalties ?? Array(repeating: l2, count: targets.count))
         var parameters = targets.indices.map { index in
             start.map { scales[index].standardize($0[index].weights + $0[index].bias, features: objective.features) }

@@ -9,9 +9,11 @@ import Neural
 /// One evaluation serves every requested target with a single pass over the rows:
 /// each block of rows is multiplied by all targets' weights at once and, while the
 /// block is still in cache, multiplied back by the residuals for the gradient. The
-/// matrix is read once per evaluation instead of twice per target.
+/// matrix is read once per evaluation instead of twice per target, and read raw: the
+/// standardisation is folded into the weights on the way in and into the gradient on
+/// the way out (∂/∂w = (Xᵀr − μ·Σr)/σ).
 struct ProbeObjective: @unchecked Sendable {
-    let x: Tensor
+    let design: StandardizedActivations
     let targets: [ProbeTarget]
     /// λ₂ of each target.
     let l2: [Float]
@@ -20,22 +22,22 @@ struct ProbeObjective: @unchecked Sendable {
     /// Rows per block: a block of a few thousand features stays in the L2 cache.
     private static let blockRows = 64
 
-    init(x: Tensor, targets: [ProbeTarget], l2: [Float]) {
+    init(design: StandardizedActivations, targets: [ProbeTarget], l2: [Float]) {
         precondition(l2.count == targets.count)
-        for target in targets { precondition(target.labels.count == x.rows, "a target has \(target.labels.count) labels for \(x.rows) rows") }
-        self.x = x
+        for target in targets { precondition(target.labels.count == design.rows, "a target has \(target.labels.count) labels for \(design.rows) rows") }
+        self.design = design
         self.targets = targets
         self.l2 = l2
         totalWeights = targets.map { max($0.weights.reduce(0, +), 1e-300) }
     }
 
-    var features: Int { x.rowSize }
+    var features: Int { design.features }
 
     func size(of target: Int) -> Int { (features + 1) * targets[target].kind.outputs }
 
     /// Loss (and, with `gradient`, its gradient) of each target in `heads` at the matching `parameters`.
     func evaluate(_ heads: [Int], _ parameters: [[Float]], gradient wantsGradient: Bool) -> [(loss: Float, gradient: [Float])] {
-        let n = x.rows, d = features
+        let n = design.rows, d = features
         let outputs = heads.map { targets[$0].kind.outputs }
         let offsets = outputs.reduce(into: [0]) { $0.append($0.last! + $1) }
         let width = offsets.last!
@@ -47,7 +49,9 @@ struct ProbeObjective: @unchecked Sendable {
             for c in 0..<k { bias[offsets[slot] + c] = w[d * k + c] }
             precondition(w.count == size(of: head))
         }
-        let (weightMatrix, biases) = (packed, bias)
+        let (weightMatrix, biases) = packed.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in design.rawParameters(weights: w, bias: b, outputs: width) }
+        }
         let parts = n >= 4 * Self.blockRows ? ProcessInfo.processInfo.activeProcessorCount : 1
         // Each part writes only its own slot of these buffers.
         let partLosses = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: parts)
@@ -58,7 +62,7 @@ struct ProbeObjective: @unchecked Sendable {
             partLosses.deinitialize().deallocate()
             partGradients.deinitialize().deallocate()
         }
-        x.storage.withUnsafeBufferPointer { rows in
+        design.raw.storage.withUnsafeBufferPointer { rows in
             nonisolated(unsafe) let (rows, partLosses, partGradients) = (rows, partLosses, partGradients)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let range = (part * n / parts)..<((part + 1) * n / parts)
@@ -101,10 +105,16 @@ struct ProbeObjective: @unchecked Sendable {
             let loss = Float(partLosses.reduce(0) { $0 + $1[slot] } * scale + Double(l2[head]) / 2 * penalty)
             guard wantsGradient else { return (loss, []) }
             var result = [Float](repeating: 0, count: size(of: head))
+            let biasSums = (0..<k).map { c in partGradients.reduce(Float(0)) { $0 + $1[d * width + offsets[slot] + c] } }
             for feature in 0...d {
                 for c in 0..<k {
                     let sum = partGradients.reduce(Float(0)) { $0 + $1[feature * width + offsets[slot] + c] }
-                    result[feature * k + c] = sum * Float(scale) + (feature < d ? l2[head] * w[feature * k + c] : 0)
+                    guard feature < d else {
+                        result[feature * k + c] = sum * Float(scale)
+                        continue
+                    }
+                    let standardized = (sum - design.mean[feature] * biasSums[c]) / design.deviation[feature]
+                    result[feature * k + c] = standardized * Float(scale) + l2[head] * w[feature * k + c]
                 }
             }
             return (loss, result)

@@ -30,6 +30,8 @@ public struct ReportPage {
         body += try tabularSection()
         body += try imageSection()
         body += try tcavSection()
+        body += relevanceSection()
+        body += try attributionSection()
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -163,6 +165,44 @@ public struct ReportPage {
             + "counter-sets (Bonferroni over the concepts) marks the significant ones.</p>\n"
             + htmlTable(try CSVTable(path: directory + "/tcav/tcav.csv"))
             + (exists("tcav/tcav.png") ? figure("tcav/tcav.png", "TCAV scores with their spread over random counter-sets; * significant") : "")
+    }
+
+    private func relevanceSection() -> String {
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/relevance")) ?? []).sorted()
+            .filter { exists("relevance/\($0)/relevance.png") }
+        guard !folders.isEmpty else { return "" }
+        var html = "<h2>Relevance maps: which squares carry a concept</h2>\n<p>Layer-wise relevance propagation from a probe's logit "
+            + "(or the value head's win-minus-loss logit) back to the input planes, summed per square: red squares raise the output, "
+            + "blue ones lower it. Below each map, the relevance flowing through each of the layer's most relevant channels alone "
+            + "(Concept Relevance Propagation).</p>\n"
+        for folder in folders {
+            html += "<h3>\(escape(folder))</h3>\n" + figure("relevance/\(folder)/relevance.png", "relevance per square")
+            if exists("relevance/\(folder)/channels.png") { html += figure("relevance/\(folder)/channels.png", "the most relevant channels, one at a time") }
+            html += "<p>\(link("relevance/\(folder)/squares.csv", "squares.csv")), \(link("relevance/\(folder)/planes.csv", "planes.csv")), "
+                + "\(link("relevance/\(folder)/channels.csv", "channels.csv")), \(link("relevance/\(folder)/relevance.json", "relevance.json"))</p>\n"
+        }
+        return html
+    }
+
+    private func attributionSection() throws -> String {
+        guard exists("attribute/attribution.csv") else { return "" }
+        var html = "<h2>Which training positions built a concept</h2>\n<p>TRAK scores: the effect of each sampled training position on "
+            + "the concept probe's margin over held-out positions, from randomly projected gradients averaged over checkpoints. "
+            + "Positive: training on the position raised the margin.</p>\n"
+        if let data = FileManager.default.contents(atPath: directory + "/attribute/attribution.json"),
+           let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            html += "<table>\n" + summary.keys.sorted().map { "<tr><td>\(escape($0))</td><td>\(escape(String(describing: summary[$0]!)))</td></tr>" }
+                .joined(separator: "\n") + "\n</table>\n"
+        }
+        for (name, caption) in [("top", "training positions with the highest scores (the move played highlighted)"), ("bottom", "the lowest scores")]
+        where exists("attribute/\(name).png") {
+            html += figure("attribute/\(name).png", caption)
+        }
+        if exists("attribute/retrain.csv") {
+            html += "<p>Removal check: fresh networks trained on the sample, whole and without some of its positions.</p>\n"
+                + htmlTable(try CSVTable(path: directory + "/attribute/retrain.csv"))
+        }
+        return html + "<p>\(link("attribute/attribution.csv", "attribution.csv")) (every sampled position, ranked)</p>\n"
     }
 
     // MARK: pieces

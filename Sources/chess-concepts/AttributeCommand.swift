@@ -96,7 +96,7 @@ struct AttributeCommand: ParsableCommand {
             print("removal check (\(outcome.retrain[0].metric) of the \(concept) probe at \(run.layer) after retraining):")
             for row in outcome.retrain {
                 print(row.name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                      + String(format: "%6d positions  %.3f [%.3f, %.3f]", row.trainingPositions, row.score, row.low, row.high))
+                      + String(format: "%6d positions  %.3f [%.3f, %.3f]  (untrained %.3f)", row.trainingPositions, row.score, row.low, row.high, row.untrained))
             }
         }
         print("Wrote \(out)/attribution.csv, top.png, bottom.png" + (outcome.retrain.isEmpty ? "" : ", retrain.csv"))

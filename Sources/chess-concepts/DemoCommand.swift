@@ -6,6 +6,7 @@ import DataFiles
 import Foundation
 import ConceptMaximiser
 import ConceptSearch
+import Explanations
 import Images
 import PositionCollections
 import ProbeTracker
@@ -26,6 +27,8 @@ struct DemoCommand: ParsableCommand {
             6. the tabular concept search (OUT/tabular);
             7. the image concept search in an autoencoder's latent space (OUT/images);
             8. TCAV of the value head for five concepts at block3 (OUT/tcav);
+            9. relevance maps of three outputs on one position (OUT/relevance);
+            10. the training positions that built material_advantage at the last block (OUT/attribute);
             then the report OUT/index.html.
             """)
 
@@ -99,6 +102,8 @@ struct DemoCommand: ParsableCommand {
         try tabular()
         try imageSearch()
         try conceptSensitivity()
+        try relevanceMaps()
+        try attribution()
         let page = try ReportPage(directory: out).write()
         print("\nReport: \(page)")
         if failures > 0 || summary.positions == 0 { throw ExitCode(1) }
@@ -168,6 +173,49 @@ struct DemoCommand: ParsableCommand {
             print("   " + row.concept.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: "TCAV %.2f (random %.2f), p = %.2g, %@", row.result.mean, row.result.randomMean, row.result.test.p,
                            (row.result.significant ? "significant" : "not significant") as NSString))
+        }
+    }
+
+    /// A position where White mates at once (Qxf7#) and is a pawn up.
+    static let relevancePosition = "r1bqkb1r/pppp1ppp/2n2n2/4p2Q/2B1P3/8/PPPP1PPP/RNB1K1NR w KQkq - 4 4"
+
+    private func relevanceMaps() throws {
+        print("\n9. Relevance maps (LRP-ε) on \(Self.relevancePosition) -> \(out)/relevance")
+        for concept in ["has_mate_in_one", "material_balance", "value"] {
+            var settings = RelevanceRun.Settings(concept: concept, fen: Self.relevancePosition)
+            settings.model = model
+            settings.probes = out + "/probe"
+            settings.data = [collection]
+            settings.seed = seed
+            let run = try RelevanceRun(settings: settings)
+            let outcome = try run.run(out: "\(out)/relevance/\(concept)", onWarning: printError)
+            let squares = outcome.squares.enumerated().sorted { abs($0.element) > abs($1.element) }.prefix(4)
+                .map { String(format: "%@ %+.2f", "\(Square(rawValue: UInt8($0.offset)))", $0.element) }
+            print("   " + concept.padding(toLength: 18, withPad: " ", startingAt: 0)
+                  + String(format: "prediction %.2f; most relevant squares: %@", outcome.prediction, squares.joined(separator: ", ")))
+        }
+    }
+
+    private func attribution() throws {
+        print("\n10. Training positions that built material_advantage at the last block (TRAK) -> \(out)/attribute")
+        var settings = AttributionRun.Settings(concept: "material_advantage")
+        settings.model = model
+        settings.train = try ModelDirectory(path: model).readConfiguration().data
+        settings.test = [collection]
+        settings.trainPositions = quick ? 200 : 2_000
+        settings.testPositions = quick ? 200 : 400
+        settings.projectionDimension = quick ? 256 : 1_024
+        settings.checkpoints = quick ? 1 : 3
+        settings.probes = out + "/probe"
+        settings.seed = seed
+        let line = ProgressLine(unit: "")
+        let outcome = try AttributionRun(settings: settings).run(out: out + "/attribute", onWarning: printError) { line.status($0) }
+        line.clear()
+        let shares = AttributionRun.conceptShares(outcome.attributions)
+        print(String(format: "   %d training positions, checkpoints %@: material_advantage holds on %.0f%% of the sample, %.0f%% of the top 5%%, %.0f%% of the bottom 5%%",
+                     outcome.attributions.count, outcome.steps.map(String.init).joined(separator: ", "), 100 * shares.all, 100 * shares.top, 100 * shares.bottom))
+        if !outcome.checkpointAgreement.isEmpty {
+            print("   score correlation between consecutive checkpoints: " + outcome.checkpointAgreement.map { String(format: "%.2f", $0) }.joined(separator: ", "))
         }
     }
 

@@ -64,12 +64,16 @@ struct ProbeTests {
         let design = StandardizedActivations(fitting: x)
         let l1: Float = 0.01
         let probe = ProbeFitter(l2: 0, l1: l1, gradientTolerance: 1e-5).fit(design, targets: [ProbeTarget(kind: .logistic, labels: labels)])[0]
+        // The conditions hold in the standardised space the penalty acts in, computed here from scratch.
+        func standardized(_ row: Int, _ j: Int) -> Double {
+            Double(x.storage[row * design.features + j] - design.mean[j]) / Double(design.deviation[j])
+        }
         var gradient = [Double](repeating: 0, count: design.features)
         for row in 0..<design.rows {
             var z = Double(probe.bias[0])
-            for j in 0..<design.features { z += Double(design.values.storage[row * design.features + j] * probe.weights[j]) }
+            for j in 0..<design.features { z += standardized(row, j) * Double(probe.weights[j]) }
             let residual = (1 / (1 + exp(-z)) - labels[row]) / Double(design.rows)
-            for j in 0..<design.features { gradient[j] += residual * Double(design.values.storage[row * design.features + j]) }
+            for j in 0..<design.features { gradient[j] += residual * standardized(row, j) }
         }
         let zeros = probe.weights.filter { $0 == 0 }.count
         #expect(zeros >= 10, "OWL-QN leaves exact zeros")
