@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "DataFiles", "Plotting", "ProbeTracker"], swiftSettings: cpuSettings),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["chess-concepts"],
+            dependencies: ["chess-concepts", "DataFiles"],
             swiftSettings: cpuSettings
         ),
     ]

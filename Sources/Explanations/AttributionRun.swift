@@ -31,6 +31,8 @@ public struct AttributionRun {
         public var train = ["positions/selfplay.pgn.gz"]
         /// Collections whose held-out games give the test positions (and fit missing probes).
         public var test = ["positions/selfplay.pgn.gz"]
+        /// Read only this many of the training games; `nil` for all.
+        public var trainGames: Int?
         /// Training positions attributed (a seeded sample of the training games' positions).
         public var trainPositions = 2_000
         /// Test positions whose probe margin is explained.
@@ -127,7 +129,8 @@ public struct AttributionRun {
         progress("reading the training games")
         let corpus: TrainingCorpus
         do {
-            corpus = try TrainingCorpus(paths: settings.train, seed: configuration.seed, validationFraction: configuration.validationFraction)
+            corpus = try TrainingCorpus(paths: settings.train, seed: configuration.seed, validationFraction: configuration.validationFraction,
+                                        maximumGames: settings.trainGames ?? .max)
         } catch {
             throw ExplanationError("--train: \(error)")
         }
@@ -338,9 +341,9 @@ public struct AttributionRun {
         try AtomicFileWriter.write(Data(("{" + fields.joined(separator: ",") + "}\n").utf8), to: out + "/attribution.json")
     }
 
-    /// The concept's mean value over the whole sample and over its top and bottom 5%.
+    /// The concept's mean value over the whole sample and over its top and bottom tenth.
     public static func conceptShares(_ ranked: [Attribution]) -> (all: Double, top: Double, bottom: Double) {
-        let tail = max(1, ranked.count / 20)
+        let tail = max(1, ranked.count / 10)
         func mean(_ entries: ArraySlice<Attribution>) -> Double { entries.reduce(0) { $0 + $1.conceptValue } / Double(entries.count) }
         return (mean(ranked[...]), mean(ranked.prefix(tail)), mean(ranked.suffix(tail)))
     }

@@ -98,7 +98,7 @@ public struct RelevanceRun {
                               planes: Self.channelSums(result.input), channels: ranked)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let what = settings.concept == "value" ? "value" : "\(settings.concept) at \(layer)"
-        try draw([BoardPicture(position, title: "\(what), step \(step): LRP-\(settings.rule == .epsilon ? "ε" : "z+")",
+        try draw([BoardPicture(position, title: "\(what), step \(step): LRP-\(settings.rule == .epsilon ? "epsilon" : "z+")",
                                heat: Self.normalised(outcome.squares))], name: "relevance", out: out)
         let conditional = ranked.prefix(settings.channels).filter { $0.relevance > 0 }.map { channel in
             let map = lrp.explain(planes, readout: readout, condition: .init(layer: layer, channels: [channel.channel]))

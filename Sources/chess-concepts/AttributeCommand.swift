@@ -32,6 +32,9 @@ struct AttributeCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Games whose held-out part gives the test positions (and fits missing probes).")
     var test = ["positions/selfplay.pgn.gz"]
 
+    @Option(help: "Read only the first this many training games.")
+    var trainGames: Int?
+
     @Option(help: "Training positions attributed (a seeded sample).")
     var trainPositions = 2_000
 
@@ -68,6 +71,7 @@ struct AttributeCommand: ParsableCommand {
         settings.layer = layer
         settings.train = train
         settings.test = test
+        settings.trainGames = trainGames
         settings.trainPositions = trainPositions
         settings.testPositions = testPositions
         settings.projectionDimension = projectionDimension
@@ -85,7 +89,7 @@ struct AttributeCommand: ParsableCommand {
         let shares = AttributionRun.conceptShares(outcome.attributions)
         print("\(concept) at \(run.layer), checkpoints \(outcome.steps.map(String.init).joined(separator: ", ")): "
               + "\(outcome.attributions.count) training positions, \(outcome.testPositions) test positions")
-        print(String(format: "mean %@: %.3f over the sample, %.3f over the top 5%%, %.3f over the bottom 5%%", concept, shares.all, shares.top, shares.bottom))
+        print(String(format: "mean %@: %.3f over the sample, %.3f over the top tenth, %.3f over the bottom tenth", concept, shares.all, shares.top, shares.bottom))
         if !outcome.checkpointAgreement.isEmpty {
             print("score correlation between consecutive checkpoints: " + outcome.checkpointAgreement.map { String(format: "%.2f", $0) }.joined(separator: ", "))
         }

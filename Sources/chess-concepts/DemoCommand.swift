@@ -176,7 +176,7 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    /// A position where White mates at once (Qxf7#) and is a pawn up.
+    /// A position where White mates at once (Qxf7#), material level.
     static let relevancePosition = "r1bqkb1r/pppp1ppp/2n2n2/4p2Q/2B1P3/8/PPPP1PPP/RNB1K1NR w KQkq - 4 4"
 
     private func relevanceMaps() throws {
@@ -212,7 +212,7 @@ struct DemoCommand: ParsableCommand {
         let outcome = try AttributionRun(settings: settings).run(out: out + "/attribute", onWarning: printError) { line.status($0) }
         line.clear()
         let shares = AttributionRun.conceptShares(outcome.attributions)
-        print(String(format: "   %d training positions, checkpoints %@: material_advantage holds on %.0f%% of the sample, %.0f%% of the top 5%%, %.0f%% of the bottom 5%%",
+        print(String(format: "   %d training positions, checkpoints %@: material_advantage holds on %.0f%% of the sample, %.0f%% of the top tenth, %.0f%% of the bottom tenth",
                      outcome.attributions.count, outcome.steps.map(String.init).joined(separator: ", "), 100 * shares.all, 100 * shares.top, 100 * shares.bottom))
         if !outcome.checkpointAgreement.isEmpty {
             print("   score correlation between consecutive checkpoints: " + outcome.checkpointAgreement.map { String(format: "%.2f", $0) }.joined(separator: ", "))

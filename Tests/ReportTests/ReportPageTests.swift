@@ -12,7 +12,7 @@ struct ReportPageTests {
     /// A run directory with what each demo step writes.
     static func makeRun(_ name: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(name)-\(getpid())").path
-        for folder in ["probe", "maximise/in_check/boards", "tabular", "images", "tcav"] {
+        for folder in ["probe", "maximise/in_check/boards", "tabular", "images", "tcav", "relevance/value", "attribute"] {
             try FileManager.default.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
         }
         try AtomicFileWriter.write(Data(#"{"model": "models/default", "seed": 1}"#.utf8), to: directory + "/run.json")
@@ -26,16 +26,20 @@ struct ReportPageTests {
         let grid = ([GridRow.columns.joined(separator: ",")] + rows.map { TableFormat.csv.row($0.values, columns: GridRow.columns) }).joined(separator: "\n")
         try AtomicFileWriter.write(Data(grid.utf8), to: directory + "/probe/grid.csv")
         let picture = Image(width: 4, height: 3)
-        for png in ["probe/overview.png", "probe/in_check-heatmap.png", "probe/in_check-curves.png", "tabular/feature_changes.png", "images/grid.png", "tcav/tcav.png"] {
+        for png in ["probe/overview.png", "probe/in_check-heatmap.png", "probe/in_check-curves.png", "tabular/feature_changes.png", "images/grid.png", "tcav/tcav.png",
+                    "relevance/value/relevance.png", "relevance/value/channels.png", "attribute/top.png", "attribute/bottom.png"] {
             try picture.writePNG(to: directory + "/" + png)
         }
         try AtomicFileWriter.write(Data("method,searches,legal\ngradient,2,1.000\n".utf8), to: directory + "/maximise/in_check/summary.csv")
         try AtomicFileWriter.write(Data("{}\n".utf8), to: directory + "/maximise/in_check/results.jsonl")
         try AtomicFileWriter.write(Data(#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>"#.utf8),
                                    to: directory + "/maximise/in_check/boards/000.svg")
-        for file in ["tabular/feature_changes.csv", "tabular/rows.csv", "images/examples.csv", "tcav/tcav.csv"] {
+        for file in ["tabular/feature_changes.csv", "tabular/rows.csv", "images/examples.csv", "tcav/tcav.csv", "relevance/value/squares.csv",
+                     "relevance/value/planes.csv", "relevance/value/channels.csv", "attribute/attribution.csv", "attribute/retrain.csv"] {
             try AtomicFileWriter.write(Data("a\n1\n".utf8), to: directory + "/" + file)
         }
+        try AtomicFileWriter.write(Data(#"{"concept": "in_check"}"#.utf8), to: directory + "/relevance/value/relevance.json")
+        try AtomicFileWriter.write(Data(#"{"concept": "material_advantage", "checkpoints": [1002, 2000]}"#.utf8), to: directory + "/attribute/attribution.json")
         return directory
     }
 
@@ -46,6 +50,8 @@ struct ReportPageTests {
         let references = ReportPage.references(in: page)
         #expect(references.contains("probe/in_check-heatmap.png") && references.contains("maximise/in_check/boards/000.svg"))
         #expect(references.contains("tcav/tcav.png"))
+        #expect(references.contains("relevance/value/channels.png") && references.contains("attribute/top.png") && references.contains("attribute/attribution.csv"))
+        #expect(page.contains("Removal check"))
         for reference in references {
             let path = directory + "/" + reference
             #expect(FileManager.default.fileExists(atPath: path), "\(reference) is referenced but missing")
