@@ -175,9 +175,3 @@ public struct RelevanceRun {
         try AtomicFileWriter.write(Data(("{" + fields.joined(separator: ",") + "}\n").utf8), to: out + "/relevance.json")
     }
 }
-
-/// A setting or input an explanation run cannot use, with what is wrong.
-public struct ExplanationError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

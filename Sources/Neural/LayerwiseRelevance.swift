@@ -40,7 +40,7 @@ public struct LayerwiseRelevance {
         /// Relevance taken by biases, batch-norm shifts and ε: `total` = Σ `input` + `absorbed`.
         public let absorbed: Double
 
-        public var inputSum: Double { input.storage.reduce(0) { $0 + Double($1) } }
+        public var inputSum: Double { input.sum }
     }
 
     /// What relevance is kept at a layer: only the listed channels (the last axis) of `layer`.
@@ -80,16 +80,19 @@ public struct LayerwiseRelevance {
         relevance.storage.withUnsafeMutableBufferPointer { r in
             for index in 0..<r.count { r[index] *= readout[index % readout.count] }
         }
-        let total = relevance.storage.reduce(0) { $0 + Double($1) }
+        let total = relevance.sum
         var recorded = [String: Tensor]()
         for (stage, stageInput) in zip(stages, inputs).reversed() {
             for name in stage.names { recorded[name] = relevance }
             if let condition, stage.names.contains(condition.layer) { relevance = Self.keep(condition.channels, of: relevance) }
             relevance = stage.backward(relevance, input: stageInput, rule: rule, epsilon: epsilon)
         }
-        let kept = condition == nil ? total : recorded[condition!.layer].map { Self.keep(condition!.channels, of: $0) }!.storage.reduce(0) { $0 + Double($1) }
-        let inputSum = relevance.storage.reduce(0) { $0 + Double($1) }
-        return Result(input: relevance, layers: recorded, total: kept, absorbed: kept - inputSum)
+        var kept = total
+        if let condition {
+            guard let atLayer = recorded[condition.layer] else { preconditionFailure("no layer \(condition.layer) to condition on") }
+            kept = Self.keep(condition.channels, of: atLayer).sum
+        }
+        return Result(input: relevance, layers: recorded, total: kept, absorbed: kept - relevance.sum)
     }
 
     private static func keep(_ channels: Set<Int>, of relevance: Tensor) -> Tensor {
@@ -250,6 +253,9 @@ private struct FoldedLinear {
 }
 
 extension Tensor {
+    /// The sum of all elements, accumulated in double precision.
+    var sum: Double { storage.reduce(0) { $0 + Double($1) } }
+
     /// max(x, 0) element-wise.
     var rectified: Tensor {
         var result = self
