@@ -219,12 +219,13 @@ public struct AttributionRun {
         features.reserveCapacity(2 * sample.count * settings.projectionDimension)
         for start in stride(from: 0, to: sample.count, by: batch) {
             let examples = Array(sample[start..<min(start + batch, sample.count)])
-            let columns = 2 * examples.count
-            var gradients = [Float](repeating: 0, count: dimension * columns)
-            var batchWeights = [Float](repeating: 0, count: columns)
+            // One gradient row per output function: example i's move margin in row 2i, its result margin in 2i + 1.
+            let rows = 2 * examples.count
+            var gradients = [Float](repeating: 0, count: rows * dimension)
+            var batchWeights = [Float](repeating: 0, count: rows)
             gradients.withUnsafeMutableBufferPointer { g in
                 batchWeights.withUnsafeMutableBufferPointer { w in
-                    // Each worker owns one network and writes only its own examples' columns.
+                    // Each worker owns one network and writes only its own examples' rows.
                     nonisolated(unsafe) let (g, w, replicas) = (g, w, replicas)
                     let layer = layer
                     DispatchQueue.concurrentPerform(iterations: replicas.count) { worker in
@@ -232,15 +233,15 @@ public struct AttributionRun {
                         let replicaParameters = replica.layers(through: layer).flatMap(\.parameters)
                         for index in stride(from: worker, to: examples.count, by: replicas.count) {
                             for (head, margin) in replica.marginGradients(examples[index], parameters: replicaParameters).enumerated() {
-                                let column = 2 * index + head
-                                w[column] = margin.weight
-                                _ = UnsafeMutableBufferPointer(rebasing: g[(column * dimension)..<((column + 1) * dimension)]).initialize(from: margin.gradient)
+                                let row = 2 * index + head
+                                w[row] = margin.weight
+                                _ = UnsafeMutableBufferPointer(rebasing: g[(row * dimension)..<((row + 1) * dimension)]).initialize(from: margin.gradient)
                             }
                         }
                     }
                 }
             }
-            features += projection.project(gradients, count: columns)
+            features += projection.project(gradients, count: rows)
             weights += batchWeights
             progress("gradients of \(min(start + batch, sample.count)) of \(sample.count) training positions")
         }
