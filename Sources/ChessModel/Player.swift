@@ -52,10 +52,8 @@ public enum Player {
             let (_, values) = network.forward(BoardEncoder.encode(candidates.map { position.playing($0) }), mode: .inference)
             // The opponent's expected score after each move, from its win/draw/loss logits.
             let opponentScores = candidates.indices.map { row -> Float in
-                let logits = values.storage[(row * 3)..<(row * 3 + 3)]
-                let largest = logits.max()!
-                let weights = logits.map { exp($0 - largest) }
-                return (weights[0] + weights[1] / 2) / weights.reduce(0, +)
+                let p = PolicyValueNetwork.outcomeProbabilities(values, row: row)
+                return p[0] + p[1] / 2
             }
             return candidates[opponentScores.indices.min { opponentScores[$0] < opponentScores[$1] }!]
         case .random:

@@ -97,6 +97,15 @@ public final class PolicyValueNetwork {
         return result
     }
 
+    /// P(win), P(draw), P(loss) of row `row` of value logits [n, 3] (a softmax).
+    public static func outcomeProbabilities(_ value: Tensor, row: Int) -> [Float] {
+        let logits = value.storage[(row * 3)..<(row * 3 + 3)]
+        let largest = logits.max()!
+        let weights = logits.map { exp($0 - largest) }
+        let total = weights.reduce(0, +)
+        return weights.map { $0 / total }
+    }
+
     /// The layers from the input planes to the output of the probe layer `layer` (any of
     /// `probeLayers` but `input`), in order: what relevance propagation walks back through.
     public func layers(through layer: String) -> [Layer] {
@@ -154,10 +163,7 @@ public final class PolicyValueNetwork {
             let logits = valueHead.forward(features, mode: .inference)
             var gradient = Tensor(shape: logits.shape)
             for row in 0..<n {
-                let z = (0..<3).map { logits.storage[row * 3 + $0] }
-                let top = z.max()!
-                let e = z.map { exp($0 - top) }, total = e.reduce(0, +)
-                let p = e.map { $0 / total }
+                let p = Self.outcomeProbabilities(logits, row: row)
                 // ∂(p₀ − p₂)/∂z_j = p₀(δ₀ⱼ − pⱼ) − p₂(δ₂ⱼ − pⱼ)
                 for j in 0..<3 { gradient.storage[row * 3 + j] = p[0] * ((j == 0 ? 1 : 0) - p[j]) - p[2] * ((j == 2 ? 1 : 0) - p[j]) }
             }

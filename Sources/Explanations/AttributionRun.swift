@@ -176,7 +176,8 @@ public struct AttributionRun {
         let heldOut = sample.positions(in: .test)
         var positions = [Position](), labels = [Double]()
         if concept.kind == .binary {
-            let positive = heldOut.filter { concept.value($0.conceptInput) >= 0.5 }, negative = heldOut.filter { concept.value($0.conceptInput) < 0.5 }
+            let holds = heldOut.map { concept.value($0.conceptInput) >= 0.5 }
+            let positive = heldOut.indices.filter { holds[$0] }.map { heldOut[$0] }, negative = heldOut.indices.filter { !holds[$0] }.map { heldOut[$0] }
             let each = min(positive.count, negative.count, settings.testPositions / 2)
             guard each >= 5 else {
                 throw ExplanationError("\(concept.name): the test games hold \(positive.count) positive and \(negative.count) negative positions; at least 5 of each are needed")

@@ -53,6 +53,12 @@ public struct RelevanceRun {
         public let planes: [Double]
         /// Channels of the layer by relevance, largest first.
         public let channels: [(channel: Int, relevance: Double)]
+
+        /// The `count` squares with the largest relevance in magnitude, strongest first.
+        public func strongestSquares(_ count: Int) -> [(square: Square, relevance: Double)] {
+            squares.enumerated().sorted { abs($0.element) > abs($1.element) }.prefix(count)
+                .map { (Square(rawValue: UInt8($0.offset)), $0.element) }
+        }
     }
 
     public let settings: Settings
@@ -112,10 +118,8 @@ public struct RelevanceRun {
     /// The layers to walk back through, the read-out weights on the last one, and the prediction.
     private func readOut(_ planes: Tensor, onWarning: (String) -> Void) throws -> ([Layer], [Float], Double) {
         if settings.concept == "value" {
-            let value = network.forward(planes, mode: .inference).value.storage
-            let top = value.max()!
-            let e = value.map { exp(Double($0 - top)) }
-            return (network.layers(through: "value"), network.valueReadout, (e[0] - e[2]) / e.reduce(0, +))
+            let p = PolicyValueNetwork.outcomeProbabilities(network.forward(planes, mode: .inference).value, row: 0)
+            return (network.layers(through: "value"), network.valueReadout, Double(p[0] - p[2]))
         }
         let probe: LinearProbe
         do { probe = try store.probe(concept: settings.concept, step: step, layer: layer, onWarning: onWarning) } catch { throw ExplanationError(error.description) }

@@ -189,8 +189,7 @@ struct DemoCommand: ParsableCommand {
             settings.seed = seed
             let run = try RelevanceRun(settings: settings)
             let outcome = try run.run(out: "\(out)/relevance/\(concept)", onWarning: printError)
-            let squares = outcome.squares.enumerated().sorted { abs($0.element) > abs($1.element) }.prefix(4)
-                .map { String(format: "%@ %+.2f", "\(Square(rawValue: UInt8($0.offset)))", $0.element) }
+            let squares = outcome.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }
             print("   " + concept.padding(toLength: 18, withPad: " ", startingAt: 0)
                   + String(format: "prediction %.2f; most relevant squares: %@", outcome.prediction, squares.joined(separator: ", ")))
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Chess
 import Explanations
 import Foundation
 import Neural
@@ -70,8 +69,7 @@ struct RelevanceCommand: ParsableCommand {
         let outcome = try run.run(out: out, onWarning: { printError($0) })
         print(String(format: "%@ at %@, step %d: prediction %.3f; relevance %.4g, on the input %.4g (%.4g kept by biases and ε)",
                      concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))
-        let squares = outcome.squares.enumerated().sorted { abs($0.element) > abs($1.element) }.prefix(5)
-        print("most relevant squares: " + squares.map { String(format: "%@ %+.3g", "\(Chess.Square(rawValue: UInt8($0.offset)))", $0.element) }.joined(separator: ", "))
+        print("most relevant squares: " + outcome.strongestSquares(5).map { String(format: "%@ %+.3g", "\($0.square)", $0.relevance) }.joined(separator: ", "))
         print("most relevant channels of \(run.layer): " + outcome.channels.prefix(5).map { String(format: "%d (%.3g)", $0.channel, $0.relevance) }.joined(separator: ", "))
         print("Wrote \(out)/relevance.png, relevance.svg, squares.csv, planes.csv, channels.csv, relevance.json")
     }
