@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "UCI", swiftSettings: cpuSettings),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CMalloc"),
-        .target(name: "Neural", dependencies: ["COpenBLAS", "CMalloc", "DataFiles"], swiftSettings: cpuSettings),
+        // Optimised in debug builds too: the tests train real networks through these kernels.
+        .target(name: "ConvolutionKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Neural", dependencies: ["COpenBLAS", "CMalloc", "ConvolutionKernels", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "ChessModel", dependencies: ["Chess", "Neural", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "Probing", dependencies: ["Neural", "DataFiles"], swiftSettings: cpuSettings),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),

@@ -18,13 +18,18 @@ public final class Activation: Layer {
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         self.input = input
-        var result = input
-        result.storage.withUnsafeMutableBufferPointer { y in
-            switch function {
-            case .relu: for i in 0..<y.count { y[i] = max(y[i], 0) }
-            case .leakyRelu: for i in 0..<y.count where y[i] < 0 { y[i] *= 0.01 }
-            case .tanh: for i in 0..<y.count { y[i] = Foundation.tanh(y[i]) }
-            case .sigmoid: for i in 0..<y.count { y[i] = 1 / (1 + exp(-y[i])) }
+        var result = Tensor.uninitialized(shape: input.shape)
+        input.storage.withUnsafeBufferPointer { x in
+            result.storage.withUnsafeMutableBufferPointer { y in
+                nonisolated(unsafe) let y = y
+                parallelFor(y.count, minimumChunk: 1 << 15) { range in
+                    switch function {
+                    case .relu: for i in range { y[i] = max(x[i], 0) }
+                    case .leakyRelu: for i in range { y[i] = x[i] < 0 ? 0.01 * x[i] : x[i] }
+                    case .tanh: for i in range { y[i] = Foundation.tanh(x[i]) }
+                    case .sigmoid: for i in range { y[i] = 1 / (1 + exp(-x[i])) }
+                    }
+                }
             }
         }
         output = result
@@ -32,15 +37,20 @@ public final class Activation: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        var result = outputGradient
+        var result = Tensor.uninitialized(shape: outputGradient.shape)
         result.storage.withUnsafeMutableBufferPointer { dx in
-            input.storage.withUnsafeBufferPointer { x in
-                output.storage.withUnsafeBufferPointer { y in
-                    switch function {
-                    case .relu: for i in 0..<dx.count where x[i] <= 0 { dx[i] = 0 }
-                    case .leakyRelu: for i in 0..<dx.count where x[i] < 0 { dx[i] *= 0.01 }
-                    case .tanh: for i in 0..<dx.count { dx[i] *= 1 - y[i] * y[i] }
-                    case .sigmoid: for i in 0..<dx.count { dx[i] *= y[i] * (1 - y[i]) }
+            outputGradient.storage.withUnsafeBufferPointer { dy in
+                input.storage.withUnsafeBufferPointer { x in
+                    output.storage.withUnsafeBufferPointer { y in
+                        nonisolated(unsafe) let dx = dx
+                        parallelFor(dx.count, minimumChunk: 1 << 15) { range in
+                            switch function {
+                            case .relu: for i in range { dx[i] = x[i] > 0 ? dy[i] : 0 }
+                            case .leakyRelu: for i in range { dx[i] = x[i] < 0 ? 0.01 * dy[i] : dy[i] }
+                            case .tanh: for i in range { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+                            case .sigmoid: for i in range { dx[i] = dy[i] * y[i] * (1 - y[i]) }
+                            }
+                        }
                     }
                 }
             }

@@ -47,8 +47,8 @@ public final class BatchNorm: Layer {
         inverseDeviation = variance.map { 1 / ($0 + epsilon).squareRoot() }
         // Per-channel coefficients side by side: mean, 1/σ, γ, β.
         let coefficients = mean + inverseDeviation + scale.value.storage + shift.value.storage
-        normalized = Tensor(shape: input.shape)
-        var output = Tensor(shape: input.shape)
+        normalized = Tensor.uninitialized(shape: input.shape)
+        var output = Tensor.uninitialized(shape: input.shape)
         input.storage.withUnsafeBufferPointer { x in
             normalized.storage.withUnsafeMutableBufferPointer { xHat in
                 output.storage.withUnsafeMutableBufferPointer { y in
@@ -69,23 +69,26 @@ public final class BatchNorm: Layer {
         return output
     }
 
-    /// Mean and (biased) variance of every channel over all samples.
+    /// Mean and (biased) variance of every channel over all samples (two passes, for
+    /// accuracy when the mean is large against the spread).
     private static func channelStatistics(_ values: [Float], channels: Int) -> (mean: [Float], variance: [Float]) {
         let samples = values.count / channels
-        var sums = [Float](repeating: 0, count: 2 * channels)
-        values.withUnsafeBufferPointer { x in
-            sums.withUnsafeMutableBufferPointer { sums in
-                for sample in 0..<samples { for c in 0..<channels { sums[c] += x[sample * channels + c] } }
-                for c in 0..<channels { sums[c] /= Float(samples) }
-                for sample in 0..<samples {
-                    for c in 0..<channels {
-                        let d = x[sample * channels + c] - sums[c]
-                        sums[channels + c] += d * d
+        return values.withUnsafeBufferPointer { x in
+            let mean = parallelSums(samples, width: channels, minimumChunk: 2048) { range, sums in
+                for sample in range { for c in 0..<channels { sums[c] += x[sample * channels + c] } }
+            }.map { $0 / Float(samples) }
+            let variance = mean.withUnsafeBufferPointer { mean in
+                parallelSums(samples, width: channels, minimumChunk: 2048) { range, sums in
+                    for sample in range {
+                        for c in 0..<channels {
+                            let d = x[sample * channels + c] - mean[c]
+                            sums[c] += d * d
+                        }
                     }
                 }
             }
+            return (mean, variance.map { $0 / Float(samples) })
         }
-        return (Array(sums[..<channels]), sums[channels...].map { $0 / Float(samples) })
     }
 
     /// The gradient of the last forward pass: in training mode dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂));
@@ -94,11 +97,11 @@ public final class BatchNorm: Layer {
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let channels = channels
         let samples = outputGradient.count / channels
-        var sums = [Float](repeating: 0, count: 2 * channels)  // Σdy, then Σdy·x̂
-        outputGradient.storage.withUnsafeBufferPointer { dy in
+        // Σdy, then Σdy·x̂
+        let sums = outputGradient.storage.withUnsafeBufferPointer { dy in
             normalized.storage.withUnsafeBufferPointer { xHat in
-                sums.withUnsafeMutableBufferPointer { sums in
-                    for sample in 0..<samples {
+                parallelSums(samples, width: 2 * channels, minimumChunk: 2048) { range, sums in
+                    for sample in range {
                         for c in 0..<channels {
                             let index = sample * channels + c
                             sums[c] += dy[index]
@@ -118,7 +121,7 @@ public final class BatchNorm: Layer {
             coefficients[channels + c] = usedRunningStatistics ? 0 : sums[c] / count
             coefficients[2 * channels + c] = usedRunningStatistics ? 0 : sums[channels + c] / count
         }
-        var inputGradient = Tensor(shape: outputGradient.shape)
+        var inputGradient = Tensor.uninitialized(shape: outputGradient.shape)
         outputGradient.storage.withUnsafeBufferPointer { dy in
             normalized.storage.withUnsafeBufferPointer { xHat in
                 inputGradient.storage.withUnsafeMutableBufferPointer { dx in

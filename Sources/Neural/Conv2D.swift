@@ -1,7 +1,14 @@
+import ConvolutionKernels
 import DataFiles
+import Dispatch
+import Foundation
 
-/// A 2-D convolution over NHWC feature maps, as one matrix product per batch
-/// (im2col).
+/// A 2-D convolution over NHWC feature maps.
+///
+/// Size-preserving stride-1 convolutions (odd kernel, padding `kernel / 2`: every
+/// layer of the chess network) run as direct register-blocked kernels over a
+/// zero-bordered copy of the input (`ConvolutionKernels`), with no im2col matrix;
+/// others (strided encoders) as one matrix product per batch over im2col columns.
 ///
 /// The weight is stored [out, kh, kw, in] ("OHWI"), so that every receptive-field
 /// row is a run of contiguous channel vectors; PyTorch's `Conv2d` holds the same
@@ -13,6 +20,10 @@ public final class Conv2D: Layer {
     public let kernel: Int, stride: Int, padding: Int
     private var inputShape = [Int]()
     // Reused from step to step: these are the largest arrays of a training step.
+    // The direct path keeps the bordered input for the weight gradient; the im2col
+    // path keeps its columns.
+    private var borderedInput = [Float]()
+    private var borderedGradient = [Float]()
     private var columns = [Float]()
     private var columnGradient = [Float]()
 
@@ -33,7 +44,10 @@ public final class Conv2D: Layer {
     var inChannels: Int { weight.value.shape[3] }
     var outChannels: Int { weight.value.shape[0] }
     private var patch: Int { inChannels * kernel * kernel }
-    private var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
+
+    /// Stride 1 with an odd kernel and padding `kernel / 2`: the output has the input's
+    /// size, and both the forward pass and ∂input are direct convolutions.
+    private var runsDirectly: Bool { stride == 1 && kernel % 2 == 1 && 2 * padding == kernel - 1 }
 
     func outputSize(_ size: Int) -> Int { (size + 2 * padding - kernel) / stride + 1 }
 
@@ -41,14 +55,18 @@ public final class Conv2D: Layer {
         precondition(input.shape.count == 4 && input.shape[3] == inChannels, "\(name) expects NHWC with \(inChannels) channels, got \(input.shape)")
         inputShape = input.shape
         let (batch, height, width) = (input.shape[0], input.shape[1], input.shape[2])
+        if runsDirectly {
+            Self.border(input.storage, batch: batch, height: height, width: width, channels: inChannels, kernel: kernel, into: &borderedInput)
+            let packed = Self.pack(weight.value.storage, outChannels: outChannels, kernel: kernel, inChannels: inChannels, adjoint: false)
+            var output = Tensor.uninitialized(shape: [batch, height, width, outChannels])
+            Self.convolve(borderedInput, batch: batch, height: height, width: width, inChannels: inChannels, kernel: kernel,
+                          packed: packed, outChannels: outChannels, bias: bias?.value.storage, into: &output.storage)
+            return output
+        }
         let (outHeight, outWidth) = (outputSize(height), outputSize(width))
         let pixels = batch * outHeight * outWidth
-        if isPointwise {
-            columns = input.storage
-        } else {
-            Self.im2col(input.storage, batch: batch, height: height, width: width, channels: inChannels,
-                        kernel: kernel, stride: stride, padding: padding, into: &columns)
-        }
+        Self.im2col(input.storage, batch: batch, height: height, width: width, channels: inChannels,
+                    kernel: kernel, stride: stride, padding: padding, into: &columns)
         var output = Tensor(shape: [batch, outHeight, outWidth, outChannels])
         output.storage.withUnsafeMutableBufferPointer { out in
             if let bias {
@@ -68,66 +86,126 @@ public final class Conv2D: Layer {
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let pixels = outputGradient.rows * outputGradient.shape[1] * outputGradient.shape[2]
-        if !isSameSizeStrideOne && columnGradient.count != pixels * patch { columnGradient = [Float](repeating: 0, count: pixels * patch) }
+        if let bias {
+            outputGradient.storage.withUnsafeBufferPointer { dy in
+                bias.gradient.storage.withUnsafeMutableBufferPointer { db in
+                    for pixel in 0..<pixels { for channel in 0..<outChannels { db[channel] += dy[pixel * outChannels + channel] } }
+                }
+            }
+        }
+        return runsDirectly ? directBackward(outputGradient) : im2colBackward(outputGradient, pixels: pixels)
+    }
+
+    /// ∂weight from the bordered input, and ∂input as the adjoint convolution: ∂output
+    /// convolved with the weights rotated by 180° and transposed in channels.
+    private func directBackward(_ outputGradient: Tensor) -> Tensor {
+        let (batch, height, width) = (inputShape[0], inputShape[1], inputShape[2])
+        addWeightGradient(outputGradient, batch: batch, height: height, width: width)
+        Self.border(outputGradient.storage, batch: batch, height: height, width: width, channels: outChannels, kernel: kernel,
+                    into: &borderedGradient)
+        let packed = Self.pack(weight.value.storage, outChannels: outChannels, kernel: kernel, inChannels: inChannels, adjoint: true)
+        var inputGradient = Tensor.uninitialized(shape: inputShape)
+        Self.convolve(borderedGradient, batch: batch, height: height, width: width, inChannels: outChannels, kernel: kernel,
+                      packed: packed, outChannels: inChannels, bias: nil, into: &inputGradient.storage)
+        return inputGradient
+    }
+
+    /// Each core sums the images of its share into its own accumulator; the shares are
+    /// then added into the OHWI gradient, dropping the channel padding.
+    private func addWeightGradient(_ outputGradient: Tensor, batch: Int, height: Int, width: Int) {
+        let paddedChannels = ck_padded_channels(inChannels)
+        let (k, cin, cout) = (kernel, inChannels, outChannels)
+        let size = cout * k * k * paddedChannels
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch / 8))
+        var accumulators = [Float](repeating: 0, count: parts * size)
+        accumulators.withUnsafeMutableBufferPointer { accumulators in
+            borderedInput.withUnsafeBufferPointer { bordered in
+                outputGradient.storage.withUnsafeBufferPointer { dy in
+                    nonisolated(unsafe) let (accumulators, bordered, dy) = (accumulators.baseAddress!, bordered.baseAddress!, dy.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        ck_weight_gradient(bordered, dy, height, width, paddedChannels, k, cout,
+                                           part * batch / parts, (part + 1) * batch / parts, accumulators + part * size)
+                    }
+                }
+            }
+        }
+        weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
+            for o in 0..<cout {
+                for tap in 0..<(k * k) {
+                    for i in 0..<cin {
+                        var sum: Float = 0
+                        for part in 0..<parts { sum += accumulators[part * size + (o * k * k + tap) * paddedChannels + i] }
+                        dw[(o * k * k + tap) * cin + i] += sum
+                    }
+                }
+            }
+        }
+    }
+
+    private func im2colBackward(_ outputGradient: Tensor, pixels: Int) -> Tensor {
+        if columnGradient.count != pixels * patch { columnGradient = [Float](repeating: 0, count: pixels * patch) }
         outputGradient.storage.withUnsafeBufferPointer { dy in
             columns.withUnsafeBufferPointer { cols in
                 weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
                     BLAS.gemm(dy.baseAddress!, transposeA: true, cols.baseAddress!, dw.baseAddress!, m: outChannels, n: patch, k: pixels, beta: 1)
                 }
             }
-            if let bias {
-                bias.gradient.storage.withUnsafeMutableBufferPointer { db in
-                    for pixel in 0..<pixels { for channel in 0..<outChannels { db[channel] += dy[pixel * outChannels + channel] } }
-                }
-            }
-        }
-        if isSameSizeStrideOne {
-            return transposedConvolution(outputGradient)
-        }
-        outputGradient.storage.withUnsafeBufferPointer { dy in
             weight.value.storage.withUnsafeBufferPointer { w in
                 columnGradient.withUnsafeMutableBufferPointer { dcols in
                     BLAS.gemm(dy.baseAddress!, w.baseAddress!, dcols.baseAddress!, m: pixels, n: patch, k: outChannels)
                 }
             }
         }
-        if isPointwise { return Tensor(shape: inputShape, columnGradient) }
         return Tensor(shape: inputShape, col2im(columnGradient))
     }
 
-    /// A "same" convolution with stride 1 (odd kernel, padding k/2), other than 1×1.
-    private var isSameSizeStrideOne: Bool { stride == 1 && kernel > 1 && 2 * padding == kernel - 1 }
+    /// Copies an NHWC map into the kernels' layout: a zero border of `kernel / 2` pixels
+    /// and channels zero-filled to a multiple of 16. Images go to different cores.
+    private static func border(_ values: [Float], batch: Int, height: Int, width: Int, channels: Int, kernel: Int,
+                               into bordered: inout [Float]) {
+        let edge = kernel / 2, paddedChannels = ck_padded_channels(channels)
+        let size = batch * (height + 2 * edge) * (width + 2 * edge) * paddedChannels
+        if bordered.count != size { bordered = [Float](repeating: 0, count: size) }
+        values.withUnsafeBufferPointer { x in
+            bordered.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let (x, out) = (x.baseAddress!, out.baseAddress!)
+                parallelFor(batch, minimumChunk: 16) { images in
+                    ck_pad(x, images.lowerBound, images.upperBound, height, width, channels, edge, paddedChannels, out)
+                }
+            }
+        }
+    }
 
-    /// ∂input of a same-size stride-1 convolution is the convolution of ∂output with the
-    /// weights flipped in space and transposed in channels: one im2col copy and one
-    /// product, instead of a scatter-add (col2im).
-    private func transposedConvolution(_ outputGradient: Tensor) -> Tensor {
-        let (batch, height, width) = (inputShape[0], inputShape[1], inputShape[2])
-        let (cin, cout, k) = (inChannels, outChannels, kernel)
-        var flipped = [Float](repeating: 0, count: cin * k * k * cout)
-        weight.value.storage.withUnsafeBufferPointer { w in
-            for co in 0..<cout {
-                for ky in 0..<k {
-                    for kx in 0..<k {
-                        for ci in 0..<cin {
-                            flipped[((ci * k + (k - 1 - ky)) * k + (k - 1 - kx)) * cout + co] = w[((co * k + ky) * k + kx) * cin + ci]
+    /// OHWI weights in the kernels' blocked layout, for the convolution itself or (with
+    /// `adjoint`) for the one that carries ∂output back to ∂input.
+    private static func pack(_ weights: [Float], outChannels: Int, kernel: Int, inChannels: Int, adjoint: Bool) -> [Float] {
+        let (packedOut, packedIn) = adjoint ? (inChannels, outChannels) : (outChannels, inChannels)
+        let paddedIn = ck_padded_channels(packedIn)
+        return [Float](unsafeUninitializedCapacity: ck_packed_count(packedOut, kernel, paddedIn)) { packed, count in
+            ck_pack_weights(weights, outChannels, kernel, inChannels, adjoint ? 1 : 0, paddedIn, packed.baseAddress!)
+            count = packed.count
+        }
+    }
+
+    /// Runs the direct kernel over a bordered map, pixels split across the cores.
+    private static func convolve(_ bordered: [Float], batch: Int, height: Int, width: Int, inChannels: Int, kernel: Int,
+                                 packed: [Float], outChannels: Int, bias: [Float]?, into output: inout [Float]) {
+        let paddedChannels = ck_padded_channels(inChannels)
+        bordered.withUnsafeBufferPointer { bordered in
+            packed.withUnsafeBufferPointer { packed in
+                output.withUnsafeMutableBufferPointer { out in
+                    nonisolated(unsafe) let (bordered, packed, out) = (bordered.baseAddress!, packed.baseAddress!, out.baseAddress!)
+                    func convolve(_ bias: UnsafePointer<Float>?) {
+                        nonisolated(unsafe) let bias = bias
+                        parallelFor(batch * height * width, minimumChunk: 512) { pixels in
+                            ck_convolve(bordered, height, width, paddedChannels, kernel, packed, outChannels, bias, out,
+                                        pixels.lowerBound, pixels.upperBound)
                         }
                     }
+                    if let bias { bias.withUnsafeBufferPointer { convolve($0.baseAddress!) } } else { convolve(nil) }
                 }
             }
         }
-        Self.im2col(outputGradient.storage, batch: batch, height: height, width: width, channels: cout,
-                    kernel: k, stride: 1, padding: padding, into: &columnGradient)
-        var inputGradient = Tensor(shape: inputShape)
-        columnGradient.withUnsafeBufferPointer { cols in
-            flipped.withUnsafeBufferPointer { w in
-                inputGradient.storage.withUnsafeMutableBufferPointer { dx in
-                    BLAS.gemm(cols.baseAddress!, w.baseAddress!, transposeB: true, dx.baseAddress!,
-                              m: batch * height * width, n: cin, k: k * k * cout)
-                }
-            }
-        }
-        return inputGradient
     }
 
     /// Visits every (output pixel, kernel offset) pair of a batch: `body` gets the offset

@@ -17,3 +17,20 @@ public func parallelFor(_ count: Int, minimumChunk: Int = 64, _ body: (Range<Int
         body((chunk * count / chunks)..<((chunk + 1) * count / chunks))
     }
 }
+
+/// Per-column totals over `0..<count` computed on all cores: `body` adds the
+/// contribution of its range into a zeroed accumulator of `width` floats, and the
+/// accumulators are added in range order, so the result does not depend on timing.
+public func parallelSums(_ count: Int, width: Int, minimumChunk: Int = 64,
+                         _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+    let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / max(minimumChunk, 1)))
+    var partials = [Float](repeating: 0, count: chunks * width)
+    partials.withUnsafeMutableBufferPointer { partials in
+        nonisolated(unsafe) let (body, partials) = (body, partials.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            body((chunk * count / chunks)..<((chunk + 1) * count / chunks), partials + chunk * width)
+        }
+    }
+    guard chunks > 1 else { return partials }
+    return (0..<width).map { column in (0..<chunks).reduce(0) { $0 + partials[$1 * width + column] } }
+}

@@ -20,6 +20,12 @@ public struct Tensor: Sendable, Equatable {
         storage = values
     }
 
+    /// A tensor of `shape` whose every element the caller writes before reading any: the
+    /// outputs of layers, which would otherwise be zero-filled only to be overwritten.
+    static func uninitialized(shape: [Int]) -> Tensor {
+        Tensor(shape: shape, [Float](unsafeUninitializedCapacity: shape.reduce(1, *)) { _, count in count = shape.reduce(1, *) })
+    }
+
     /// Number of elements.
     public var count: Int { storage.count }
     /// The first dimension (the batch size, by convention).
@@ -45,7 +51,10 @@ public struct Tensor: Sendable, Equatable {
         precondition(count == other.count, "size mismatch \(shape) vs \(other.shape)")
         storage.withUnsafeMutableBufferPointer { a in
             other.storage.withUnsafeBufferPointer { b in
-                for index in 0..<a.count { a[index] += scale * b[index] }
+                nonisolated(unsafe) let a = a
+                parallelFor(a.count, minimumChunk: 1 << 16) { range in
+                    for index in range { a[index] += scale * b[index] }
+                }
             }
         }
     }

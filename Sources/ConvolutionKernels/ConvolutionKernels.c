@@ -1,0 +1,241 @@
+#include "ConvolutionKernels.h"
+
+#include <string.h>
+
+// Both kernels are one register-blocked product: a tile of `rows` × (16·`vectors`)
+// accumulators, fed by one broadcast scalar per row and `vectors` loads per step. The
+// convolution's tile rows are pixels and its columns output channels; the weight
+// gradient's rows are output channels and its columns (kernel column, input channel).
+//
+// One source serves every x86-64 level: the vector type is 16 floats wide and the
+// compiler lowers it to one AVX-512 register, two AVX2 registers or four SSE ones.
+// `target_clones` builds each public kernel for all three and picks at load time, so
+// the binary stays portable and still uses the widest unit the processor has.
+
+// The always-inlined helpers pass 64-byte vectors by value; no call is ever made with
+// them, so the ABI note clang gives for the SSE build does not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+typedef float vec __attribute__((vector_size(64)));
+enum { lanes = 16, max_rows = 8, max_vectors = 4 };
+
+#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
+#define MULTIVERSIONED __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define MULTIVERSIONED
+#endif
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE vec load(const float *p) {
+    vec v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+INLINE void store(float *p, vec v) { memcpy(p, &v, sizeof v); }
+
+INLINE long minimum(long a, long b) { return a < b ? a : b; }
+
+long ck_padded_channels(long channels) { return (channels + lanes - 1) / lanes * lanes; }
+
+long ck_packed_count(long out_channels, long kernel, long padded_in) {
+    return ck_padded_channels(out_channels) * kernel * kernel * padded_in;
+}
+
+// Rows of a tile per column count: 24 accumulators for four vectors (plus four loaded
+// weight vectors: 28 of AVX-512's 32 registers), 16–24 otherwise.
+INLINE long tile_rows(long vectors) { return vectors == 4 ? 6 : 8; }
+
+// acc[i][j] += Σ_s Σ_k a[i][s·a_segment + k·a_step] · b[s·b_segment + k·b_step + 16j].
+INLINE void tile(const long rows, const long vectors, const float *const a[], long a_step, long a_segment,
+                 const float *b, long b_step, long b_segment, long segments, long steps,
+                 vec acc[max_rows][max_vectors]) {
+    for (long s = 0; s < segments; s++) {
+        const float *bs = b + s * b_segment;
+        const long offset = s * a_segment;
+        for (long k = 0; k < steps; k++) {
+            vec bv[max_vectors];
+#pragma clang loop unroll(full)
+            for (long j = 0; j < vectors; j++) bv[j] = load(bs + k * b_step + lanes * j);
+#pragma clang loop unroll(full)
+            for (long i = 0; i < rows; i++) {
+                const float ai = a[i][offset + k * a_step];
+#pragma clang loop unroll(full)
+                for (long j = 0; j < vectors; j++) acc[i][j] += bv[j] * ai;
+            }
+        }
+    }
+}
+
+// Stores `count` floats of a vector (a whole one unless it is a row's last, partial one).
+INLINE void store_part(float *p, vec v, long count) {
+    if (count >= lanes) {
+        store(p, v);
+    } else {
+        float buffer[lanes];
+        store(buffer, v);
+        memcpy(p, buffer, (size_t)count * sizeof(float));
+    }
+}
+
+// One tile of the convolution: pixels a[0 ..< rows], output channels of one block.
+INLINE void convolve_tile(const long rows, const long vectors, const float *const a[], const float *block,
+                          long kernel, long padded_channels, long row_stride, const float *bias,
+                          float *output, long out_channels, long columns) {
+    vec acc[max_rows][max_vectors];
+#pragma clang loop unroll(full)
+    for (long i = 0; i < rows; i++)
+#pragma clang loop unroll(full)
+        for (long j = 0; j < vectors; j++) acc[i][j] = load(bias + lanes * j);
+    const long width = lanes * vectors;
+    tile(rows, vectors, a, 1, row_stride, block, width, kernel * padded_channels * width, kernel,
+         kernel * padded_channels, acc);
+#pragma clang loop unroll(full)
+    for (long i = 0; i < rows; i++)
+#pragma clang loop unroll(full)
+        for (long j = 0; j < vectors; j++)
+            store_part(output + i * out_channels + lanes * j, acc[i][j], columns - lanes * j);
+}
+
+// One tile of the weight gradient: output channels o ..< o + rows, summed over images.
+INLINE void gradient_tile(const long rows, const long vectors, const float *output_gradient, long o,
+                          const float *padded, long first_image, long end_image, long height, long width,
+                          long padded_channels, long out_channels, long image_stride, long padded_row,
+                          float *accumulator, long accumulator_row) {
+    vec acc[max_rows][max_vectors];
+#pragma clang loop unroll(full)
+    for (long i = 0; i < rows; i++)
+#pragma clang loop unroll(full)
+        for (long j = 0; j < vectors; j++) acc[i][j] = load(accumulator + i * accumulator_row + lanes * j);
+    for (long image = first_image; image < end_image; image++) {
+        const float *a[max_rows];
+        const float *dy = output_gradient + image * height * width * out_channels + o;
+#pragma clang loop unroll(full)
+        for (long i = 0; i < rows; i++) a[i] = dy + i;
+        tile(rows, vectors, a, out_channels, width * out_channels, padded + image * image_stride, padded_channels,
+             padded_row, height, width, acc);
+    }
+#pragma clang loop unroll(full)
+    for (long i = 0; i < rows; i++)
+#pragma clang loop unroll(full)
+        for (long j = 0; j < vectors; j++) store(accumulator + i * accumulator_row + lanes * j, acc[i][j]);
+}
+
+// Calls BODY with compile-time row and vector counts, so that each tile shape is its
+// own fully unrolled, register-allocated loop.
+#define ROW_CASES(V, BODY)                                                                                     \
+    switch (rows) {                                                                                            \
+    case 1: BODY(1, V); break;                                                                                 \
+    case 2: BODY(2, V); break;                                                                                 \
+    case 3: BODY(3, V); break;                                                                                 \
+    case 4: BODY(4, V); break;                                                                                 \
+    case 5: BODY(5, V); break;                                                                                 \
+    case 6: BODY(6, V); break;                                                                                 \
+    case 7: BODY(7, V); break;                                                                                 \
+    default: BODY(8, V); break;                                                                                \
+    }
+#define SHAPE_CASES(BODY)                                                                                      \
+    switch (vectors) {                                                                                         \
+    case 1: ROW_CASES(1, BODY) break;                                                                          \
+    case 2: ROW_CASES(2, BODY) break;                                                                          \
+    case 3: ROW_CASES(3, BODY) break;                                                                          \
+    default: ROW_CASES(4, BODY) break;                                                                         \
+    }
+
+void ck_pad(const float *input, long first_image, long end_image, long height, long width, long channels,
+            long border, long padded_channels, float *padded) {
+    const long padded_width = width + 2 * border, padded_height = height + 2 * border;
+    const long image_floats = padded_height * padded_width * padded_channels;
+    for (long image = first_image; image < end_image; image++) {
+        float *destination = padded + image * image_floats;
+        memset(destination, 0, (size_t)image_floats * sizeof(float));
+        for (long y = 0; y < height; y++) {
+            for (long x = 0; x < width; x++) {
+                const float *source = input + ((image * height + y) * width + x) * channels;
+                memcpy(destination + ((y + border) * padded_width + x + border) * padded_channels, source,
+                       (size_t)channels * sizeof(float));
+            }
+        }
+    }
+}
+
+void ck_pack_weights(const float *weights, long out_channels, long kernel, long in_channels, int transpose_flip,
+                     long padded_in, float *packed) {
+    const long packed_out = transpose_flip ? in_channels : out_channels;
+    const long packed_in = transpose_flip ? out_channels : in_channels;
+    const long padded_out = ck_padded_channels(packed_out);
+    memset(packed, 0, (size_t)ck_packed_count(packed_out, kernel, padded_in) * sizeof(float));
+    for (long start = 0; start < padded_out; start += lanes * max_vectors) {
+        const long width = minimum(lanes * max_vectors, padded_out - start);
+        float *block = packed + start * kernel * kernel * padded_in;
+        for (long o = start; o < minimum(start + width, packed_out); o++)
+            for (long ky = 0; ky < kernel; ky++)
+                for (long kx = 0; kx < kernel; kx++)
+                    for (long i = 0; i < packed_in; i++) {
+                        const long source = transpose_flip
+                            ? ((i * kernel + (kernel - 1 - ky)) * kernel + (kernel - 1 - kx)) * in_channels + o
+                            : ((o * kernel + ky) * kernel + kx) * in_channels + i;
+                        block[((ky * kernel + kx) * padded_in + i) * width + (o - start)] = weights[source];
+                    }
+    }
+}
+
+MULTIVERSIONED
+void ck_convolve(const float *padded, long height, long width, long padded_channels, long kernel,
+                 const float *packed, long out_channels, const float *bias, float *output,
+                 long first_pixel, long end_pixel) {
+    const long border = kernel / 2, padded_width = width + 2 * border, padded_height = height + 2 * border;
+    const long padded_out = ck_padded_channels(out_channels), image_pixels = height * width;
+    const long row_stride = padded_width * padded_channels;
+    for (long start = 0; start < padded_out; start += lanes * max_vectors) {
+        const long vectors = minimum(max_vectors, (padded_out - start) / lanes);
+        const long columns = minimum(lanes * vectors, out_channels - start);
+        const float *block = packed + start * kernel * kernel * padded_channels;
+        float block_bias[lanes * max_vectors] = {0};
+        if (bias) memcpy(block_bias, bias + start, (size_t)columns * sizeof(float));
+        const long step = tile_rows(vectors);
+        for (long p = first_pixel; p < end_pixel; p += step) {
+            const long rows = minimum(step, end_pixel - p);
+            const float *a[max_rows];
+            for (long i = 0; i < rows; i++) {
+                const long pixel = p + i, image = pixel / image_pixels, within = pixel % image_pixels;
+                a[i] = padded + ((image * padded_height + within / width) * padded_width + within % width) * padded_channels;
+            }
+            float *c = output + p * out_channels + start;
+#define CONVOLVE(R, V) convolve_tile(R, V, a, block, kernel, padded_channels, row_stride, block_bias, c, out_channels, columns)
+            SHAPE_CASES(CONVOLVE)
+#undef CONVOLVE
+        }
+    }
+}
+
+MULTIVERSIONED
+void ck_weight_gradient(const float *padded, const float *output_gradient, long height, long width,
+                        long padded_channels, long kernel, long out_channels,
+                        long first_image, long end_image, float *accumulator) {
+    const long border = kernel / 2, padded_width = width + 2 * border, padded_height = height + 2 * border;
+    const long run = kernel * padded_channels, padded_row = padded_width * padded_channels;
+    const long image_stride = padded_height * padded_row;
+    // Images in groups whose padded maps and gradients stay in the core's L2 cache while
+    // every (kernel row, column block, channel group) tile sweeps over them.
+    const long group = 16;
+    for (long first = first_image; first < end_image; first += group) {
+        const long end = minimum(end_image, first + group);
+        for (long ky = 0; ky < kernel; ky++) {
+            for (long column = 0; column < run; column += lanes * max_vectors) {
+                const long vectors = minimum(max_vectors, (run - column) / lanes);
+                const long step = tile_rows(vectors);
+                for (long o = 0; o < out_channels; o += step) {
+                    const long rows = minimum(step, out_channels - o);
+                    float *c = accumulator + (o * kernel + ky) * run + column;
+                    const float *b = padded + ky * padded_row + column;
+#define GRADIENT(R, V)                                                                                          \
+    gradient_tile(R, V, output_gradient, o, b, first, end, height, width, padded_channels, out_channels,         \
+                  image_stride, padded_row, c, kernel * run)
+                    SHAPE_CASES(GRADIENT)
+#undef GRADIENT
+                }
+            }
+        }
+    }
+}

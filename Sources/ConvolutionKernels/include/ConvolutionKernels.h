@@ -1,0 +1,55 @@
+#ifndef CONVOLUTION_KERNELS_H
+#define CONVOLUTION_KERNELS_H
+
+// Direct ("implicit GEMM") kernels for stride-1, size-preserving convolutions over
+// NHWC feature maps: no im2col matrix is ever formed. Each kernel works on a range of
+// pixels or images so that the caller can split a batch across cores.
+//
+// Feature maps are first copied into a zero-bordered layout ("padded"): each image
+// grows by `kernel / 2` pixels on every side and each pixel's channel vector is
+// zero-filled up to a multiple of 16 (`ck_padded_channels`). Every receptive-field
+// row is then one contiguous run of floats, and every vector load is whole.
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The channel stride of the padded layout: `channels` rounded up to a multiple of 16.
+long ck_padded_channels(long channels);
+
+/// Floats that `ck_pack_weights` writes for a convolution with `out_channels` outputs,
+/// a `kernel`×`kernel` window and `padded_in` padded input channels.
+long ck_packed_count(long out_channels, long kernel, long padded_in);
+
+/// Copies images `first_image ..< end_image` of the NHWC map `input` (height×width×channels)
+/// into `padded`, laid out for the whole batch with a zero border of `border` pixels and
+/// `padded_channels` floats per pixel.
+void ck_pad(const float *input, long first_image, long end_image, long height, long width, long channels,
+            long border, long padded_channels, float *padded);
+
+/// Packs OHWI weights [out][kernel][kernel][in] for `ck_convolve`. With `transpose_flip`
+/// the packed convolution is the adjoint one, whose outputs are the input channels and
+/// whose window is rotated by 180°: what carries ∂output back to ∂input.
+void ck_pack_weights(const float *weights, long out_channels, long kernel, long in_channels,
+                     int transpose_flip, long padded_in, float *packed);
+
+/// output[p][0 ..< out_channels] = bias + Σ window(p) · weights, for flat pixels
+/// p = first_pixel ..< end_pixel (image-major, then row, then column) of a padded map.
+/// `bias` may be NULL. `output` rows are `out_channels` floats apart.
+void ck_convolve(const float *padded, long height, long width, long padded_channels, long kernel,
+                 const float *packed, long out_channels, const float *bias, float *output,
+                 long first_pixel, long end_pixel);
+
+/// accumulator[o][ky][kx·padded_channels + i] += Σ over pixels of images
+/// first_image ..< end_image of output_gradient[p][o] · padded input at (p + (ky, kx))[i].
+void ck_weight_gradient(const float *padded, const float *output_gradient, long height, long width,
+                        long padded_channels, long kernel, long out_channels,
+                        long first_image, long end_image, float *accumulator);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
