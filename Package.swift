@@ -28,8 +28,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CMalloc"),
         // Optimised in debug builds too: the tests train real networks through these kernels.
-        .target(name: "ConvolutionKernels", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "Neural", dependencies: ["COpenBLAS", "CMalloc", "ConvolutionKernels", "DataFiles"], swiftSettings: cpuSettings),
+        .target(name: "NeuralKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Neural", dependencies: ["COpenBLAS", "CMalloc", "NeuralKernels", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "ChessModel", dependencies: ["Chess", "Neural", "DataFiles"], swiftSettings: cpuSettings),
         .target(name: "Probing", dependencies: ["Neural", "DataFiles"], swiftSettings: cpuSettings),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),

@@ -45,7 +45,7 @@ public final class Activation: Layer {
                         nonisolated(unsafe) let dx = dx
                         parallelFor(dx.count, minimumChunk: 1 << 15) { range in
                             switch function {
-                            case .relu: for i in range { dx[i] = x[i] > 0 ? dy[i] : 0 }
+                            case .relu: Self.rectifiedGradient(dy, x, dx, range)
                             case .leakyRelu: for i in range { dx[i] = x[i] < 0 ? 0.01 * dy[i] : dy[i] }
                             case .tanh: for i in range { dx[i] = dy[i] * (1 - y[i] * y[i]) }
                             case .sigmoid: for i in range { dx[i] = dy[i] * y[i] * (1 - y[i]) }
@@ -56,5 +56,22 @@ public final class Activation: Layer {
             }
         }
         return result
+    }
+
+    /// dx = dy where x > 0, else 0, sixteen lanes at a time: the scalar select does not
+    /// vectorise, and this loop runs over every activation of every training step.
+    private static func rectifiedGradient(_ dy: UnsafeBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>,
+                                          _ dx: UnsafeMutableBufferPointer<Float>, _ range: Range<Int>) {
+        let (dyRaw, xRaw, dxRaw) = (UnsafeRawPointer(dy.baseAddress!), UnsafeRawPointer(x.baseAddress!), UnsafeMutableRawPointer(dx.baseAddress!))
+        let lanes = SIMD16<Float>.scalarCount, stride = MemoryLayout<SIMD16<Float>>.stride / lanes
+        var i = range.lowerBound
+        while i + lanes <= range.upperBound {
+            let offset = i * stride
+            let gradient = dyRaw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            let value = xRaw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            dxRaw.storeBytes(of: gradient.replacing(with: 0, where: value .<= 0), toByteOffset: offset, as: SIMD16<Float>.self)
+            i += lanes
+        }
+        for j in i..<range.upperBound { dx[j] = x[j] > 0 ? dy[j] : 0 }
     }
 }

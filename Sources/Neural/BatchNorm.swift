@@ -1,3 +1,5 @@
+import NeuralKernels
+
 /// Batch normalisation over the last axis (channels of NHWC maps, or features).
 ///
 /// Training mode normalises with the batch's statistics and updates running
@@ -10,7 +12,10 @@ public final class BatchNorm: Layer {
     public let runningVariance: Parameter
     public let momentum: Float
     public let epsilon: Float
-    private var normalized = Tensor(shape: [0])
+    // The last forward pass's input and statistics: the backward pass recomputes x̂ from
+    // them rather than storing a normalised copy of every activation.
+    private var input = Tensor(shape: [0])
+    private var mean = [Float]()
     private var inverseDeviation = [Float]()
     /// Whether the last forward pass used the running statistics (constants for the gradient).
     private var usedRunningStatistics = false
@@ -33,7 +38,9 @@ public final class BatchNorm: Layer {
         let channels = channels
         precondition(input.shape.last == channels, "\(name) expects \(channels) channels, got \(input.shape)")
         let samples = input.count / channels
-        var mean = runningMean.value.storage, variance = runningVariance.value.storage
+        self.input = input
+        mean = runningMean.value.storage
+        var variance = runningVariance.value.storage
         usedRunningStatistics = mode != .training
         if mode == .training {
             (mean, variance) = Self.channelStatistics(input.storage, channels: channels)
@@ -45,24 +52,15 @@ public final class BatchNorm: Layer {
             }
         }
         inverseDeviation = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        // Per-channel coefficients side by side: mean, 1/σ, γ, β.
-        let coefficients = mean + inverseDeviation + scale.value.storage + shift.value.storage
-        normalized = Tensor.uninitialized(shape: input.shape)
+        // y = γ·(x − μ)/σ + β = x·a + b per channel.
+        let a = (0..<channels).map { scale.value.storage[$0] * inverseDeviation[$0] }
+        let b = (0..<channels).map { shift.value.storage[$0] - mean[$0] * a[$0] }
         var output = Tensor.uninitialized(shape: input.shape)
         input.storage.withUnsafeBufferPointer { x in
-            normalized.storage.withUnsafeMutableBufferPointer { xHat in
-                output.storage.withUnsafeMutableBufferPointer { y in
-                    coefficients.withUnsafeBufferPointer { k in
-                        parallelFor(samples, minimumChunk: 4096) { range in
-                            for sample in range {
-                                for c in 0..<channels {
-                                    let index = sample * channels + c
-                                    xHat[index] = (x[index] - k[c]) * k[channels + c]
-                                    y[index] = k[2 * channels + c] * xHat[index] + k[3 * channels + c]
-                                }
-                            }
-                        }
-                    }
+            output.storage.withUnsafeMutableBufferPointer { y in
+                nonisolated(unsafe) let (x, y) = (x.baseAddress!, y.baseAddress!)
+                parallelFor(samples, minimumChunk: 4096) { range in
+                    ck_channel_affine(x + range.lowerBound * channels, range.count, channels, a, b, y + range.lowerBound * channels)
                 }
             }
         }
@@ -74,18 +72,12 @@ public final class BatchNorm: Layer {
     private static func channelStatistics(_ values: [Float], channels: Int) -> (mean: [Float], variance: [Float]) {
         let samples = values.count / channels
         return values.withUnsafeBufferPointer { x in
+            let x = x.baseAddress!
             let mean = parallelSums(samples, width: channels, minimumChunk: 2048) { range, sums in
-                for sample in range { for c in 0..<channels { sums[c] += x[sample * channels + c] } }
+                ck_channel_sums(x + range.lowerBound * channels, range.count, channels, sums)
             }.map { $0 / Float(samples) }
-            let variance = mean.withUnsafeBufferPointer { mean in
-                parallelSums(samples, width: channels, minimumChunk: 2048) { range, sums in
-                    for sample in range {
-                        for c in 0..<channels {
-                            let d = x[sample * channels + c] - mean[c]
-                            sums[c] += d * d
-                        }
-                    }
-                }
+            let variance = parallelSums(samples, width: channels, minimumChunk: 2048) { range, sums in
+                ck_channel_squared_deviations(x + range.lowerBound * channels, range.count, channels, mean, sums)
             }
             return (mean, variance.map { $0 / Float(samples) })
         }
@@ -97,43 +89,34 @@ public final class BatchNorm: Layer {
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let channels = channels
         let samples = outputGradient.count / channels
+        let (mean, inverseDeviation) = (mean, inverseDeviation)
         // Σdy, then Σdy·x̂
         let sums = outputGradient.storage.withUnsafeBufferPointer { dy in
-            normalized.storage.withUnsafeBufferPointer { xHat in
-                parallelSums(samples, width: 2 * channels, minimumChunk: 2048) { range, sums in
-                    for sample in range {
-                        for c in 0..<channels {
-                            let index = sample * channels + c
-                            sums[c] += dy[index]
-                            sums[channels + c] += dy[index] * xHat[index]
-                        }
-                    }
+            input.storage.withUnsafeBufferPointer { x in
+                nonisolated(unsafe) let (dy, x) = (dy.baseAddress!, x.baseAddress!)
+                return parallelSums(samples, width: 2 * channels, minimumChunk: 2048) { range, sums in
+                    let offset = range.lowerBound * channels
+                    ck_channel_gradient_sums(dy + offset, x + offset, range.count, channels, mean, inverseDeviation, sums)
                 }
             }
         }
-        let count = Float(samples)
-        // Per-channel coefficients side by side: γ/σ, mean(dy), mean(dy·x̂).
-        var coefficients = [Float](repeating: 0, count: 3 * channels)
         for c in 0..<channels {
             shift.gradient.storage[c] += sums[c]
             scale.gradient.storage[c] += sums[channels + c]
-            coefficients[c] = scale.value.storage[c] * inverseDeviation[c]
-            coefficients[channels + c] = usedRunningStatistics ? 0 : sums[c] / count
-            coefficients[2 * channels + c] = usedRunningStatistics ? 0 : sums[channels + c] / count
         }
+        let count = Float(samples)
+        let gain = (0..<channels).map { scale.value.storage[$0] * inverseDeviation[$0] }
+        let dyMean = usedRunningStatistics ? [Float](repeating: 0, count: channels) : sums[..<channels].map { $0 / count }
+        let dyXHatMean = usedRunningStatistics ? [Float](repeating: 0, count: channels) : sums[channels...].map { $0 / count }
         var inputGradient = Tensor.uninitialized(shape: outputGradient.shape)
         outputGradient.storage.withUnsafeBufferPointer { dy in
-            normalized.storage.withUnsafeBufferPointer { xHat in
+            input.storage.withUnsafeBufferPointer { x in
                 inputGradient.storage.withUnsafeMutableBufferPointer { dx in
-                    coefficients.withUnsafeBufferPointer { k in
-                        parallelFor(samples, minimumChunk: 4096) { range in
-                            for sample in range {
-                                for c in 0..<channels {
-                                    let index = sample * channels + c
-                                    dx[index] = k[c] * (dy[index] - k[channels + c] - xHat[index] * k[2 * channels + c])
-                                }
-                            }
-                        }
+                    nonisolated(unsafe) let (dy, x, dx) = (dy.baseAddress!, x.baseAddress!, dx.baseAddress!)
+                    parallelFor(samples, minimumChunk: 4096) { range in
+                        let offset = range.lowerBound * channels
+                        ck_batchnorm_input_gradient(dy + offset, x + offset, range.count, channels, mean, inverseDeviation,
+                                                    gain, dyMean, dyXHatMean, dx + offset)
                     }
                 }
             }

@@ -1,4 +1,4 @@
-import ConvolutionKernels
+import NeuralKernels
 import DataFiles
 import Dispatch
 import Foundation
@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Size-preserving stride-1 convolutions (odd kernel, padding `kernel / 2`: every
 /// layer of the chess network) run as direct register-blocked kernels over a
-/// zero-bordered copy of the input (`ConvolutionKernels`), with no im2col matrix;
+/// zero-bordered copy of the input (`NeuralKernels`), with no im2col matrix;
 /// others (strided encoders) as one matrix product per batch over im2col columns.
 ///
 /// The weight is stored [out, kh, kw, in] ("OHWI"), so that every receptive-field

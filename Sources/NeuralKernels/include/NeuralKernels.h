@@ -1,9 +1,13 @@
-#ifndef CONVOLUTION_KERNELS_H
-#define CONVOLUTION_KERNELS_H
+#ifndef NEURAL_KERNELS_H
+#define NEURAL_KERNELS_H
 
-// Direct ("implicit GEMM") kernels for stride-1, size-preserving convolutions over
-// NHWC feature maps: no im2col matrix is ever formed. Each kernel works on a range of
-// pixels or images so that the caller can split a batch across cores.
+// The hot loops of a training step, in C so that each is built for every x86-64
+// vector width and chosen at load time (see Convolution.c), with `restrict` pointers
+// the compiler can vectorise. Each kernel works on a range of pixels, samples or
+// images so that the caller can split a batch across cores.
+//
+// Convolution: direct ("implicit GEMM") kernels for stride-1, size-preserving convolutions over
+// NHWC feature maps: no im2col matrix is ever formed.
 //
 // Feature maps are first copied into a zero-bordered layout ("padded"): each image
 // grows by `kernel / 2` pixels on every side and each pixel's channel vector is
@@ -47,6 +51,26 @@ void ck_convolve(const float *padded, long height, long width, long padded_chann
 void ck_weight_gradient(const float *padded, const float *output_gradient, long height, long width,
                         long padded_channels, long kernel, long out_channels,
                         long first_image, long end_image, float *accumulator);
+
+// Per-channel kernels over `samples` rows of `channels` floats (batch normalisation).
+
+/// sums[c] += Σ x[s][c].
+void ck_channel_sums(const float *x, long samples, long channels, float *sums);
+
+/// sums[c] += Σ (x[s][c] − mean[c])².
+void ck_channel_squared_deviations(const float *x, long samples, long channels, const float *mean, float *sums);
+
+/// sums[c] += Σ dy[s][c]; sums[channels + c] += Σ dy[s][c] · (x[s][c] − mean[c]) · inverse_deviation[c].
+void ck_channel_gradient_sums(const float *dy, const float *x, long samples, long channels, const float *mean,
+                              const float *inverse_deviation, float *sums);
+
+/// y[s][c] = x[s][c] · scale[c] + shift[c].
+void ck_channel_affine(const float *x, long samples, long channels, const float *scale, const float *shift, float *y);
+
+/// dx[s][c] = gain[c] · (dy[s][c] − dy_mean[c] − (x[s][c] − mean[c]) · inverse_deviation[c] · dy_xhat_mean[c]).
+void ck_batchnorm_input_gradient(const float *dy, const float *x, long samples, long channels, const float *mean,
+                                 const float *inverse_deviation, const float *gain, const float *dy_mean,
+                                 const float *dy_xhat_mean, float *dx);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-#include "ConvolutionKernels.h"
+#include "NeuralKernels.h"
 
 #include <string.h>
 
@@ -9,8 +9,6 @@
 //
 // One source serves every x86-64 level: the vector type is 16 floats wide and the
 // compiler lowers it to one AVX-512 register, two AVX2 registers or four SSE ones.
-// `target_clones` builds each public kernel for all three and picks at load time, so
-// the binary stays portable and still uses the widest unit the processor has.
 
 // The always-inlined helpers pass 64-byte vectors by value; no call is ever made with
 // them, so the ABI note clang gives for the SSE build does not apply.
@@ -19,11 +17,8 @@
 typedef float vec __attribute__((vector_size(64)));
 enum { lanes = 16, max_rows = 8, max_vectors = 4 };
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define MULTIVERSIONED __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define MULTIVERSIONED
-#endif
+#include "Multiversioned.h"
+
 #define INLINE static inline __attribute__((always_inline))
 
 INLINE vec load(const float *p) {
