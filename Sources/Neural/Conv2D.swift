@@ -116,7 +116,8 @@ public final class Conv2D: Layer {
         let paddedChannels = ck_padded_channels(inChannels)
         let (k, cin, cout) = (kernel, inChannels, outChannels)
         let size = cout * k * k * paddedChannels
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch / 8))
+        // Four shares a core, taken as cores come free, so that a slower core does less.
+        let parts = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, batch / 8))
         var accumulators = [Float](repeating: 0, count: parts * size)
         accumulators.withUnsafeMutableBufferPointer { accumulators in
             borderedInput.withUnsafeBufferPointer { bordered in
@@ -197,7 +198,7 @@ public final class Conv2D: Layer {
                     nonisolated(unsafe) let (bordered, packed, out) = (bordered.baseAddress!, packed.baseAddress!, out.baseAddress!)
                     func convolve(_ bias: UnsafePointer<Float>?) {
                         nonisolated(unsafe) let bias = bias
-                        parallelFor(batch * height * width, minimumChunk: 512) { pixels in
+                        parallelFor(batch * height * width, minimumChunk: 512, chunksPerCore: 4) { pixels in
                             ck_convolve(bordered, height, width, paddedChannels, kernel, packed, outChannels, bias, out,
                                         pixels.lowerBound, pixels.upperBound)
                         }

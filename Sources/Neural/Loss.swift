@@ -8,26 +8,39 @@ public enum Loss {
     public static func softmaxCrossEntropy(logits: Tensor, targets: [Int], mask: Tensor? = nil) -> (loss: Float, gradient: Tensor) {
         let batch = logits.rows, classes = logits.rowSize
         precondition(targets.count == batch, "one target per row")
-        var gradient = Tensor(shape: logits.shape)
-        var total: Double = 0
-        for row in 0..<batch {
-            let base = row * classes
-            var largest = -Float.infinity
-            for c in 0..<classes where mask.map({ $0.storage[base + c] > 0 }) ?? true { largest = max(largest, logits.storage[base + c]) }
-            var sum: Float = 0
-            for c in 0..<classes {
-                let allowed = mask.map { $0.storage[base + c] > 0 } ?? true
-                let e = allowed ? exp(logits.storage[base + c] - largest) : 0
-                gradient.storage[base + c] = e
-                sum += e
+        precondition(mask.map { $0.count == logits.count } ?? true, "one mask entry per logit")
+        var gradient = Tensor.uninitialized(shape: logits.shape)
+        var rowLosses = [Double](repeating: 0, count: batch)
+        let scale = 1 / Float(batch)
+        logits.storage.withUnsafeBufferPointer { z in
+            gradient.storage.withUnsafeMutableBufferPointer { g in
+                rowLosses.withUnsafeMutableBufferPointer { losses in
+                    (mask?.storage ?? []).withUnsafeBufferPointer { allowed in
+                        nonisolated(unsafe) let (g, losses) = (g, losses)
+                        let masked = mask != nil
+                        parallelFor(batch, minimumChunk: 16) { rows in
+                            for row in rows {
+                                let base = row * classes
+                                var largest = -Float.infinity
+                                for c in base..<(base + classes) where !masked || allowed[c] > 0 { largest = max(largest, z[c]) }
+                                var sum: Float = 0
+                                for c in base..<(base + classes) {
+                                    let e = !masked || allowed[c] > 0 ? exp(z[c] - largest) : 0
+                                    g[c] = e
+                                    sum += e
+                                }
+                                let target = base + targets[row]
+                                losses[row] = -log(Double(max(g[target] / sum, 1e-30)))
+                                let normaliser = scale / sum
+                                for c in base..<(base + classes) { g[c] *= normaliser }
+                                g[target] -= scale
+                            }
+                        }
+                    }
+                }
             }
-            for c in 0..<classes { gradient.storage[base + c] /= sum }
-            let target = targets[row]
-            total -= log(Double(max(gradient.storage[base + target], 1e-30)))
-            gradient.storage[base + target] -= 1
         }
-        gradient.scale(by: 1 / Float(batch))
-        return (Float(total / Double(batch)), gradient)
+        return (Float(rowLosses.reduce(0, +) / Double(batch)), gradient)
     }
 
     /// Mean squared error, averaged over every element.

@@ -3,10 +3,12 @@ import Foundation
 
 /// Runs `body` over `0..<count` split into contiguous chunks on all cores, or inline
 /// when the work is too small to be worth a thread hand-off. `body` must only write
-/// state that belongs to its own range.
-public func parallelFor(_ count: Int, minimumChunk: Int = 64, _ body: (Range<Int>) -> Void) {
+/// state that belongs to its own range. With `chunksPerCore` above 1 a core that
+/// finishes early takes the next chunk, which evens out cores that run at different
+/// speeds (a virtual machine's neighbours).
+public func parallelFor(_ count: Int, minimumChunk: Int = 64, chunksPerCore: Int = 1, _ body: (Range<Int>) -> Void) {
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    let chunks = min(cores, count / max(minimumChunk, 1))
+    let chunks = min(cores * chunksPerCore, count / max(minimumChunk, 1))
     guard chunks > 1 else {
         body(0..<count)
         return

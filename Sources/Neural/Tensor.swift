@@ -41,8 +41,18 @@ public struct Tensor: Sendable, Equatable {
     /// Element-wise sum with a tensor of the same shape.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "shape mismatch \(a.shape) vs \(b.shape)")
-        var result = a
-        result.add(b)
+        // One pass into fresh memory, not a copy of `a` followed by a second pass adding `b`.
+        var result = Tensor.uninitialized(shape: a.shape)
+        result.storage.withUnsafeMutableBufferPointer { sum in
+            a.storage.withUnsafeBufferPointer { a in
+                b.storage.withUnsafeBufferPointer { b in
+                    nonisolated(unsafe) let sum = sum
+                    parallelFor(sum.count, minimumChunk: 1 << 16) { range in
+                        for index in range { sum[index] = a[index] + b[index] }
+                    }
+                }
+            }
+        }
         return result
     }
 

@@ -140,15 +140,27 @@ INLINE void gradient_tile(const long rows, const long vectors, const float *outp
 void ck_pad(const float *input, long first_image, long end_image, long height, long width, long channels,
             long border, long padded_channels, float *padded) {
     const long padded_width = width + 2 * border, padded_height = height + 2 * border;
-    const long image_floats = padded_height * padded_width * padded_channels;
+    const long row_floats = padded_width * padded_channels, image_floats = padded_height * row_floats;
+    const size_t border_bytes = (size_t)(border * padded_channels) * sizeof(float);
     for (long image = first_image; image < end_image; image++) {
         float *destination = padded + image * image_floats;
-        memset(destination, 0, (size_t)image_floats * sizeof(float));
+        // Each float is written once: border rows, then per row its two border runs and
+        // the pixels (whole rows at once when no channel padding is needed).
+        memset(destination, 0, (size_t)(border * row_floats) * sizeof(float));
+        memset(destination + (border + height) * row_floats, 0, (size_t)(border * row_floats) * sizeof(float));
         for (long y = 0; y < height; y++) {
-            for (long x = 0; x < width; x++) {
-                const float *source = input + ((image * height + y) * width + x) * channels;
-                memcpy(destination + ((y + border) * padded_width + x + border) * padded_channels, source,
-                       (size_t)channels * sizeof(float));
+            float *row = destination + (y + border) * row_floats;
+            const float *source = input + (image * height + y) * width * channels;
+            memset(row, 0, border_bytes);
+            memset(row + (border + width) * padded_channels, 0, border_bytes);
+            if (channels == padded_channels) {
+                memcpy(row + border * padded_channels, source, (size_t)(width * channels) * sizeof(float));
+            } else {
+                for (long x = 0; x < width; x++) {
+                    float *pixel = row + (x + border) * padded_channels;
+                    memcpy(pixel, source + x * channels, (size_t)channels * sizeof(float));
+                    memset(pixel + channels, 0, (size_t)(padded_channels - channels) * sizeof(float));
+                }
             }
         }
     }

@@ -13,8 +13,11 @@ struct TrainingBenchmark: ParsableCommand {
     @Option(help: "Batch size.")
     var batch = 256
 
-    @Option(help: "Timed training steps per measurement.")
+    @Option(help: "Timed training steps per round.")
     var steps = 8
+
+    @Option(help: "Rounds per measurement; the median round is reported (a shared VM's neighbours slow single rounds).")
+    var rounds = 5
 
     @Option(help: "Threads for PyTorch (ours uses every core).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -29,13 +32,14 @@ struct TrainingBenchmark: ParsableCommand {
         print("OpenBLAS kernel: \(BLAS.coreName)" + (ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (forced by OPENBLAS_CORETYPE=\($0); unset it for full speed)" } ?? ""))
         measureGEMM()
         let (planes, masks, moves, results) = makeBatch()
-        print("training step, batch \(batch), \(threads) threads")
-        print("architecture   ours pos/s   PyTorch pos/s   ratio")
+        print("training step, batch \(batch), \(threads) threads; median of \(rounds) rounds of \(steps) steps (best in brackets)")
+        print("architecture   ours pos/s        PyTorch pos/s     ratio")
         for architecture in [PolicyValueNetwork.Architecture(blocks: 6, channels: 64), .init(blocks: 4, channels: 32)] {
             let ours = measureOurs(architecture, planes: planes, masks: masks, moves: moves, results: results)
-            let theirs = oursOnly ? .nan : try measurePyTorch(architecture)
+            let theirs = oursOnly ? [.nan] : try measurePyTorch(architecture)
             print("\(architecture.blocks) × \(architecture.channels)".padding(toLength: 14, withPad: " ", startingAt: 0)
-                  + String(format: " %10.0f %15.0f %7.2f", ours, theirs, ours / theirs))
+                  + String(format: " %6.0f (%6.0f)  %6.0f (%6.0f)  %7.2f", median(ours), ours.max()!, median(theirs), theirs.max()!,
+                           median(ours) / median(theirs)))
         }
     }
 
@@ -79,7 +83,13 @@ struct TrainingBenchmark: ParsableCommand {
         return (BoardEncoder.encode(positions), masks, moves, results)
     }
 
-    private func measureOurs(_ architecture: PolicyValueNetwork.Architecture, planes: Tensor, masks: Tensor, moves: [Int], results: [Int]) -> Double {
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// Positions per second of each round.
+    private func measureOurs(_ architecture: PolicyValueNetwork.Architecture, planes: Tensor, masks: Tensor, moves: [Int], results: [Int]) -> [Double] {
         let network = PolicyValueNetwork(architecture, seed: 1)
         let optimizer = Adam(learningRate: 1e-3)
         func step() {
@@ -91,15 +101,17 @@ struct TrainingBenchmark: ParsableCommand {
             optimizer.step(network.parameters)
         }
         step()
-        let start = ContinuousClock.now
-        for _ in 0..<steps { step() }
-        return Double(batch * steps) / (ContinuousClock.now - start).seconds
+        return (0..<max(1, rounds)).map { _ in
+            let start = ContinuousClock.now
+            for _ in 0..<steps { step() }
+            return Double(batch * steps) / (ContinuousClock.now - start).seconds
+        }
     }
 
-    private func measurePyTorch(_ architecture: PolicyValueNetwork.Architecture) throws -> Double {
+    private func measurePyTorch(_ architecture: PolicyValueNetwork.Architecture) throws -> [Double] {
         let script = """
             import sys, time, torch, torch.nn as nn, torch.nn.functional as F
-            blocks, channels, batch, steps, threads = map(int, sys.argv[1:6])
+            blocks, channels, batch, steps, threads, rounds = map(int, sys.argv[1:7])
             torch.set_num_threads(threads); torch.manual_seed(0)
             class Block(nn.Module):
                 def __init__(s, c):
@@ -128,12 +140,13 @@ struct TrainingBenchmark: ParsableCommand {
                 loss = F.cross_entropy(p.masked_fill(~mask, -1e9), moves) + F.cross_entropy(v, results)
                 loss.backward(); opt.step()
             step()
-            start = time.perf_counter()
-            for _ in range(steps): step()
-            print(batch * steps / (time.perf_counter() - start))
+            for _ in range(rounds):
+                start = time.perf_counter()
+                for _ in range(steps): step()
+                print(batch * steps / (time.perf_counter() - start))
             """
         return try PythonReference.measure(python: python, script: script,
-                                           arguments: [architecture.blocks, architecture.channels, batch, steps, threads].map(String.init),
-                                           expecting: 1, install: "pip install torch==2.13.0+cpu")[0]
+                                           arguments: [architecture.blocks, architecture.channels, batch, steps, threads, max(1, rounds)].map(String.init),
+                                           expecting: max(1, rounds), install: "pip install torch==2.13.0+cpu")
     }
 }
