@@ -6,9 +6,10 @@ import Foundation
 /// A 2-D convolution over NHWC feature maps.
 ///
 /// Size-preserving stride-1 convolutions (odd kernel, padding `kernel / 2`: every
-/// layer of the chess network) run as direct register-blocked kernels over a
-/// zero-bordered copy of the input (`NeuralKernels`), with no im2col matrix;
-/// others (strided encoders) as one matrix product per batch over im2col columns.
+/// layer of the chess network) run over a zero-bordered copy of the input with the
+/// kernels of `NeuralKernels`, no im2col matrix: 3×3 ones on maps of even size by
+/// Winograd's F(2×2, 3×3), the others as direct register-blocked sums. The rest
+/// (strided encoders) run as one matrix product per batch over im2col columns.
 ///
 /// The weight is stored [out, kh, kw, in] ("OHWI"), so that every receptive-field
 /// row is a run of contiguous channel vectors; PyTorch's `Conv2d` holds the same
@@ -45,9 +46,23 @@ public final class Conv2D: Layer {
     var outChannels: Int { weight.value.shape[0] }
     private var patch: Int { inChannels * kernel * kernel }
 
-    /// Stride 1 with an odd kernel and padding `kernel / 2`: the output has the input's
-    /// size, and both the forward pass and ∂input are direct convolutions.
-    private var runsDirectly: Bool { stride == 1 && kernel % 2 == 1 && 2 * padding == kernel - 1 }
+    /// How a convolution of this layer runs on a map of the given size.
+    private enum Method {
+        /// Winograd F(2×2, 3×3): 3×3, stride 1, padding 1, even height and width.
+        case winograd
+        /// The direct kernel: stride 1, odd kernel, padding `kernel / 2`.
+        case direct
+        /// im2col and one matrix product: everything else.
+        case im2col
+    }
+
+    /// Size-preserving stride-1 convolutions have an adjoint of the same kind (∂output
+    /// convolved with the weights rotated by 180° and transposed in channels), so both
+    /// passes run on the bordered layout.
+    private func method(height: Int, width: Int) -> Method {
+        guard stride == 1 && kernel % 2 == 1 && 2 * padding == kernel - 1 else { return .im2col }
+        return kernel == 3 && height % 2 == 0 && width % 2 == 0 ? .winograd : .direct
+    }
 
     func outputSize(_ size: Int) -> Int { (size + 2 * padding - kernel) / stride + 1 }
 
@@ -55,12 +70,13 @@ public final class Conv2D: Layer {
         precondition(input.shape.count == 4 && input.shape[3] == inChannels, "\(name) expects NHWC with \(inChannels) channels, got \(input.shape)")
         inputShape = input.shape
         let (batch, height, width) = (input.shape[0], input.shape[1], input.shape[2])
-        if runsDirectly {
+        let method = method(height: height, width: width)
+        if method != .im2col {
             Self.border(input.storage, batch: batch, height: height, width: width, channels: inChannels, kernel: kernel, into: &borderedInput)
-            let packed = Self.pack(weight.value.storage, outChannels: outChannels, kernel: kernel, inChannels: inChannels, adjoint: false)
             var output = Tensor.uninitialized(shape: [batch, height, width, outChannels])
-            Self.convolve(borderedInput, batch: batch, height: height, width: width, inChannels: inChannels, kernel: kernel,
-                          packed: packed, outChannels: outChannels, bias: bias?.value.storage, into: &output.storage)
+            Self.convolve(borderedInput, method: method, batch: batch, height: height, width: width, inChannels: inChannels,
+                          weights: weight.value.storage, kernel: kernel, outChannels: outChannels, adjoint: false,
+                          bias: bias?.value.storage, into: &output.storage)
             return output
         }
         let (outHeight, outWidth) = (outputSize(height), outputSize(width))
@@ -93,30 +109,26 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        return runsDirectly ? directBackward(outputGradient) : im2colBackward(outputGradient, pixels: pixels)
-    }
-
-    /// ∂weight from the bordered input, and ∂input as the adjoint convolution: ∂output
-    /// convolved with the weights rotated by 180° and transposed in channels.
-    private func directBackward(_ outputGradient: Tensor) -> Tensor {
         let (batch, height, width) = (inputShape[0], inputShape[1], inputShape[2])
-        addWeightGradient(outputGradient, batch: batch, height: height, width: width)
+        let method = method(height: height, width: width)
+        guard method != .im2col else { return im2colBackward(outputGradient, pixels: pixels) }
+        addWeightGradient(outputGradient, method: method, batch: batch, height: height, width: width)
         Self.border(outputGradient.storage, batch: batch, height: height, width: width, channels: outChannels, kernel: kernel,
                     into: &borderedGradient)
-        let packed = Self.pack(weight.value.storage, outChannels: outChannels, kernel: kernel, inChannels: inChannels, adjoint: true)
         var inputGradient = Tensor.uninitialized(shape: inputShape)
-        Self.convolve(borderedGradient, batch: batch, height: height, width: width, inChannels: outChannels, kernel: kernel,
-                      packed: packed, outChannels: inChannels, bias: nil, into: &inputGradient.storage)
+        Self.convolve(borderedGradient, method: method, batch: batch, height: height, width: width, inChannels: outChannels,
+                      weights: weight.value.storage, kernel: kernel, outChannels: inChannels, adjoint: true, bias: nil,
+                      into: &inputGradient.storage)
         return inputGradient
     }
 
-    /// Each core sums the images of its share into its own accumulator; the shares are
-    /// then added into the OHWI gradient, dropping the channel padding.
-    private func addWeightGradient(_ outputGradient: Tensor, batch: Int, height: Int, width: Int) {
+    /// ∂weight from the bordered input: each share of the images is summed into its own
+    /// accumulator (four shares a core, taken as cores come free, so that a slower core
+    /// does less), and the shares are then added into the OHWI gradient.
+    private func addWeightGradient(_ outputGradient: Tensor, method: Method, batch: Int, height: Int, width: Int) {
         let paddedChannels = ck_padded_channels(inChannels)
         let (k, cin, cout) = (kernel, inChannels, outChannels)
-        let size = cout * k * k * paddedChannels
-        // Four shares a core, taken as cores come free, so that a slower core does less.
+        let size = method == .winograd ? ck_winograd_weight_count(cout, cin) : cout * k * k * paddedChannels
         let parts = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, batch / 8))
         var accumulators = [Float](repeating: 0, count: parts * size)
         accumulators.withUnsafeMutableBufferPointer { accumulators in
@@ -124,21 +136,26 @@ public final class Conv2D: Layer {
                 outputGradient.storage.withUnsafeBufferPointer { dy in
                     nonisolated(unsafe) let (accumulators, bordered, dy) = (accumulators.baseAddress!, bordered.baseAddress!, dy.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        ck_weight_gradient(bordered, dy, height, width, paddedChannels, k, cout,
-                                           part * batch / parts, (part + 1) * batch / parts, accumulators + part * size)
+                        let (first, end) = (part * batch / parts, (part + 1) * batch / parts)
+                        if method == .winograd {
+                            ck_winograd_weight_gradient(bordered, dy, height, width, paddedChannels, cin, cout, first, end,
+                                                        accumulators + part * size)
+                        } else {
+                            ck_weight_gradient(bordered, dy, height, width, paddedChannels, k, cout, first, end, accumulators + part * size)
+                        }
                     }
                 }
             }
         }
+        let total = parts == 1 ? accumulators : (0..<size).map { index in (0..<parts).reduce(0) { $0 + accumulators[$1 * size + index] } }
         weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
-            for o in 0..<cout {
-                for tap in 0..<(k * k) {
-                    for i in 0..<cin {
-                        var sum: Float = 0
-                        for part in 0..<parts { sum += accumulators[part * size + (o * k * k + tap) * paddedChannels + i] }
-                        dw[(o * k * k + tap) * cin + i] += sum
-                    }
-                }
+            if method == .winograd {
+                ck_winograd_finish_weight_gradient(total, cout, cin, dw.baseAddress!)
+                return
+            }
+            // Drop the channel padding.
+            for row in 0..<(cout * k * k) {
+                for i in 0..<cin { dw[row * cin + i] += total[row * paddedChannels + i] }
             }
         }
     }
@@ -177,33 +194,44 @@ public final class Conv2D: Layer {
         }
     }
 
-    /// OHWI weights in the kernels' blocked layout, for the convolution itself or (with
-    /// `adjoint`) for the one that carries ∂output back to ∂input.
-    private static func pack(_ weights: [Float], outChannels: Int, kernel: Int, inChannels: Int, adjoint: Bool) -> [Float] {
-        let (packedOut, packedIn) = adjoint ? (inChannels, outChannels) : (outChannels, inChannels)
-        let paddedIn = ck_padded_channels(packedIn)
-        return [Float](unsafeUninitializedCapacity: ck_packed_count(packedOut, kernel, paddedIn)) { packed, count in
-            ck_pack_weights(weights, outChannels, kernel, inChannels, adjoint ? 1 : 0, paddedIn, packed.baseAddress!)
-            count = packed.count
-        }
-    }
-
-    /// Runs the direct kernel over a bordered map, pixels split across the cores.
-    private static func convolve(_ bordered: [Float], batch: Int, height: Int, width: Int, inChannels: Int, kernel: Int,
-                                 packed: [Float], outChannels: Int, bias: [Float]?, into output: inout [Float]) {
+    /// Convolves a bordered map (`inChannels` real channels) with OHWI `weights`, or with
+    /// (`adjoint`) the adjoint convolution whose outputs are the weights' input channels:
+    /// weights transformed or packed for the kernel, then images or pixels split across
+    /// the cores, taken as cores come free.
+    private static func convolve(_ bordered: [Float], method: Method, batch: Int, height: Int, width: Int, inChannels: Int,
+                                 weights: [Float], kernel: Int, outChannels: Int, adjoint: Bool, bias: [Float]?,
+                                 into output: inout [Float]) {
         let paddedChannels = ck_padded_channels(inChannels)
+        // The OHWI array holds [outChannels][k][k][inChannels] of the forward convolution.
+        let (weightOut, weightIn) = adjoint ? (inChannels, outChannels) : (outChannels, inChannels)
+        let prepared = method == .winograd
+            ? [Float](unsafeUninitializedCapacity: ck_winograd_weight_count(outChannels, inChannels)) { buffer, count in
+                ck_winograd_weights(weights, weightOut, weightIn, adjoint ? 1 : 0, buffer.baseAddress!)
+                count = buffer.count
+            }
+            : [Float](unsafeUninitializedCapacity: ck_packed_count(outChannels, kernel, paddedChannels)) { buffer, count in
+                ck_pack_weights(weights, weightOut, kernel, weightIn, adjoint ? 1 : 0, paddedChannels, buffer.baseAddress!)
+                count = buffer.count
+            }
         bordered.withUnsafeBufferPointer { bordered in
-            packed.withUnsafeBufferPointer { packed in
+            prepared.withUnsafeBufferPointer { prepared in
                 output.withUnsafeMutableBufferPointer { out in
-                    nonisolated(unsafe) let (bordered, packed, out) = (bordered.baseAddress!, packed.baseAddress!, out.baseAddress!)
-                    func convolve(_ bias: UnsafePointer<Float>?) {
+                    nonisolated(unsafe) let (bordered, prepared, out) = (bordered.baseAddress!, prepared.baseAddress!, out.baseAddress!)
+                    func run(_ bias: UnsafePointer<Float>?) {
                         nonisolated(unsafe) let bias = bias
-                        parallelFor(batch * height * width, minimumChunk: 512, chunksPerCore: 4) { pixels in
-                            ck_convolve(bordered, height, width, paddedChannels, kernel, packed, outChannels, bias, out,
-                                        pixels.lowerBound, pixels.upperBound)
+                        if method == .winograd {
+                            parallelFor(batch, minimumChunk: 6, chunksPerCore: 4) { images in
+                                ck_winograd_convolve(bordered, height, width, paddedChannels, inChannels, prepared, outChannels, bias, out,
+                                                     images.lowerBound, images.upperBound)
+                            }
+                        } else {
+                            parallelFor(batch * height * width, minimumChunk: 512, chunksPerCore: 4) { pixels in
+                                ck_convolve(bordered, height, width, paddedChannels, kernel, prepared, outChannels, bias, out,
+                                            pixels.lowerBound, pixels.upperBound)
+                            }
                         }
                     }
-                    if let bias { bias.withUnsafeBufferPointer { convolve($0.baseAddress!) } } else { convolve(nil) }
+                    if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
                 }
             }
         }
