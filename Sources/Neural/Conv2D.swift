@@ -6,10 +6,10 @@ import Foundation
 /// A 2-D convolution over NHWC feature maps.
 ///
 /// Size-preserving stride-1 convolutions (odd kernel, padding `kernel / 2`: every
-/// layer of the chess network) run over a zero-bordered copy of the input with the
-/// kernels of `NeuralKernels`, no im2col matrix: 3×3 ones on maps of even size by
-/// Winograd's F(2×2, 3×3), the others as direct register-blocked sums. The rest
-/// (strided encoders) run as one matrix product per batch over im2col columns.
+/// layer of the chess network) run on the kernels of `NeuralKernels`, with no im2col
+/// matrix: 3×3 ones on maps of even size by Winograd's F(2×2, 3×3) straight from the
+/// map, the others as direct register-blocked sums over a zero-bordered copy. The
+/// rest (strided encoders) run as one matrix product per batch over im2col columns.
 ///
 /// The weight is stored [out, kh, kw, in] ("OHWI"), so that every receptive-field
 /// row is a run of contiguous channel vectors; PyTorch's `Conv2d` holds the same
@@ -21,8 +21,9 @@ public final class Conv2D: Layer {
     public let kernel: Int, stride: Int, padding: Int
     private var inputShape = [Int]()
     // Reused from step to step: these are the largest arrays of a training step.
-    // The direct path keeps the bordered input for the weight gradient; the im2col
-    // path keeps its columns.
+    // For the weight gradient, Winograd keeps the input, the direct path its bordered
+    // copy and the im2col path its columns.
+    private var input = Tensor(shape: [0])
     private var borderedInput = [Float]()
     private var borderedGradient = [Float]()
     private var columns = [Float]()
@@ -58,7 +59,7 @@ public final class Conv2D: Layer {
 
     /// Size-preserving stride-1 convolutions have an adjoint of the same kind (∂output
     /// convolved with the weights rotated by 180° and transposed in channels), so both
-    /// passes run on the bordered layout.
+    /// passes run on the same kernel.
     private func method(height: Int, width: Int) -> Method {
         guard stride == 1 && kernel % 2 == 1 && 2 * padding == kernel - 1 else { return .im2col }
         return kernel == 3 && height % 2 == 0 && width % 2 == 0 ? .winograd : .direct
@@ -72,10 +73,14 @@ public final class Conv2D: Layer {
         let (batch, height, width) = (input.shape[0], input.shape[1], input.shape[2])
         let method = method(height: height, width: width)
         if method != .im2col {
-            Self.border(input.storage, batch: batch, height: height, width: width, channels: inChannels, kernel: kernel, into: &borderedInput)
+            if method == .winograd {
+                self.input = input
+            } else {
+                Self.border(input.storage, batch: batch, height: height, width: width, channels: inChannels, kernel: kernel, into: &borderedInput)
+            }
             var output = Tensor.uninitialized(shape: [batch, height, width, outChannels])
-            Self.convolve(borderedInput, method: method, batch: batch, height: height, width: width, inChannels: inChannels,
-                          weights: weight.value.storage, kernel: kernel, outChannels: outChannels, adjoint: false,
+            Self.convolve(method == .winograd ? input.storage : borderedInput, method: method, batch: batch, height: height, width: width,
+                          inChannels: inChannels, weights: weight.value.storage, kernel: kernel, outChannels: outChannels, adjoint: false,
                           bias: bias?.value.storage, into: &output.storage)
             return output
         }
@@ -113,16 +118,19 @@ public final class Conv2D: Layer {
         let method = method(height: height, width: width)
         guard method != .im2col else { return im2colBackward(outputGradient, pixels: pixels) }
         addWeightGradient(outputGradient, method: method, batch: batch, height: height, width: width)
-        Self.border(outputGradient.storage, batch: batch, height: height, width: width, channels: outChannels, kernel: kernel,
-                    into: &borderedGradient)
+        if method == .direct {
+            Self.border(outputGradient.storage, batch: batch, height: height, width: width, channels: outChannels, kernel: kernel,
+                        into: &borderedGradient)
+        }
         var inputGradient = Tensor.uninitialized(shape: inputShape)
-        Self.convolve(borderedGradient, method: method, batch: batch, height: height, width: width, inChannels: outChannels,
+        Self.convolve(method == .winograd ? outputGradient.storage : borderedGradient, method: method, batch: batch, height: height,
+                      width: width, inChannels: outChannels,
                       weights: weight.value.storage, kernel: kernel, outChannels: inChannels, adjoint: true, bias: nil,
                       into: &inputGradient.storage)
         return inputGradient
     }
 
-    /// ∂weight from the bordered input: each share of the images is summed into its own
+    /// ∂weight from the input (or its bordered copy): each share of the images is summed into its own
     /// accumulator (four shares a core, taken as cores come free, so that a slower core
     /// does less), and the shares are then added into the OHWI gradient.
     private func addWeightGradient(_ outputGradient: Tensor, method: Method, batch: Int, height: Int, width: Int) {
@@ -132,30 +140,31 @@ public final class Conv2D: Layer {
         let parts = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, batch / 8))
         var accumulators = [Float](repeating: 0, count: parts * size)
         accumulators.withUnsafeMutableBufferPointer { accumulators in
-            borderedInput.withUnsafeBufferPointer { bordered in
+            (method == .winograd ? input.storage : borderedInput).withUnsafeBufferPointer { map in
                 outputGradient.storage.withUnsafeBufferPointer { dy in
-                    nonisolated(unsafe) let (accumulators, bordered, dy) = (accumulators.baseAddress!, bordered.baseAddress!, dy.baseAddress!)
+                    nonisolated(unsafe) let (accumulators, map, dy) = (accumulators.baseAddress!, map.baseAddress!, dy.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
                         let (first, end) = (part * batch / parts, (part + 1) * batch / parts)
                         if method == .winograd {
-                            ck_winograd_weight_gradient(bordered, dy, height, width, paddedChannels, cin, cout, first, end,
-                                                        accumulators + part * size)
+                            ck_winograd_weight_gradient(map, dy, height, width, cin, cout, first, end, accumulators + part * size)
                         } else {
-                            ck_weight_gradient(bordered, dy, height, width, paddedChannels, k, cout, first, end, accumulators + part * size)
+                            ck_weight_gradient(map, dy, height, width, paddedChannels, k, cout, first, end, accumulators + part * size)
                         }
                     }
                 }
             }
+            for part in 1..<parts {
+                for index in 0..<size { accumulators[index] += accumulators[part * size + index] }
+            }
         }
-        let total = parts == 1 ? accumulators : (0..<size).map { index in (0..<parts).reduce(0) { $0 + accumulators[$1 * size + index] } }
         weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
             if method == .winograd {
-                ck_winograd_finish_weight_gradient(total, cout, cin, dw.baseAddress!)
+                ck_winograd_finish_weight_gradient(accumulators, cout, cin, dw.baseAddress!)
                 return
             }
             // Drop the channel padding.
             for row in 0..<(cout * k * k) {
-                for i in 0..<cin { dw[row * cin + i] += total[row * paddedChannels + i] }
+                for i in 0..<cin { dw[row * cin + i] += accumulators[row * paddedChannels + i] }
             }
         }
     }
@@ -194,11 +203,12 @@ public final class Conv2D: Layer {
         }
     }
 
-    /// Convolves a bordered map (`inChannels` real channels) with OHWI `weights`, or with
+    /// Convolves `map` (the NHWC map itself for Winograd, its bordered copy for the direct
+    /// kernel; `inChannels` real channels) with OHWI `weights`, or with
     /// (`adjoint`) the adjoint convolution whose outputs are the weights' input channels:
     /// weights transformed or packed for the kernel, then images or pixels split across
     /// the cores, taken as cores come free.
-    private static func convolve(_ bordered: [Float], method: Method, batch: Int, height: Int, width: Int, inChannels: Int,
+    private static func convolve(_ map: [Float], method: Method, batch: Int, height: Int, width: Int, inChannels: Int,
                                  weights: [Float], kernel: Int, outChannels: Int, adjoint: Bool, bias: [Float]?,
                                  into output: inout [Float]) {
         let paddedChannels = ck_padded_channels(inChannels)
@@ -213,20 +223,20 @@ public final class Conv2D: Layer {
                 ck_pack_weights(weights, weightOut, kernel, weightIn, adjoint ? 1 : 0, paddedChannels, buffer.baseAddress!)
                 count = buffer.count
             }
-        bordered.withUnsafeBufferPointer { bordered in
+        map.withUnsafeBufferPointer { map in
             prepared.withUnsafeBufferPointer { prepared in
                 output.withUnsafeMutableBufferPointer { out in
-                    nonisolated(unsafe) let (bordered, prepared, out) = (bordered.baseAddress!, prepared.baseAddress!, out.baseAddress!)
+                    nonisolated(unsafe) let (map, prepared, out) = (map.baseAddress!, prepared.baseAddress!, out.baseAddress!)
                     func run(_ bias: UnsafePointer<Float>?) {
                         nonisolated(unsafe) let bias = bias
                         if method == .winograd {
                             parallelFor(batch, minimumChunk: 6, chunksPerCore: 4) { images in
-                                ck_winograd_convolve(bordered, height, width, paddedChannels, inChannels, prepared, outChannels, bias, out,
+                                ck_winograd_convolve(map, height, width, inChannels, prepared, outChannels, bias, out,
                                                      images.lowerBound, images.upperBound)
                             }
                         } else {
                             parallelFor(batch * height * width, minimumChunk: 512, chunksPerCore: 4) { pixels in
-                                ck_convolve(bordered, height, width, paddedChannels, kernel, prepared, outChannels, bias, out,
+                                ck_convolve(map, height, width, paddedChannels, kernel, prepared, outChannels, bias, out,
                                             pixels.lowerBound, pixels.upperBound)
                             }
                         }

@@ -18,7 +18,8 @@
 // the weight gradient is Gᵀ [Σ over tiles (Bᵀ d B) ⊙ (A ∂Y Aᵀ)] G.
 //
 // Images are processed a few at a time so that the transformed tiles of a group stay
-// in the core's L2 cache between the transform and the products.
+// in the core's L2 cache between the transform and the products. The kernels read the
+// NHWC map itself, with no bordered copy.
 
 enum { positions = 16, group_images = 6 };
 
@@ -50,8 +51,8 @@ void ck_winograd_weights(const float *weights, long out_channels, long in_channe
     const long packed_in = transpose_flip ? out_channels : in_channels;
     const long padded_out = ck_padded_channels(packed_out);
     memset(transformed, 0, (size_t)ck_winograd_weight_count(packed_out, packed_in) * sizeof(float));
-    for (long o = 0; o < packed_out; o++) {
-        for (long i = 0; i < packed_in; i++) {
+    for (long i = 0; i < packed_in; i++) {
+        for (long o = 0; o < packed_out; o++) {
             float g[3][3], t[4][3];
             for (long ky = 0; ky < 3; ky++)
                 for (long kx = 0; kx < 3; kx++)
@@ -72,20 +73,28 @@ void ck_winograd_weights(const float *weights, long out_channels, long in_channe
     }
 }
 
-// V[ξ][t][c] = (Bᵀ d B)ξ for the tiles of images first ..< end of a bordered map.
-INLINE void transform_inputs(const float *padded, long first, long end, long height, long width,
-                             long padded_channels, float *v) {
-    const long padded_width = width + 2, image_stride = (height + 2) * padded_width * padded_channels;
+// V[ξ][t][c] = (Bᵀ d B)ξ for the tiles of images first ..< end of an NHWC map, read in
+// place: the tiles overhang the image by one pixel, which reads as zero, and channels
+// beyond `channels` up to the next multiple of 16 are zero.
+INLINE void transform_inputs(const float *input, long first, long end, long height, long width, long channels,
+                             float *v) {
+    const long padded_channels = ck_padded_channels(channels);
     const long tiles = (end - first) * (height / 2) * (width / 2), plane = tiles * padded_channels;
     long t = 0;
     for (long image = first; image < end; image++)
         for (long ty = 0; ty < height / 2; ty++)
             for (long tx = 0; tx < width / 2; tx++, t++) {
-                const float *corner = padded + image * image_stride + (2 * ty * padded_width + 2 * tx) * padded_channels;
+                const float *pixels[4][4];
+                for (long r = 0; r < 4; r++)
+                    for (long s = 0; s < 4; s++) {
+                        const long y = 2 * ty - 1 + r, x = 2 * tx - 1 + s;
+                        pixels[r][s] = y >= 0 && y < height && x >= 0 && x < width
+                            ? input + ((image * height + y) * width + x) * channels : NULL;
+                    }
                 for (long c = 0; c < padded_channels; c += lanes) {
                     vec d[4][4], e[4][4];
                     for (long r = 0; r < 4; r++)
-                        for (long s = 0; s < 4; s++) d[r][s] = load(corner + (r * padded_width + s) * padded_channels + c);
+                        for (long s = 0; s < 4; s++) d[r][s] = pixels[r][s] ? load_part(pixels[r][s] + c, channels - c) : (vec){0};
                     for (long s = 0; s < 4; s++) INPUT_TRANSFORM(d[0][s], d[1][s], d[2][s], d[3][s], e[0][s], e[1][s], e[2][s], e[3][s]);
                     for (long r = 0; r < 4; r++) {
                         vec w0, w1, w2, w3;
@@ -210,16 +219,16 @@ INLINE void accumulate_position(const float *v, long tiles, long padded_channels
 }
 
 MULTIVERSIONED
-void ck_winograd_convolve(const float *padded, long height, long width, long padded_channels, long in_channels,
-                          const float *transformed, long out_channels, const float *bias, float *output,
-                          long first_image, long end_image) {
-    const long padded_out = ck_padded_channels(out_channels), image_tiles = (height / 2) * (width / 2);
+void ck_winograd_convolve(const float *input, long height, long width, long in_channels, const float *transformed,
+                          long out_channels, const float *bias, float *output, long first_image, long end_image) {
+    const long padded_channels = ck_padded_channels(in_channels), padded_out = ck_padded_channels(out_channels);
+    const long image_tiles = (height / 2) * (width / 2);
     const long most = group_images * image_tiles;
     float *v = malloc((size_t)(positions * most * padded_channels) * sizeof(float));
     float *m = malloc((size_t)(positions * most * padded_out) * sizeof(float));
     for (long first = first_image; first < end_image; first += group_images) {
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
-        transform_inputs(padded, first, end, height, width, padded_channels, v);
+        transform_inputs(input, first, end, height, width, in_channels, v);
         for (long xi = 0; xi < positions; xi++)
             multiply_position(v + xi * tiles * padded_channels, tiles, padded_channels, in_channels,
                               transformed + xi * in_channels * padded_out, padded_out, m + xi * tiles * padded_out);
@@ -230,16 +239,17 @@ void ck_winograd_convolve(const float *padded, long height, long width, long pad
 }
 
 MULTIVERSIONED
-void ck_winograd_weight_gradient(const float *padded, const float *output_gradient, long height, long width,
-                                 long padded_channels, long in_channels, long out_channels, long first_image,
-                                 long end_image, float *accumulator) {
-    const long padded_out = ck_padded_channels(out_channels), image_tiles = (height / 2) * (width / 2);
+void ck_winograd_weight_gradient(const float *input, const float *output_gradient, long height, long width,
+                                 long in_channels, long out_channels, long first_image, long end_image,
+                                 float *accumulator) {
+    const long padded_channels = ck_padded_channels(in_channels), padded_out = ck_padded_channels(out_channels);
+    const long image_tiles = (height / 2) * (width / 2);
     const long most = group_images * image_tiles;
     float *v = malloc((size_t)(positions * most * padded_channels) * sizeof(float));
     float *z = malloc((size_t)(positions * most * padded_out) * sizeof(float));
     for (long first = first_image; first < end_image; first += group_images) {
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
-        transform_inputs(padded, first, end, height, width, padded_channels, v);
+        transform_inputs(input, first, end, height, width, in_channels, v);
         transform_gradients(output_gradient, first, end, height, width, out_channels, z);
         for (long xi = 0; xi < positions; xi++)
             accumulate_position(v + xi * tiles * padded_channels, tiles, padded_channels, in_channels,

@@ -52,8 +52,8 @@ void ck_weight_gradient(const float *padded, const float *output_gradient, long 
                         long padded_channels, long kernel, long out_channels,
                         long first_image, long end_image, float *accumulator);
 
-// Winograd F(2×2, 3×3) for 3×3 convolutions with padding 1 and stride 1 over maps of
-// even height and width, on the same bordered layout (border 1).
+// Winograd F(2×2, 3×3) for 3×3 convolutions with padding 1 and stride 1 over NHWC maps
+// of even height and width, read as they are (no bordered copy).
 
 /// Floats of the transformed weights of a 3×3 convolution.
 long ck_winograd_weight_count(long out_channels, long in_channels);
@@ -63,17 +63,16 @@ long ck_winograd_weight_count(long out_channels, long in_channels);
 void ck_winograd_weights(const float *weights, long out_channels, long in_channels, int transpose_flip,
                          float *transformed);
 
-/// output[pixel][0 ..< out_channels] = bias + the 3×3 convolution, for images
-/// first_image ..< end_image of a bordered map with `in_channels` real channels.
-void ck_winograd_convolve(const float *padded, long height, long width, long padded_channels, long in_channels,
-                          const float *transformed, long out_channels, const float *bias, float *output,
-                          long first_image, long end_image);
+/// output[pixel][0 ..< out_channels] = bias + the 3×3 convolution of `input`
+/// (height×width×in_channels), for images first_image ..< end_image. `bias` may be NULL.
+void ck_winograd_convolve(const float *input, long height, long width, long in_channels, const float *transformed,
+                          long out_channels, const float *bias, float *output, long first_image, long end_image);
 
 /// accumulator[ξ][i][o] (16 × in_channels × padded out channels) += the transformed weight
 /// gradient of images first_image ..< end_image.
-void ck_winograd_weight_gradient(const float *padded, const float *output_gradient, long height, long width,
-                                 long padded_channels, long in_channels, long out_channels, long first_image,
-                                 long end_image, float *accumulator);
+void ck_winograd_weight_gradient(const float *input, const float *output_gradient, long height, long width,
+                                 long in_channels, long out_channels, long first_image, long end_image,
+                                 float *accumulator);
 
 /// weight_gradient (OHWI, 3×3) += Gᵀ accumulator G.
 void ck_winograd_finish_weight_gradient(const float *accumulator, long out_channels, long in_channels,
