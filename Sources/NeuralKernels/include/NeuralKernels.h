@@ -98,6 +98,15 @@ void ck_batchnorm_input_gradient(const float *dy, const float *x, long samples, 
                                  const float *inverse_deviation, const float *gain, const float *dy_mean,
                                  const float *dy_xhat_mean, float *dx);
 
+// The machine, for benchmarks.
+
+/// The instruction-set level whose kernel clones run on this processor.
+const char *ck_vector_level(void);
+
+/// Runs iterations × 24 × 16 multiply-adds on one core (a checksum is returned so that
+/// they are not optimised away): the floating-point ceiling the kernels are measured against.
+float ck_multiply_add_peak(long iterations);
+
 #ifdef __cplusplus
 }
 #endif
