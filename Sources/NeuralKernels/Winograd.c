@@ -182,38 +182,21 @@ INLINE void product_tile(const long rows, const long vectors, const float *const
         for (long j = 0; j < vectors; j++) store(c + i * c_row + lanes * j, acc[i][j]);
 }
 
-// m[t][o] = Σ_c v[t][c] · u[c][o] for one position ξ: rows are tiles, columns output channels.
-INLINE void multiply_position(const float *v, long tiles, long padded_channels, long in_channels, const float *u,
-                              long padded_out, float *m) {
+// c[r][o] (+)= Σ_k a[r·a_row + k·a_step] · b[k][o] over rows r < count and k < steps: one
+// position ξ's product. The convolution's rows are tiles and its steps input channels
+// (m = v·u); the weight gradient's rows are input channels and its steps tiles (s += vᵀ·z).
+INLINE void position_product(const float *a, long a_row, long a_step, long count, const float *b, long padded_out,
+                             long steps, int accumulate, float *c) {
     for (long start = 0; start < padded_out; start += lanes * max_vectors) {
         const long vectors = minimum(max_vectors, (padded_out - start) / lanes);
         const long step = tile_rows(vectors);
-        for (long t = 0; t < tiles; t += step) {
-            const long rows = minimum(step, tiles - t);
-            const float *a[max_rows];
-            for (long i = 0; i < rows; i++) a[i] = v + (t + i) * padded_channels;
-#define MULTIPLY(R, V) product_tile(R, V, a, 1, u + start, padded_out, in_channels, 0, m + t * padded_out + start, padded_out)
-            SHAPE_CASES(MULTIPLY)
-#undef MULTIPLY
-        }
-    }
-}
-
-// s[c][o] += Σ_t v[t][c] · z[t][o] for one position ξ: rows are input channels, columns
-// output channels, steps tiles.
-INLINE void accumulate_position(const float *v, long tiles, long padded_channels, long in_channels, const float *z,
-                                long padded_out, float *s) {
-    for (long start = 0; start < padded_out; start += lanes * max_vectors) {
-        const long vectors = minimum(max_vectors, (padded_out - start) / lanes);
-        const long step = tile_rows(vectors);
-        for (long c0 = 0; c0 < in_channels; c0 += step) {
-            const long rows = minimum(step, in_channels - c0);
-            const float *a[max_rows];
-            for (long i = 0; i < rows; i++) a[i] = v + c0 + i;
-#define ACCUMULATE(R, V) \
-    product_tile(R, V, a, padded_channels, z + start, padded_out, tiles, 1, s + c0 * padded_out + start, padded_out)
-            SHAPE_CASES(ACCUMULATE)
-#undef ACCUMULATE
+        for (long r = 0; r < count; r += step) {
+            const long rows = minimum(step, count - r);
+            const float *row[max_rows];
+            for (long i = 0; i < rows; i++) row[i] = a + (r + i) * a_row;
+#define PRODUCT(R, V) product_tile(R, V, row, a_step, b + start, padded_out, steps, accumulate, c + r * padded_out + start, padded_out)
+            SHAPE_CASES(PRODUCT)
+#undef PRODUCT
         }
     }
 }
@@ -230,8 +213,8 @@ void ck_winograd_convolve(const float *input, long height, long width, long in_c
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
         transform_inputs(input, first, end, height, width, in_channels, v);
         for (long xi = 0; xi < positions; xi++)
-            multiply_position(v + xi * tiles * padded_channels, tiles, padded_channels, in_channels,
-                              transformed + xi * in_channels * padded_out, padded_out, m + xi * tiles * padded_out);
+            position_product(v + xi * tiles * padded_channels, padded_channels, 1, tiles,
+                             transformed + xi * in_channels * padded_out, padded_out, in_channels, 0, m + xi * tiles * padded_out);
         transform_outputs(m, first, end, height, width, out_channels, bias, output);
     }
     free(v);
@@ -252,8 +235,8 @@ void ck_winograd_weight_gradient(const float *input, const float *output_gradien
         transform_inputs(input, first, end, height, width, in_channels, v);
         transform_gradients(output_gradient, first, end, height, width, out_channels, z);
         for (long xi = 0; xi < positions; xi++)
-            accumulate_position(v + xi * tiles * padded_channels, tiles, padded_channels, in_channels,
-                                z + xi * tiles * padded_out, padded_out, accumulator + xi * in_channels * padded_out);
+            position_product(v + xi * tiles * padded_channels, 1, padded_channels, in_channels,
+                             z + xi * tiles * padded_out, padded_out, tiles, 1, accumulator + xi * in_channels * padded_out);
     }
     free(v);
     free(z);

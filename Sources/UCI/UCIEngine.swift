@@ -18,6 +18,9 @@ public final class UCIEngine {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        // An engine that exits must not take this process with it: writing to its closed
+        // pipe then fails (and `readLine` reports the end) instead of raising SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
         send("uci")
         while true {
@@ -38,9 +41,10 @@ public final class UCIEngine {
         return directories.map { $0 + "/stockfish" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Sends one command line.
+    /// Sends one command line. A write to an engine that has exited is dropped; the next
+    /// `readLine` reports that the engine is gone.
     public func send(_ command: String) {
-        input.fileHandleForWriting.write(Data((command + "\n").utf8))
+        try? input.fileHandleForWriting.write(contentsOf: Data((command + "\n").utf8))
     }
 
     /// Sets an option (`setoption name N value V`) and waits until the engine is ready.

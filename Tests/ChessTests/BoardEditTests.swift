@@ -120,8 +120,14 @@ enum PythonChess {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
+        // Without python-chess the interpreter exits at once: the write to its closed pipe
+        // must fail quietly rather than raise SIGPIPE in the test process.
+        signal(SIGPIPE, SIG_IGN)
         guard (try? process.run()) != nil else { return nil }
-        let writer = Thread { stdin.fileHandleForWriting.write(Data(input.utf8)); try? stdin.fileHandleForWriting.close() }
+        let writer = Thread {
+            try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+            try? stdin.fileHandleForWriting.close()
+        }
         writer.start()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

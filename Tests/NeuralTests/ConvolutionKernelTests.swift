@@ -20,34 +20,26 @@ struct ConvolutionKernelTests {
         Shape(kernel: 5, height: 7, width: 6, inChannels: 3, outChannels: 18),   // direct 5×5
     ]
 
+    /// Visits every (output, input, weight) index triple of the plain sum
     /// y[n,y,x,o] = b[o] + Σ w[o,ky,kx,i] · x[n, y+ky−k/2, x+kx−k/2, i], zero outside.
-    private static func reference(_ input: Tensor, _ weight: Tensor, _ bias: Tensor, _ shape: Shape) -> [Double] {
-        let (batch, h, w, k) = (input.shape[0], shape.height, shape.width, shape.kernel)
-        let (cin, cout, half) = (shape.inChannels, shape.outChannels, shape.kernel / 2)
-        var output = [Double](repeating: 0, count: batch * h * w * cout)
+    private static func forEachTerm(_ shape: Shape, batch: Int, _ body: (_ output: Int, _ input: Int, _ weight: Int) -> Void) {
+        let (h, w, k, cin, cout, half) = (shape.height, shape.width, shape.kernel, shape.inChannels, shape.outChannels, shape.kernel / 2)
         for n in 0..<batch {
             for y in 0..<h {
                 for x in 0..<w {
                     for o in 0..<cout {
-                        var sum = Double(bias.storage[o])
-                        for ky in 0..<k {
-                            let yy = y + ky - half
-                            guard yy >= 0 && yy < h else { continue }
-                            for kx in 0..<k {
-                                let xx = x + kx - half
-                                guard xx >= 0 && xx < w else { continue }
+                        for ky in 0..<k where (0..<h).contains(y + ky - half) {
+                            for kx in 0..<k where (0..<w).contains(x + kx - half) {
                                 for i in 0..<cin {
-                                    sum += Double(input.storage[((n * h + yy) * w + xx) * cin + i])
-                                        * Double(weight.storage[((o * k + ky) * k + kx) * cin + i])
+                                    body(((n * h + y) * w + x) * cout + o, ((n * h + y + ky - half) * w + x + kx - half) * cin + i,
+                                         ((o * k + ky) * k + kx) * cin + i)
                                 }
                             }
                         }
-                        output[((n * h + y) * w + x) * cout + o] = sum
                     }
                 }
             }
         }
-        return output
     }
 
     /// The largest difference from `expected`, relative to the largest expected magnitude.
@@ -64,40 +56,24 @@ struct ConvolutionKernelTests {
         let input = GradientCheck.randomTensor([3, shape.height, shape.width, shape.inChannels], seed: 23)
         let output = conv.forward(input, mode: .training)
         #expect(output.shape == [3, shape.height, shape.width, shape.outChannels])
-        #expect(Self.relativeError(output.storage, Self.reference(input, conv.weight.value, conv.bias!.value, shape)) < 1e-5)
+        let (x, w) = (input.storage, conv.weight.value.storage)
+        var expectedOutput = (0..<output.count).map { Double(conv.bias!.value.storage[$0 % shape.outChannels]) }
+        Self.forEachTerm(shape, batch: 3) { o, i, k in expectedOutput[o] += Double(x[i]) * Double(w[k]) }
+        #expect(Self.relativeError(output.storage, expectedOutput) < 1e-5)
 
         // The loss Σ g ⊙ y is linear: ∂/∂x and ∂/∂w are sums that the plain loops give exactly.
         let upstream = GradientCheck.randomTensor(output.shape, seed: 24)
         conv.zeroGradients()
         let inputGradient = conv.backward(upstream)
-        let (batch, h, w, k) = (3, shape.height, shape.width, shape.kernel)
-        let (cin, cout, half) = (shape.inChannels, shape.outChannels, shape.kernel / 2)
+        let g = upstream.storage
         var expectedInput = [Double](repeating: 0, count: input.count)
         var expectedWeight = [Double](repeating: 0, count: conv.weight.value.count)
-        var expectedBias = [Double](repeating: 0, count: cout)
-        for n in 0..<batch {
-            for y in 0..<h {
-                for x in 0..<w {
-                    for o in 0..<cout {
-                        let g = Double(upstream.storage[((n * h + y) * w + x) * cout + o])
-                        expectedBias[o] += g
-                        for ky in 0..<k {
-                            let yy = y + ky - half
-                            guard yy >= 0 && yy < h else { continue }
-                            for kx in 0..<k {
-                                let xx = x + kx - half
-                                guard xx >= 0 && xx < w else { continue }
-                                for i in 0..<cin {
-                                    let inputIndex = ((n * h + yy) * w + xx) * cin + i, weightIndex = ((o * k + ky) * k + kx) * cin + i
-                                    expectedInput[inputIndex] += g * Double(conv.weight.value.storage[weightIndex])
-                                    expectedWeight[weightIndex] += g * Double(input.storage[inputIndex])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        Self.forEachTerm(shape, batch: 3) { o, i, k in
+            expectedInput[i] += Double(g[o]) * Double(w[k])
+            expectedWeight[k] += Double(g[o]) * Double(x[i])
         }
+        var expectedBias = [Double](repeating: 0, count: shape.outChannels)
+        for (index, value) in g.enumerated() { expectedBias[index % shape.outChannels] += Double(value) }
         #expect(Self.relativeError(inputGradient.storage, expectedInput) < 1e-5)
         #expect(Self.relativeError(conv.weight.gradient.storage, expectedWeight) < 1e-5)
         #expect(Self.relativeError(conv.bias!.gradient.storage, expectedBias) < 1e-5)
