@@ -43,7 +43,7 @@ public final class BatchNorm: Layer {
         var variance = runningVariance.value.storage
         usedRunningStatistics = mode != .training
         if mode == .training {
-            (mean, variance) = Self.channelStatistics(input.storage, channels: channels)
+            (mean, variance) = Self.channelStatistics(input, channels: channels)
             for c in 0..<channels {
                 // The running variance uses the unbiased estimate, as PyTorch does.
                 let unbiased = samples > 1 ? variance[c] * Float(samples) / Float(samples - 1) : variance[c]
@@ -69,18 +69,16 @@ public final class BatchNorm: Layer {
 
     /// Mean and (biased) variance of every channel over all samples (two passes, for
     /// accuracy when the mean is large against the spread).
-    private static func channelStatistics(_ values: [Float], channels: Int) -> (mean: [Float], variance: [Float]) {
-        let samples = values.count / channels
-        return values.withUnsafeBufferPointer { x in
+    private static func channelStatistics(_ input: Tensor, channels: Int) -> (mean: [Float], variance: [Float]) {
+        let samples = input.count / channels
+        let mean = input.channelSums(channels: channels).map { $0 / Float(samples) }
+        let variance = input.storage.withUnsafeBufferPointer { x in
             let x = x.baseAddress!
-            let mean = parallelSums(samples, width: channels, minimumChunk: 2048) { range, sums in
-                ck_channel_sums(x + range.lowerBound * channels, range.count, channels, sums)
-            }.map { $0 / Float(samples) }
-            let variance = parallelSums(samples, width: channels, minimumChunk: 2048) { range, sums in
+            return parallelSums(samples, width: channels, minimumChunk: 2048) { range, sums in
                 ck_channel_squared_deviations(x + range.lowerBound * channels, range.count, channels, mean, sums)
             }
-            return (mean, variance.map { $0 / Float(samples) })
         }
+        return (mean, variance.map { $0 / Float(samples) })
     }
 
     /// The gradient of the last forward pass: in training mode dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂));

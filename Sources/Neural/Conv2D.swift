@@ -107,13 +107,7 @@ public final class Conv2D: Layer {
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let pixels = outputGradient.rows * outputGradient.shape[1] * outputGradient.shape[2]
-        if let bias {
-            outputGradient.storage.withUnsafeBufferPointer { dy in
-                bias.gradient.storage.withUnsafeMutableBufferPointer { db in
-                    for pixel in 0..<pixels { for channel in 0..<outChannels { db[channel] += dy[pixel * outChannels + channel] } }
-                }
-            }
-        }
+        if let bias { bias.gradient.add(Tensor(shape: [outChannels], outputGradient.channelSums(channels: outChannels))) }
         let (batch, height, width) = (inputShape[0], inputShape[1], inputShape[2])
         let method = method(height: height, width: width)
         guard method != .im2col else { return im2colBackward(outputGradient, pixels: pixels) }

@@ -1,3 +1,5 @@
+import NeuralKernels
+
 /// A dense Float32 array with a shape, stored contiguously in row-major order.
 ///
 /// Images and feature maps use NHWC order (batch, height, width, channels), so that
@@ -90,5 +92,18 @@ extension Tensor {
             for index in indices { values.append(contentsOf: source[(index * size)..<((index + 1) * size)]) }
         }
         return Tensor(shape: [indices.count] + shape.dropFirst(), values)
+    }
+}
+
+extension Tensor {
+    /// Σ over all rows of the last axis' entries: per-channel totals of an NHWC map or a
+    /// batch of feature rows, summed on all cores.
+    func channelSums(channels: Int) -> [Float] {
+        storage.withUnsafeBufferPointer { values in
+            let values = values.baseAddress!
+            return parallelSums(count / channels, width: channels, minimumChunk: 2048) { rows, sums in
+                ck_channel_sums(values + rows.lowerBound * channels, rows.count, channels, sums)
+            }
+        }
     }
 }

@@ -74,10 +74,11 @@ void ck_winograd_weights(const float *weights, long out_channels, long in_channe
 }
 
 // V[ξ][t][c] = (Bᵀ d B)ξ for the tiles of images first ..< end of an NHWC map, read in
-// place: the tiles overhang the image by one pixel, which reads as zero, and channels
-// beyond `channels` up to the next multiple of 16 are zero.
+// place: the tiles overhang the image by one pixel, read from `zeros` (padded_channels
+// floats) so that the loads carry no test, and channels beyond `channels` up to the
+// next multiple of 16 are zero.
 INLINE void transform_inputs(const float *input, long first, long end, long height, long width, long channels,
-                             float *v) {
+                             const float *zeros, float *v) {
     const long padded_channels = ck_padded_channels(channels);
     const long tiles = (end - first) * (height / 2) * (width / 2), plane = tiles * padded_channels;
     long t = 0;
@@ -89,12 +90,17 @@ INLINE void transform_inputs(const float *input, long first, long end, long heig
                     for (long s = 0; s < 4; s++) {
                         const long y = 2 * ty - 1 + r, x = 2 * tx - 1 + s;
                         pixels[r][s] = y >= 0 && y < height && x >= 0 && x < width
-                            ? input + ((image * height + y) * width + x) * channels : NULL;
+                            ? input + ((image * height + y) * width + x) * channels : zeros;
                     }
                 for (long c = 0; c < padded_channels; c += lanes) {
                     vec d[4][4], e[4][4];
-                    for (long r = 0; r < 4; r++)
-                        for (long s = 0; s < 4; s++) d[r][s] = pixels[r][s] ? load_part(pixels[r][s] + c, channels - c) : (vec){0};
+                    if (channels - c >= lanes) {
+                        for (long r = 0; r < 4; r++)
+                            for (long s = 0; s < 4; s++) d[r][s] = load(pixels[r][s] + c);
+                    } else {
+                        for (long r = 0; r < 4; r++)
+                            for (long s = 0; s < 4; s++) d[r][s] = load_part(pixels[r][s] + c, channels - c);
+                    }
                     for (long s = 0; s < 4; s++) INPUT_TRANSFORM(d[0][s], d[1][s], d[2][s], d[3][s], e[0][s], e[1][s], e[2][s], e[3][s]);
                     for (long r = 0; r < 4; r++) {
                         vec w0, w1, w2, w3;
@@ -208,16 +214,18 @@ void ck_winograd_convolve(const float *input, long height, long width, long in_c
     const long image_tiles = (height / 2) * (width / 2);
     const long most = group_images * image_tiles;
     float *v = malloc((size_t)(positions * most * padded_channels) * sizeof(float));
+    float *zeros = calloc((size_t)padded_channels, sizeof(float));
     float *m = malloc((size_t)(positions * most * padded_out) * sizeof(float));
     for (long first = first_image; first < end_image; first += group_images) {
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
-        transform_inputs(input, first, end, height, width, in_channels, v);
+        transform_inputs(input, first, end, height, width, in_channels, zeros, v);
         for (long xi = 0; xi < positions; xi++)
             position_product(v + xi * tiles * padded_channels, padded_channels, 1, tiles,
                              transformed + xi * in_channels * padded_out, padded_out, in_channels, 0, m + xi * tiles * padded_out);
         transform_outputs(m, first, end, height, width, out_channels, bias, output);
     }
     free(v);
+    free(zeros);
     free(m);
 }
 
@@ -229,16 +237,18 @@ void ck_winograd_weight_gradient(const float *input, const float *output_gradien
     const long image_tiles = (height / 2) * (width / 2);
     const long most = group_images * image_tiles;
     float *v = malloc((size_t)(positions * most * padded_channels) * sizeof(float));
+    float *zeros = calloc((size_t)padded_channels, sizeof(float));
     float *z = malloc((size_t)(positions * most * padded_out) * sizeof(float));
     for (long first = first_image; first < end_image; first += group_images) {
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
-        transform_inputs(input, first, end, height, width, in_channels, v);
+        transform_inputs(input, first, end, height, width, in_channels, zeros, v);
         transform_gradients(output_gradient, first, end, height, width, out_channels, z);
         for (long xi = 0; xi < positions; xi++)
             position_product(v + xi * tiles * padded_channels, 1, padded_channels, in_channels,
                              z + xi * tiles * padded_out, padded_out, tiles, 1, accumulator + xi * in_channels * padded_out);
     }
     free(v);
+    free(zeros);
     free(z);
 }
 
