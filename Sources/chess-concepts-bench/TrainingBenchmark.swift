@@ -25,6 +25,9 @@ struct TrainingBenchmark: ParsableCommand {
     @Option(help: "The Python interpreter with torch installed (pip install torch==2.13.0+cpu).")
     var python = "python3"
 
+    @Option(help: "Networks to time, as BLOCKSxCHANNELS: the issue's reference network, the shipped model's and a small one.")
+    var architectures = "6x64,4x48,4x32"
+
     @Flag(help: "Time only our network (for profiling).")
     var oursOnly = false
 
@@ -38,8 +41,7 @@ struct TrainingBenchmark: ParsableCommand {
         let (planes, masks, moves, results) = makeBatch()
         print("training step, batch \(batch), \(threads) threads; median of \(rounds) rounds of \(steps) steps (best in brackets)")
         print("architecture   ours pos/s        PyTorch pos/s     ratio")
-        // The reference network, the shipped model's and a small one.
-        for architecture in [PolicyValueNetwork.Architecture(blocks: 6, channels: 64), .init(blocks: 4, channels: 48), .init(blocks: 4, channels: 32)] {
+        for architecture in try parsedArchitectures() {
             let ours = measureOurs(architecture, planes: planes, masks: masks, moves: moves, results: results)
             let theirs = oursOnly ? [.nan] : try measurePyTorch(architecture)
             print("\(architecture.blocks) × \(architecture.channels)".padding(toLength: 14, withPad: " ", startingAt: 0)
@@ -104,6 +106,16 @@ struct TrainingBenchmark: ParsableCommand {
             }
         }
         return (BoardEncoder.encode(positions), masks, moves, results)
+    }
+
+    private func parsedArchitectures() throws -> [PolicyValueNetwork.Architecture] {
+        try architectures.split(separator: ",").map { item in
+            let parts = item.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else {
+                throw ValidationError("--architectures: '\(item)' is not BLOCKSxCHANNELS (e.g. 6x64)")
+            }
+            return PolicyValueNetwork.Architecture(blocks: parts[0], channels: parts[1])
+        }
     }
 
     private func median(_ values: [Double]) -> Double {
