@@ -20,9 +20,9 @@ public final class Conv2D: Layer {
     public let bias: Parameter?
     public let kernel: Int, stride: Int, padding: Int
     private var inputShape = [Int]()
-    // Reused from step to step: these are the largest arrays of a training step.
-    // For the weight gradient, Winograd keeps the input, the direct path its bordered
-    // copy and the im2col path its columns.
+    // Kept for the weight gradient: the input (what Winograd reads), the direct kernel's
+    // bordered copy or the im2col columns. The buffers are reused from step to step:
+    // they are the largest arrays of a training step.
     private var input = Tensor(shape: [0])
     private var borderedInput = [Float]()
     private var borderedGradient = [Float]()
@@ -73,14 +73,13 @@ public final class Conv2D: Layer {
         let (batch, height, width) = (input.shape[0], input.shape[1], input.shape[2])
         let method = method(height: height, width: width)
         if method != .im2col {
-            if method == .winograd {
-                self.input = input
-            } else {
+            self.input = input
+            if method == .direct {
                 Self.border(input.storage, batch: batch, height: height, width: width, channels: inChannels, kernel: kernel, into: &borderedInput)
             }
             var output = Tensor.uninitialized(shape: [batch, height, width, outChannels])
-            Self.convolve(method == .winograd ? input.storage : borderedInput, method: method, batch: batch, height: height, width: width,
-                          inChannels: inChannels, weights: weight.value.storage, kernel: kernel, outChannels: outChannels, adjoint: false,
+            Self.convolve(savedMap(method), method: method, batch: batch, height: height, width: width, inChannels: inChannels,
+                          weights: weight.value.storage, kernel: kernel, outChannels: outChannels, adjoint: false,
                           bias: bias?.value.storage, into: &output.storage)
             return output
         }
@@ -118,13 +117,16 @@ public final class Conv2D: Layer {
         }
         var inputGradient = Tensor.uninitialized(shape: inputShape)
         Self.convolve(method == .winograd ? outputGradient.storage : borderedGradient, method: method, batch: batch, height: height,
-                      width: width, inChannels: outChannels,
-                      weights: weight.value.storage, kernel: kernel, outChannels: inChannels, adjoint: true, bias: nil,
-                      into: &inputGradient.storage)
+                      width: width, inChannels: outChannels, weights: weight.value.storage, kernel: kernel, outChannels: inChannels,
+                      adjoint: true, bias: nil, into: &inputGradient.storage)
         return inputGradient
     }
 
-    /// ∂weight from the input (or its bordered copy): each share of the images is summed into its own
+    /// What the kernels read of the last input: the map itself for Winograd, its bordered
+    /// copy for the direct kernel.
+    private func savedMap(_ method: Method) -> [Float] { method == .winograd ? input.storage : borderedInput }
+
+    /// ∂weight from the last input: each share of the images is summed into its own
     /// accumulator (four shares a core, taken as cores come free, so that a slower core
     /// does less), and the shares are then added into the OHWI gradient.
     private func addWeightGradient(_ outputGradient: Tensor, method: Method, batch: Int, height: Int, width: Int) {
@@ -134,7 +136,7 @@ public final class Conv2D: Layer {
         let parts = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, batch / 8))
         var accumulators = [Float](repeating: 0, count: parts * size)
         accumulators.withUnsafeMutableBufferPointer { accumulators in
-            (method == .winograd ? input.storage : borderedInput).withUnsafeBufferPointer { map in
+            savedMap(method).withUnsafeBufferPointer { map in
                 outputGradient.storage.withUnsafeBufferPointer { dy in
                     nonisolated(unsafe) let (accumulators, map, dy) = (accumulators.baseAddress!, map.baseAddress!, dy.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
