@@ -21,11 +21,20 @@ public final class SGD: Optimizer {
 
     public func step(_ parameters: [Parameter]) {
         for parameter in parameters {
-            var v = velocity[parameter.name, default: [Float](repeating: 0, count: parameter.value.count)]
-            for i in 0..<v.count {
-                let g = parameter.gradient.storage[i] + weightDecay * parameter.value.storage[i]
-                v[i] = momentum * v[i] + g
-                parameter.value.storage[i] -= learningRate * v[i]
+            // Taken out of the dictionary so that the update writes in place instead of
+            // copying the array the dictionary still holds.
+            var v = velocity.removeValue(forKey: parameter.name) ?? [Float](repeating: 0, count: parameter.value.count)
+            let (lr, mu, decay) = (learningRate, momentum, weightDecay)
+            v.withUnsafeMutableBufferPointer { v in
+                parameter.value.storage.withUnsafeMutableBufferPointer { w in
+                    parameter.gradient.storage.withUnsafeBufferPointer { gradient in
+                        for i in 0..<v.count {
+                            let g = gradient[i] + decay * w[i]
+                            v[i] = mu * v[i] + g
+                            w[i] -= lr * v[i]
+                        }
+                    }
+                }
             }
             velocity[parameter.name] = v
         }
@@ -56,15 +65,22 @@ public final class Adam: Optimizer {
         steps += 1
         let correction1 = 1 - pow(beta1, Float(steps)), correction2 = 1 - pow(beta2, Float(steps))
         for parameter in parameters {
-            var (m, v) = moments[parameter.name] ?? ([Float](repeating: 0, count: parameter.value.count), [Float](repeating: 0, count: parameter.value.count))
+            // Taken out of the dictionary so that the update writes in place instead of
+            // copying the arrays the dictionary still holds.
+            var (m, v) = moments.removeValue(forKey: parameter.name)
+                ?? ([Float](repeating: 0, count: parameter.value.count), [Float](repeating: 0, count: parameter.value.count))
             let (lr, b1, b2, eps, decay, decoupled) = (learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay)
-            parameter.value.storage.withUnsafeMutableBufferPointer { w in
-                parameter.gradient.storage.withUnsafeBufferPointer { gradient in
-                    for i in 0..<w.count {
-                        let g = gradient[i] + (decoupled ? 0 : decay * w[i])
-                        m[i] = b1 * m[i] + (1 - b1) * g
-                        v[i] = b2 * v[i] + (1 - b2) * g * g
-                        w[i] -= lr * ((m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps) + (decoupled ? decay * w[i] : 0))
+            m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                    parameter.value.storage.withUnsafeMutableBufferPointer { w in
+                        parameter.gradient.storage.withUnsafeBufferPointer { gradient in
+                            for i in 0..<w.count {
+                                let g = gradient[i] + (decoupled ? 0 : decay * w[i])
+                                m[i] = b1 * m[i] + (1 - b1) * g
+                                v[i] = b2 * v[i] + (1 - b2) * g * g
+                                w[i] -= lr * ((m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps) + (decoupled ? decay * w[i] : 0))
+                            }
+                        }
                     }
                 }
             }

@@ -23,6 +23,12 @@
 
 enum { positions = 16, group_images = 6 };
 
+// Floats from one position's plane of transformed tiles to the next: one vector more
+// than the tiles fill, so that the 16 planes, which a transform reads or writes
+// together, do not all fall into the same sets of the L1 cache (their natural
+// distance is a multiple of 4 KiB).
+INLINE long plane_floats(long tiles, long row) { return tiles * row + lanes; }
+
 // Bᵀ·(d0, d1, d2, d3) applied to vectors.
 #define INPUT_TRANSFORM(d0, d1, d2, d3, r0, r1, r2, r3)                                                          \
     do {                                                                                                         \
@@ -80,7 +86,7 @@ void ck_winograd_weights(const float *weights, long out_channels, long in_channe
 INLINE void transform_inputs(const float *input, long first, long end, long height, long width, long channels,
                              const float *zeros, float *v) {
     const long padded_channels = ck_padded_channels(channels);
-    const long tiles = (end - first) * (height / 2) * (width / 2), plane = tiles * padded_channels;
+    const long tiles = (end - first) * (height / 2) * (width / 2), plane = plane_floats(tiles, padded_channels);
     long t = 0;
     for (long image = first; image < end; image++)
         for (long ty = 0; ty < height / 2; ty++)
@@ -119,7 +125,7 @@ INLINE void transform_inputs(const float *input, long first, long end, long heig
 INLINE void transform_outputs(const float *m, long first, long end, long height, long width, long out_channels,
                               const float *bias, float *output) {
     const long padded_out = ck_padded_channels(out_channels);
-    const long tiles = (end - first) * (height / 2) * (width / 2), plane = tiles * padded_out;
+    const long tiles = (end - first) * (height / 2) * (width / 2), plane = plane_floats(tiles, padded_out);
     long t = 0;
     for (long image = first; image < end; image++)
         for (long ty = 0; ty < height / 2; ty++)
@@ -147,7 +153,7 @@ INLINE void transform_outputs(const float *m, long first, long end, long height,
 INLINE void transform_gradients(const float *output_gradient, long first, long end, long height, long width,
                                 long out_channels, float *z) {
     const long padded_out = ck_padded_channels(out_channels);
-    const long tiles = (end - first) * (height / 2) * (width / 2), plane = tiles * padded_out;
+    const long tiles = (end - first) * (height / 2) * (width / 2), plane = plane_floats(tiles, padded_out);
     long t = 0;
     for (long image = first; image < end; image++)
         for (long ty = 0; ty < height / 2; ty++)
@@ -213,15 +219,16 @@ void ck_winograd_convolve(const float *input, long height, long width, long in_c
     const long padded_channels = ck_padded_channels(in_channels), padded_out = ck_padded_channels(out_channels);
     const long image_tiles = (height / 2) * (width / 2);
     const long most = group_images * image_tiles;
-    float *v = malloc((size_t)(positions * most * padded_channels) * sizeof(float));
+    float *v = malloc((size_t)(positions * plane_floats(most, padded_channels)) * sizeof(float));
     float *zeros = calloc((size_t)padded_channels, sizeof(float));
-    float *m = malloc((size_t)(positions * most * padded_out) * sizeof(float));
+    float *m = malloc((size_t)(positions * plane_floats(most, padded_out)) * sizeof(float));
     for (long first = first_image; first < end_image; first += group_images) {
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
         transform_inputs(input, first, end, height, width, in_channels, zeros, v);
         for (long xi = 0; xi < positions; xi++)
-            position_product(v + xi * tiles * padded_channels, padded_channels, 1, tiles,
-                             transformed + xi * in_channels * padded_out, padded_out, in_channels, 0, m + xi * tiles * padded_out);
+            position_product(v + xi * plane_floats(tiles, padded_channels), padded_channels, 1, tiles,
+                             transformed + xi * in_channels * padded_out, padded_out, in_channels, 0,
+                             m + xi * plane_floats(tiles, padded_out));
         transform_outputs(m, first, end, height, width, out_channels, bias, output);
     }
     free(v);
@@ -236,16 +243,17 @@ void ck_winograd_weight_gradient(const float *input, const float *output_gradien
     const long padded_channels = ck_padded_channels(in_channels), padded_out = ck_padded_channels(out_channels);
     const long image_tiles = (height / 2) * (width / 2);
     const long most = group_images * image_tiles;
-    float *v = malloc((size_t)(positions * most * padded_channels) * sizeof(float));
+    float *v = malloc((size_t)(positions * plane_floats(most, padded_channels)) * sizeof(float));
     float *zeros = calloc((size_t)padded_channels, sizeof(float));
-    float *z = malloc((size_t)(positions * most * padded_out) * sizeof(float));
+    float *z = malloc((size_t)(positions * plane_floats(most, padded_out)) * sizeof(float));
     for (long first = first_image; first < end_image; first += group_images) {
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
         transform_inputs(input, first, end, height, width, in_channels, zeros, v);
         transform_gradients(output_gradient, first, end, height, width, out_channels, z);
         for (long xi = 0; xi < positions; xi++)
-            position_product(v + xi * tiles * padded_channels, 1, padded_channels, in_channels,
-                             z + xi * tiles * padded_out, padded_out, tiles, 1, accumulator + xi * in_channels * padded_out);
+            position_product(v + xi * plane_floats(tiles, padded_channels), 1, padded_channels, in_channels,
+                             z + xi * plane_floats(tiles, padded_out), padded_out, tiles, 1,
+                             accumulator + xi * in_channels * padded_out);
     }
     free(v);
     free(zeros);

@@ -68,7 +68,7 @@ struct ImageSetTests {
         settings.epochs = 4
         settings.examples = 4
         settings.search = PerturbationSearch(l1: 0, l2: 0.001, learningRate: 0.1, steps: 60)
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("images-\(getpid())").path
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("image-experiment-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         let summary = try ImageExperiment(images: Self.halves(count: 200), settings: settings).run(out: out)
         #expect(summary.probeAccuracy > 0.9)
