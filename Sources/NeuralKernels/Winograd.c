@@ -79,6 +79,14 @@ void ck_winograd_weights(const float *weights, long out_channels, long in_channe
     }
 }
 
+// Stores one row (r, 0 ..< 4) of a transformed tile: four positions, one plane apart.
+INLINE void store_row(float *out, long plane, vec w0, vec w1, vec w2, vec w3) {
+    store(out, w0);
+    store(out + plane, w1);
+    store(out + 2 * plane, w2);
+    store(out + 3 * plane, w3);
+}
+
 // V[ξ][t][c] = (Bᵀ d B)ξ for the tiles of images first ..< end of an NHWC map, read in
 // place: the tiles overhang the image by one pixel, read from `zeros` (padded_channels
 // floats) so that the loads carry no test, and channels beyond `channels` up to the
@@ -111,11 +119,7 @@ INLINE void transform_inputs(const float *input, long first, long end, long heig
                     for (long r = 0; r < 4; r++) {
                         vec w0, w1, w2, w3;
                         INPUT_TRANSFORM(e[r][0], e[r][1], e[r][2], e[r][3], w0, w1, w2, w3);
-                        float *out = v + (r * 4) * plane + t * padded_channels + c;
-                        store(out, w0);
-                        store(out + plane, w1);
-                        store(out + 2 * plane, w2);
-                        store(out + 3 * plane, w3);
+                        store_row(v + (r * 4) * plane + t * padded_channels + c, plane, w0, w1, w2, w3);
                     }
                 }
             }
@@ -168,11 +172,7 @@ INLINE void transform_gradients(const float *output_gradient, long first, long e
                     for (long r = 0; r < 4; r++) {
                         vec w0, w1, w2, w3;
                         GRADIENT_TRANSFORM(e[r][0], e[r][1], w0, w1, w2, w3);
-                        float *out = z + (r * 4) * plane + t * padded_out + o;
-                        store(out, w0);
-                        store(out + plane, w1);
-                        store(out + 2 * plane, w2);
-                        store(out + 3 * plane, w3);
+                        store_row(z + (r * 4) * plane + t * padded_out + o, plane, w0, w1, w2, w3);
                     }
                 }
             }
@@ -213,27 +213,44 @@ INLINE void position_product(const float *a, long a_row, long a_step, long count
     }
 }
 
+// The buffers of one call, sized for a group of images: the transformed input tiles,
+// the other operand's planes (products, or transformed output gradients) and a row
+// of zeros for the pixels that tiles overhang.
+typedef struct {
+    float *tiles, *planes, *zeros;
+} scratch;
+
+INLINE scratch scratch_for(long image_tiles, long padded_channels, long padded_out) {
+    const long most = group_images * image_tiles;
+    return (scratch){
+        .tiles = malloc((size_t)(positions * plane_floats(most, padded_channels)) * sizeof(float)),
+        .planes = malloc((size_t)(positions * plane_floats(most, padded_out)) * sizeof(float)),
+        .zeros = calloc((size_t)padded_channels, sizeof(float)),
+    };
+}
+
+INLINE void scratch_free(scratch buffers) {
+    free(buffers.tiles);
+    free(buffers.planes);
+    free(buffers.zeros);
+}
+
 MULTIVERSIONED
 void ck_winograd_convolve(const float *input, long height, long width, long in_channels, const float *transformed,
                           long out_channels, const float *bias, float *output, long first_image, long end_image) {
     const long padded_channels = ck_padded_channels(in_channels), padded_out = ck_padded_channels(out_channels);
     const long image_tiles = (height / 2) * (width / 2);
-    const long most = group_images * image_tiles;
-    float *v = malloc((size_t)(positions * plane_floats(most, padded_channels)) * sizeof(float));
-    float *zeros = calloc((size_t)padded_channels, sizeof(float));
-    float *m = malloc((size_t)(positions * plane_floats(most, padded_out)) * sizeof(float));
+    const scratch buffers = scratch_for(image_tiles, padded_channels, padded_out);
     for (long first = first_image; first < end_image; first += group_images) {
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
-        transform_inputs(input, first, end, height, width, in_channels, zeros, v);
+        transform_inputs(input, first, end, height, width, in_channels, buffers.zeros, buffers.tiles);
         for (long xi = 0; xi < positions; xi++)
-            position_product(v + xi * plane_floats(tiles, padded_channels), padded_channels, 1, tiles,
+            position_product(buffers.tiles + xi * plane_floats(tiles, padded_channels), padded_channels, 1, tiles,
                              transformed + xi * in_channels * padded_out, padded_out, in_channels, 0,
-                             m + xi * plane_floats(tiles, padded_out));
-        transform_outputs(m, first, end, height, width, out_channels, bias, output);
+                             buffers.planes + xi * plane_floats(tiles, padded_out));
+        transform_outputs(buffers.planes, first, end, height, width, out_channels, bias, output);
     }
-    free(v);
-    free(zeros);
-    free(m);
+    scratch_free(buffers);
 }
 
 MULTIVERSIONED
@@ -242,22 +259,17 @@ void ck_winograd_weight_gradient(const float *input, const float *output_gradien
                                  float *accumulator) {
     const long padded_channels = ck_padded_channels(in_channels), padded_out = ck_padded_channels(out_channels);
     const long image_tiles = (height / 2) * (width / 2);
-    const long most = group_images * image_tiles;
-    float *v = malloc((size_t)(positions * plane_floats(most, padded_channels)) * sizeof(float));
-    float *zeros = calloc((size_t)padded_channels, sizeof(float));
-    float *z = malloc((size_t)(positions * plane_floats(most, padded_out)) * sizeof(float));
+    const scratch buffers = scratch_for(image_tiles, padded_channels, padded_out);
     for (long first = first_image; first < end_image; first += group_images) {
         const long end = minimum(end_image, first + group_images), tiles = (end - first) * image_tiles;
-        transform_inputs(input, first, end, height, width, in_channels, zeros, v);
-        transform_gradients(output_gradient, first, end, height, width, out_channels, z);
+        transform_inputs(input, first, end, height, width, in_channels, buffers.zeros, buffers.tiles);
+        transform_gradients(output_gradient, first, end, height, width, out_channels, buffers.planes);
         for (long xi = 0; xi < positions; xi++)
-            position_product(v + xi * plane_floats(tiles, padded_channels), 1, padded_channels, in_channels,
-                             z + xi * plane_floats(tiles, padded_out), padded_out, tiles, 1,
+            position_product(buffers.tiles + xi * plane_floats(tiles, padded_channels), 1, padded_channels, in_channels,
+                             buffers.planes + xi * plane_floats(tiles, padded_out), padded_out, tiles, 1,
                              accumulator + xi * in_channels * padded_out);
     }
-    free(v);
-    free(zeros);
-    free(z);
+    scratch_free(buffers);
 }
 
 void ck_winograd_finish_weight_gradient(const float *accumulator, long out_channels, long in_channels,
