@@ -63,10 +63,10 @@ public final class Activation: Layer {
     private static func rectifiedGradient(_ dy: UnsafeBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>,
                                           _ dx: UnsafeMutableBufferPointer<Float>, _ range: Range<Int>) {
         let (dyRaw, xRaw, dxRaw) = (UnsafeRawPointer(dy.baseAddress!), UnsafeRawPointer(x.baseAddress!), UnsafeMutableRawPointer(dx.baseAddress!))
-        let lanes = SIMD16<Float>.scalarCount, stride = MemoryLayout<SIMD16<Float>>.stride / lanes
+        let lanes = SIMD16<Float>.scalarCount
         var i = range.lowerBound
         while i + lanes <= range.upperBound {
-            let offset = i * stride
+            let offset = i * MemoryLayout<Float>.stride
             let gradient = dyRaw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
             let value = xRaw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
             dxRaw.storeBytes(of: gradient.replacing(with: 0, where: value .<= 0), toByteOffset: offset, as: SIMD16<Float>.self)
