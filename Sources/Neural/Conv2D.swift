@@ -8,8 +8,9 @@ import Foundation
 /// Size-preserving stride-1 convolutions (odd kernel, padding `kernel / 2`: every
 /// layer of the chess network) run on the kernels of `NeuralKernels`, with no im2col
 /// matrix: 3×3 ones on maps of even size by Winograd's F(2×2, 3×3) straight from the
-/// map, the others as direct register-blocked sums over a zero-bordered copy. The
-/// rest (strided encoders) run as one matrix product per batch over im2col columns.
+/// map, the others as direct register-blocked sums over a zero-bordered copy (none for
+/// 1×1 on whole vectors of channels). The rest (strided encoders) run as one matrix
+/// product per batch over im2col columns.
 ///
 /// The weight is stored [out, kh, kw, in] ("OHWI"), so that every receptive-field
 /// row is a run of contiguous channel vectors; PyTorch's `Conv2d` holds the same
@@ -74,7 +75,7 @@ public final class Conv2D: Layer {
         let method = method(height: height, width: width)
         if method != .im2col {
             self.input = input
-            if method == .direct {
+            if needsBorder(method, channels: inChannels) {
                 Self.border(input.storage, batch: batch, height: height, width: width, channels: inChannels, kernel: kernel, into: &borderedInput)
             }
             var output = Tensor.uninitialized(shape: [batch, height, width, outChannels])
@@ -111,20 +112,27 @@ public final class Conv2D: Layer {
         let method = method(height: height, width: width)
         guard method != .im2col else { return im2colBackward(outputGradient, pixels: pixels) }
         addWeightGradient(outputGradient, method: method, batch: batch, height: height, width: width)
-        if method == .direct {
+        let gradientNeedsBorder = needsBorder(method, channels: outChannels)
+        if gradientNeedsBorder {
             Self.border(outputGradient.storage, batch: batch, height: height, width: width, channels: outChannels, kernel: kernel,
                         into: &borderedGradient)
         }
         var inputGradient = Tensor.uninitialized(shape: inputShape)
-        Self.convolve(method == .winograd ? outputGradient.storage : borderedGradient, method: method, batch: batch, height: height,
+        Self.convolve(gradientNeedsBorder ? borderedGradient : outputGradient.storage, method: method, batch: batch, height: height,
                       width: width, inChannels: outChannels, weights: weight.value.storage, kernel: kernel, outChannels: inChannels,
                       adjoint: true, bias: nil, into: &inputGradient.storage)
         return inputGradient
     }
 
-    /// What the kernels read of the last input: the map itself for Winograd, its bordered
-    /// copy for the direct kernel.
-    private func savedMap(_ method: Method) -> [Float] { method == .winograd ? input.storage : borderedInput }
+    /// Whether the kernel needs a bordered copy of a map with `channels` channels: Winograd
+    /// reads maps as they are, and so does the direct kernel when the copy would equal
+    /// the map (1×1, no border, channels already a multiple of 16).
+    private func needsBorder(_ method: Method, channels: Int) -> Bool {
+        method == .direct && !(kernel == 1 && channels == ck_padded_channels(channels))
+    }
+
+    /// What the kernels read of the last input: the map itself, or its bordered copy.
+    private func savedMap(_ method: Method) -> [Float] { needsBorder(method, channels: inChannels) ? borderedInput : input.storage }
 
     /// ∂weight from the last input: each share of the images is summed into its own
     /// accumulator (four shares a core, taken as cores come free, so that a slower core
@@ -199,8 +207,8 @@ public final class Conv2D: Layer {
         }
     }
 
-    /// Convolves `map` (the NHWC map itself for Winograd, its bordered copy for the direct
-    /// kernel; `inChannels` real channels) with OHWI `weights`, or with
+    /// Convolves `map` (the NHWC map, or its bordered copy where `needsBorder`; `inChannels`
+    /// real channels) with OHWI `weights`, or with
     /// (`adjoint`) the adjoint convolution whose outputs are the weights' input channels:
     /// weights transformed or packed for the kernel, then images or pixels split across
     /// the cores, taken as cores come free.
