@@ -42,14 +42,11 @@ public final class Dense: Layer {
         let batch = input.rows
         var inputGradient = Tensor(shape: input.shape)
         outputGradient.storage.withUnsafeBufferPointer { dy in
-            // ∂W += dyᵀ·x ; ∂b += Σ rows of dy ; ∂x = dy·W
+            // ∂W += dyᵀ·x ; ∂x = dy·W (and ∂b += Σ rows of dy below)
             input.storage.withUnsafeBufferPointer { x in
                 weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
                     BLAS.gemm(dy.baseAddress!, transposeA: true, x.baseAddress!, dw.baseAddress!, m: outputs, n: inputs, k: batch, beta: 1)
                 }
-            }
-            bias.gradient.storage.withUnsafeMutableBufferPointer { db in
-                for row in 0..<batch { for column in 0..<outputs { db[column] += dy[row * outputs + column] } }
             }
             weight.value.storage.withUnsafeBufferPointer { w in
                 inputGradient.storage.withUnsafeMutableBufferPointer { dx in
@@ -57,6 +54,7 @@ public final class Dense: Layer {
                 }
             }
         }
+        bias.gradient.add(Tensor(shape: [outputs], outputGradient.channelSums(channels: outputs)))
         return inputGradient
     }
 }
