@@ -10,6 +10,11 @@ are decisive. Stockfish runs single-threaded with a fixed hash and a fresh
     apt-get install stockfish pgn-extract && pip install chess
     python3 scripts/make-selfplay-corpus.py --games 6000 --seed 1 --workers 2 \
         --out positions/selfplay.pgn.gz
+
+A long corpus is made in shards: --first N --games M writes games N … N+M−1 only.
+Each shard is a complete gzip member, so shards written for consecutive ranges,
+concatenated in order (cat a.pgn.gz b.pgn.gz), decompress to exactly the PGN one run
+over the whole range writes; every game still depends on (--seed, its index) alone.
 """
 import argparse
 import gzip
@@ -17,6 +22,7 @@ import multiprocessing
 import os
 import random
 import tempfile
+import time
 
 import subprocess
 
@@ -126,18 +132,21 @@ def worker(arguments):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--games", type=int, default=6000)
+    parser.add_argument("--games", type=int, default=6000, help="how many games to play")
+    parser.add_argument("--first", type=int, default=0, help="index of the first game (for shards)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", default="positions/selfplay.pgn.gz")
     args = parser.parse_args()
     chunk = 50
+    stop = args.first + args.games
+    started = time.monotonic()
     with tempfile.TemporaryDirectory() as directory:
-        jobs = [(start, min(start + chunk, args.games), args.seed, os.path.join(directory, f"{start:07d}.pgn"))
-                for start in range(0, args.games, chunk)]
+        jobs = [(start, min(start + chunk, stop), args.seed, os.path.join(directory, f"{start:07d}.pgn"))
+                for start in range(args.first, stop, chunk)]
         with multiprocessing.Pool(args.workers) as pool:
             for done, path in enumerate(pool.imap(worker, jobs), 1):
-                print(f"{done * chunk} / {args.games} games", flush=True)
+                print(f"{min(done * chunk, args.games)} / {args.games} games, {time.monotonic() - started:.0f} s", flush=True)
         partial = args.out + ".partial"
         # mtime=0 keeps the gzip bytes identical from run to run.
         with open(partial, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:

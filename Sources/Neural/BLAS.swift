@@ -102,6 +102,50 @@ public enum BLAS {
         return info == 0
     }
 
+    /// G ← G + AᵀA for a row-major `rows` × `columns` block A, G the `columns` × `columns`
+    /// Gram matrix (row-major; both triangles are written by `symmetrize`, only the lower here).
+    public static func addGram(_ a: UnsafePointer<Double>, rows: Int, columns: Int, into g: UnsafeMutablePointer<Double>) {
+        configured
+        // Row-major G's lower triangle is column-major's upper one.
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, Int32(columns), Int32(rows), 1, a, Int32(columns), 1, g, Int32(columns))
+    }
+
+    /// Copies the lower triangle of a row-major n×n matrix onto its upper triangle.
+    public static func symmetrize(_ g: UnsafeMutablePointer<Double>, n: Int) {
+        for row in 0..<n { for column in (row + 1)..<max(row + 1, n) { g[row * n + column] = g[column * n + row] } }
+    }
+
+    /// Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric n×n matrix,
+    /// through LAPACK's divide-and-conquer `dsyevd`. On return `a` holds the eigenvectors
+    /// as its rows: row i is the eigenvector of eigenvalue i. Returns nil when LAPACK
+    /// reports that the iteration failed to converge.
+    public static func symmetricEigen(_ a: inout [Double], n: Int) -> [Double]? {
+        precondition(a.count == n * n, "A must be n×n")
+        configured
+        guard n > 0 else { return [] }
+        var values = [Double](repeating: 0, count: n)
+        var (order, info) = (Int32(n), Int32(0))
+        var job = CChar(UInt8(ascii: "V")), uplo = CChar(UInt8(ascii: "U"))
+        var workSize = 0.0, integerWorkSize = Int32(0), query = Int32(-1)
+        dsyevd_(&job, &uplo, &order, &a, &order, &values, &workSize, &query, &integerWorkSize, &query, &info)
+        guard info == 0 else { return nil }
+        // LAPACK returns the workspace size as a floating-point number; round up so it never falls short.
+        var (lwork, liwork) = (Int32(workSize.rounded(.up)) + 1, integerWorkSize)
+        var work = [Double](repeating: 0, count: Int(lwork)), integerWork = [Int32](repeating: 0, count: Int(liwork))
+        // Column-major eigenvectors of the (symmetric) row-major matrix: column i of the result, read
+        // row-major, is row i — the layout promised above.
+        dsyevd_(&job, &uplo, &order, &a, &order, &values, &work, &lwork, &integerWork, &liwork, &info)
+        return info == 0 ? values : nil
+    }
+
+    /// C ← alpha·op(A)·op(B) + beta·C in double precision, row-major, on the calling thread.
+    public static func dgemm(_ a: UnsafePointer<Double>, transposeA: Bool = false, _ b: UnsafePointer<Double>, transposeB: Bool = false,
+                             _ c: UnsafeMutablePointer<Double>, m: Int, n: Int, k: Int, alpha: Double = 1, beta: Double = 0) {
+        configured
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), beta, c, Int32(n))
+    }
+
     /// The CPU kernel family OpenBLAS chose (its `OPENBLAS_CORETYPE` if that is set).
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }

@@ -8,6 +8,10 @@ public struct GridRow: Sendable, Equatable {
     public var layer: String
     /// `logistic`, `linear` or `multinomial`.
     public var probe: String
+    /// The probe's kind: `linear` (dense) or `sparse:K`.
+    public var readout: String
+    /// `balanced` (every class weighs the same in training) or `none` (scalar concepts).
+    public var classWeight: String
     /// `roc_auc`, `balanced_accuracy` or `r2`.
     public var metric: String
     public var score: Double
@@ -23,18 +27,24 @@ public struct GridRow: Sendable, Equatable {
     /// The L2 strength chosen on the validation games.
     public var penalty: Double
     public var trainPositions: Int
+    public var validationPositions: Int
     public var testPositions: Int
+    /// Positions where a binary concept holds, in the training and test games (nil for other kinds).
+    public var trainPositives: Int?
+    public var testPositives: Int?
 
     /// score − control.
     public var selectivity: Double { score - control }
 
-    public static let columns = ["concept", "step", "layer", "probe", "metric", "score", "low", "high", "input_baseline",
-                                 "random_baseline", "control", "selectivity", "penalty", "train_positions", "test_positions"]
+    public static let columns = ["concept", "step", "layer", "probe", "readout", "class_weight", "metric", "score", "low", "high",
+                                 "input_baseline", "random_baseline", "control", "selectivity", "penalty", "train_positions",
+                                 "validation_positions", "test_positions", "train_positives", "test_positives"]
 
     public var values: [TableValue] {
-        [.text(concept), .integer(step), .text(layer), .text(probe), .text(metric), TableValue(score), TableValue(low), TableValue(high),
-         TableValue(inputBaseline), TableValue(randomBaseline), TableValue(control), TableValue(selectivity), TableValue(penalty),
-         .integer(trainPositions), .integer(testPositions)]
+        [.text(concept), .integer(step), .text(layer), .text(probe), .text(readout), .text(classWeight), .text(metric), TableValue(score),
+         TableValue(low), TableValue(high), TableValue(inputBaseline), TableValue(randomBaseline), TableValue(control),
+         TableValue(selectivity), TableValue(penalty), .integer(trainPositions), .integer(validationPositions), .integer(testPositions),
+         trainPositives.map { .integer($0) } ?? .missing, testPositives.map { .integer($0) } ?? .missing]
     }
 }
 
@@ -63,9 +73,15 @@ extension GridRow {
                 guard let value = Double(cells[index]) else { throw DataFileError(path: path, reason: "line \(line), column \(columns[index]): \"\(cells[index])\" is not a number") }
                 return value
             }
-            return GridRow(concept: cells[0], step: Int(try number(1)), layer: cells[2], probe: cells[3], metric: cells[4], score: try number(5),
-                           low: try number(6), high: try number(7), inputBaseline: try number(8), randomBaseline: try number(9),
-                           control: try number(10), penalty: try number(12), trainPositions: Int(try number(13)), testPositions: Int(try number(14)))
+            func count(_ index: Int) throws(DataFileError) -> Int? {
+                let value = try number(index)
+                return value.isNaN ? nil : Int(value)
+            }
+            return GridRow(concept: cells[0], step: Int(try number(1)), layer: cells[2], probe: cells[3], readout: cells[4], classWeight: cells[5],
+                           metric: cells[6], score: try number(7), low: try number(8), high: try number(9), inputBaseline: try number(10),
+                           randomBaseline: try number(11), control: try number(12), penalty: try number(14),
+                           trainPositions: Int(try number(15)), validationPositions: Int(try number(16)), testPositions: Int(try number(17)),
+                           trainPositives: try count(18), testPositives: try count(19))
         }
     }
 }

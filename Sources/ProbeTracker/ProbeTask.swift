@@ -48,6 +48,12 @@ struct ProbeTask: Sendable {
         }
     }
 
+    /// Labelled rows of a binary concept's target where it holds; nil for other kinds.
+    func positives(in target: ProbeTarget) -> Int? {
+        guard kind == .logistic else { return nil }
+        return target.labelledIndices.count { target.labels[$0] > 0.5 }
+    }
+
     var probeName: String {
         switch kind {
         case .logistic: "logistic"

@@ -110,7 +110,8 @@ public struct ProbeTracker {
                 for layer in group {
                     progress(Progress(cellsDone: done, cells: steps.count * layers.count, detail: "step \(step), \(layer)"))
                     if let cell = cells[layer] {
-                        let results = cell.run(tasks, penalties: settings.penalties, resamples: settings.resamples, seed: settings.seed)
+                        let results = cell.run(tasks, readout: settings.readout, penalties: settings.penalties, resamples: settings.resamples,
+                                               seed: settings.seed)
                         for (task, outcome) in zip(tasks, results) {
                             outcomes[Key(concept: task.concept.name, step: step, layer: layer)] = outcome
                             files.append(try save(outcome, of: task, step: step, layer: layer, out: out))
@@ -213,11 +214,14 @@ public struct ProbeTracker {
                     for metric in task.metrics {
                         let score = outcome.scores[metric]!
                         rows.append(GridRow(
-                            concept: task.concept.name, step: step, layer: layer, probe: task.probeName, metric: metric.rawValue,
+                            concept: task.concept.name, step: step, layer: layer, probe: task.probeName, readout: settings.readout.description,
+                            classWeight: task.kind == .linear ? "none" : "balanced", metric: metric.rawValue,
                             score: score.score, low: score.low, high: score.high,
                             inputBaseline: input?.scores[metric]?.score ?? .nan, randomBaseline: random?.scores[metric]?.score ?? .nan,
                             control: outcome.control[metric]!, penalty: Double("\(outcome.penalty)") ?? .nan,
-                            trainPositions: task.train.labelledRows, testPositions: task.test.labelledRows))
+                            trainPositions: task.train.labelledRows, validationPositions: task.validation.labelledRows,
+                            testPositions: task.test.labelledRows, trainPositives: task.positives(in: task.train),
+                            testPositives: task.positives(in: task.test)))
                     }
                 }
             }
@@ -240,6 +244,7 @@ public struct ProbeTracker {
         try outcome.probe.write(to: path, metadata: [
             "concept": task.concept.name, "layer": layer, "step": String(step), "model": settings.model,
             "metric": metric.rawValue, "score": String(outcome.scores[metric]!.score), "penalty": String(outcome.penalty),
+            "readout": settings.readout.description,
             "seed": String(settings.seed), "encoder_version": String(BoardEncoder.version),
         ])
         return path

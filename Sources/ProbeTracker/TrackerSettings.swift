@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything a tracker run depends on; two runs with equal settings write equal files.
 public struct TrackerSettings: Sendable {
     /// The model directory (`config.json` and `step-*.safetensors`).
@@ -15,8 +17,13 @@ public struct TrackerSettings: Sendable {
     /// uniformly, but with rare values of binary concepts enriched (`ProbeTracker.enrich`).
     public var positions: Int
     public var seed: UInt64
-    /// L2 strengths tried, strongest first; each concept keeps the one best on validation.
+    /// L2 strengths tried, strongest first, on the mean-loss scale of standardised
+    /// features (scikit-learn's alpha = λ·n for ridge, C = 1/(λ·n) for logistic
+    /// regression); each concept keeps the one best on validation, and a path whose best
+    /// sits at an end is extended past it.
     public var penalties: [Float]
+    /// The kind of probe: dense linear, or sparse on a few features.
+    public var readout: ProbeReadout
     /// Bootstrap resamples for the test-score intervals.
     public var resamples: Int
     /// Upper bound on the activation matrices held at once.
@@ -27,8 +34,11 @@ public struct TrackerSettings: Sendable {
     public static let defaultConcepts = ["material_balance", "material_advantage", "my_mobility", "in_check", "has_checking_move",
                                          "my_queen_attacked", "has_mate_in_one", "my_passed_pawns", "game_phase"]
 
+    /// 15 strengths half a decade apart, 100 down to 10⁻⁵.
+    public static let defaultPenalties: [Float] = (0..<15).map { Float(pow(10, 2 - Double($0) / 2)) }
+
     public init(model: String, data: [String], concepts: [String], layers: [String] = [], steps: [Int] = [],
-                positions: Int = 2_000, seed: UInt64 = 1, penalties: [Float] = [100, 10, 1, 0.1, 0.01, 0.001],
+                positions: Int = 20_000, seed: UInt64 = 1, penalties: [Float] = TrackerSettings.defaultPenalties, readout: ProbeReadout = .linear,
                 resamples: Int = 200, memoryBudget: Int = 1 << 30) {
         self.model = model
         self.data = data
@@ -38,6 +48,7 @@ public struct TrackerSettings: Sendable {
         self.positions = positions
         self.seed = seed
         self.penalties = penalties
+        self.readout = readout
         self.resamples = resamples
         self.memoryBudget = memoryBudget
     }

@@ -7,9 +7,20 @@ import Neural
 /// by iterative hard thresholding — train, keep the k largest weights, continue with
 /// the rest frozen at zero — as in Gurnee et al.'s sparse probing.
 ///
+/// Fits run to convergence: until no gradient component exceeds `gradientTolerance`
+/// times the largest one at zero weights, or until Float arithmetic can no longer
+/// decrease the objective. Given the training rows' `SpectralDesign`, dense L2 fits run
+/// in preconditioned coordinates, u = (c·C + λI)^(1/2)·w, in which the Hessian starts as
+/// the identity; ill-conditioned activations then take tens of iterations, not thousands.
+///
 /// Several targets on the same activations are fitted together: each keeps its own
 /// optimiser state and line search (the objectives are independent), while every
 /// step evaluates all of them in one pass over the matrix.
+///
+/// ```swift
+/// let probe = ProbeFitter(l2: 1e-3).fit(activations, labels: inCheck, kind: .logistic, balanced: true)
+/// let direction = probe.direction  // the concept activation vector
+/// ```
 public struct ProbeFitter: Sendable {
     /// λ₂ in λ₂/2·‖w‖² (added to the weighted mean loss).
     public var l2: Float
@@ -17,20 +28,18 @@ public struct ProbeFitter: Sendable {
     public var l1: Float
     /// Keep only this many features (by weight magnitude); `nil` for dense probes.
     public var sparsity: Int?
+    /// A safety net only: converged fits stop long before.
     public var maximumIterations: Int
-    /// Stop when an iteration improves the objective by less than this, relative to its size.
-    public var tolerance: Float
-    /// Stop when no (pseudo-)gradient component exceeds this — scikit-learn's `tol` for
-    /// its L-BFGS solver, on the same mean-loss scale.
+    /// Converged when no (pseudo-)gradient component exceeds this fraction of the
+    /// largest gradient component at zero weights: a tolerance relative to the problem,
+    /// whatever the scale of its loss.
     public var gradientTolerance: Float
 
-    public init(l2: Float = 1e-3, l1: Float = 0, sparsity: Int? = nil, maximumIterations: Int = 200, tolerance: Float = 1e-7,
-                gradientTolerance: Float = 1e-4) {
+    public init(l2: Float = 1e-3, l1: Float = 0, sparsity: Int? = nil, maximumIterations: Int = 10_000, gradientTolerance: Float = 1e-5) {
         self.l2 = l2
         self.l1 = l1
         self.sparsity = sparsity
         self.maximumIterations = maximumIterations
-        self.tolerance = tolerance
         self.gradientTolerance = gradientTolerance
     }
 
@@ -41,19 +50,28 @@ public struct ProbeFitter: Sendable {
 
     /// Fits one probe per target on the same standardised activations, starting from
     /// `start` (earlier probes of the same targets, e.g. along a regularisation path).
-    /// `penalties` gives each target its own λ₂ in place of `l2`.
+    /// `penalties` gives each target its own λ₂ in place of `l2`; `spectrum`, the
+    /// decomposition of `design`'s covariance, preconditions dense L2 fits.
     public func fit(_ design: StandardizedActivations, targets: [ProbeTarget], start: [LinearProbe]? = nil,
-                    penalties: [Float]? = nil) -> [LinearProbe] {
+                    penalties: [Float]? = nil, spectrum: SpectralDesign? = nil) -> [LinearProbe] {
         // Scalar labels are fitted standardised (and the probe scaled back): the penalty then means the
         // same for a pawn count and a mobility count, and the problem is as well conditioned as the features.
         let scales = targets.map(LabelScale.init)
-        let objective = ProbeObjective(design: design, targets: zip(targets, scales).map { $1.standardize($0) },
-                                       l2: penalties ?? Array(repeating: l2, count: targets.count))
+        let l2 = penalties ?? Array(repeating: self.l2, count: targets.count)
+        let objective = ProbeObjective(design: design, targets: zip(targets, scales).map { $1.standardize($0) }, l2: l2)
         var parameters = targets.indices.map { index in
             start.map { scales[index].standardize($0[index].weights + $0[index].bias, features: objective.features) }
                 ?? [Float](repeating: 0, count: objective.size(of: index))
         }
-        parameters = quasiNewton(objective, start: parameters, masks: nil)
+        let zero = objective.evaluate(Array(targets.indices), targets.indices.map { [Float](repeating: 0, count: objective.size(of: $0)) },
+                                      gradient: true)
+        let thresholds = zero.map { gradientTolerance * max(largest($0.gradient), 1e-12) }
+        let preconditioners: [Preconditioner?] = targets.indices.map { index in
+            guard let spectrum, l1 == 0, l2[index] > 0 else { return nil }
+            precondition(spectrum.design.rows == design.rows && spectrum.rows.count == design.rows, "the spectrum must be of all the design's rows")
+            return Preconditioner(spectrum: spectrum, kind: targets[index].kind, penalty: l2[index])
+        }
+        parameters = quasiNewton(objective, start: parameters, masks: nil, thresholds: thresholds, preconditioners: preconditioners)
         if let sparsity, sparsity < objective.features {
             // Iterative hard thresholding: shrink the support in a few rounds, refitting each time.
             var keep = objective.features
@@ -61,7 +79,8 @@ public struct ProbeFitter: Sendable {
                 keep = max(sparsity, keep / 4)
                 let masks = parameters.indices.map { supportMask(parameters[$0], outputs: targets[$0].kind.outputs, keep: keep) }
                 let masked = parameters.indices.map { zip(parameters[$0], masks[$0]).map { $0 * $1 } }
-                parameters = quasiNewton(objective, start: masked, masks: masks)
+                parameters = quasiNewton(objective, start: masked, masks: masks, thresholds: thresholds,
+                                         preconditioners: Array(repeating: nil, count: targets.count))
             }
         }
         return targets.indices.map { index in
@@ -105,7 +124,8 @@ public struct ProbeFitter: Sendable {
         }
     }
 
-    /// One target's limited-memory BFGS state (orthant-wise when λ₁ > 0).
+    /// One target's limited-memory BFGS state (orthant-wise when λ₁ > 0), in the
+    /// preconditioned variables when there is a preconditioner (else the parameters).
     private struct QuasiNewton {
         var w: [Float]
         /// The full objective: the smooth part plus λ₁·‖weights‖₁.
@@ -117,6 +137,8 @@ public struct ProbeFitter: Sendable {
         let l1: Float
         /// Parameters before this index are weights (penalised by λ₁); the rest are biases.
         let weightCount: Int
+        /// The largest (pseudo-)gradient component of the parameters, not the variables.
+        var stationarity: Float = .infinity
         var done = false
 
         /// The steepest-descent direction's negative: the gradient, or with λ₁ the
@@ -175,17 +197,26 @@ public struct ProbeFitter: Sendable {
         }
     }
 
-    /// L-BFGS (OWL-QN with λ₁) with a backtracking (Armijo) line search per target.
-    /// `masks` (1 = free) freeze parameters at their current value.
-    private func quasiNewton(_ objective: ProbeObjective, start: [[Float]], masks: [[Float]?]?) -> [[Float]] {
+    /// L-BFGS (OWL-QN with λ₁) with a backtracking (Armijo) line search per target, each
+    /// converged when its stationarity falls to its threshold. `masks` (1 = free) freeze
+    /// parameters at their current value; a target's preconditioner P maps its variables u
+    /// to parameters w = P·u (P symmetric, so ∂/∂u = P·∂/∂w).
+    private func quasiNewton(_ objective: ProbeObjective, start: [[Float]], masks: [[Float]?]?, thresholds: [Float],
+                             preconditioners: [Preconditioner?]) -> [[Float]] {
         let all = Array(start.indices)
+        func parameters(_ index: Int, _ variables: [Float]) -> [Float] {
+            preconditioners[index].map { $0.apply(variables) } ?? variables
+        }
+        let variables = all.map { index in preconditioners[index].map { $0.apply(start[index], inverse: true) } ?? start[index] }
         let initial = objective.evaluate(all, start, gradient: true)
         var states = all.map { index in
             let mask = masks?[index]
-            var state = QuasiNewton(w: start[index], loss: 0, gradient: masked(initial[index].gradient, mask), mask: mask, l1: l1,
-                                    weightCount: objective.features * objective.targets[index].kind.outputs)
+            let gradient = masked(initial[index].gradient, mask)
+            var state = QuasiNewton(w: variables[index], loss: 0, gradient: preconditioners[index].map { $0.apply(gradient) } ?? gradient,
+                                    mask: mask, l1: l1, weightCount: objective.features * objective.targets[index].kind.outputs)
             state.loss = state.objective(smooth: initial[index].loss, at: start[index])
-            state.done = largest(state.pseudoGradient) <= gradientTolerance
+            state.stationarity = preconditioners[index] == nil ? largest(state.pseudoGradient) : largest(gradient)
+            state.done = state.stationarity <= thresholds[index]
             return state
         }
         for _ in 0..<maximumIterations {
@@ -196,42 +227,47 @@ public struct ProbeFitter: Sendable {
                 steepest[index] = states[index].pseudoGradient
                 directions[index] = states[index].direction(steepest[index]!).direction
                 let norm = dot(steepest[index]!, steepest[index]!).squareRoot()
-                // The first step of a fresh history is scaled to unit length; later ones use the quasi-Newton scale.
-                steps[index] = states[index].history.isEmpty ? min(1, 1 / max(norm, 1e-12)) : 1
+                // A fresh history's first step is scaled to unit length, except under a preconditioner, where the
+                // unit step is already Newton's at the start; later steps use the quasi-Newton scale.
+                steps[index] = states[index].history.isEmpty && preconditioners[index] == nil ? min(1, 1 / max(norm, 1e-12)) : 1
             }
             var pending = active
             // The first trial is almost always accepted, so each trial computes loss and gradient together.
             for _ in 0..<30 where !pending.isEmpty {
                 let candidates = pending.map { states[$0].trial(directions[$0]!, step: steps[$0]!, steepest: steepest[$0]!) }
-                let results = objective.evaluate(pending, candidates, gradient: true)
+                let candidateParameters = zip(pending, candidates).map { parameters($0, $1) }
+                let results = objective.evaluate(pending, candidateParameters, gradient: true)
                 var stillPending = [Int]()
                 for (slot, index) in pending.enumerated() {
-                    let loss = states[index].objective(smooth: results[slot].loss, at: candidates[slot])
+                    let loss = states[index].objective(smooth: results[slot].loss, at: candidateParameters[slot])
                     let decrease = dot(steepest[index]!, zip(candidates[slot], states[index].w).map { $0 - $1 })
                     guard loss <= states[index].loss + 1e-4 * decrease else {
                         steps[index]! /= 2
                         stillPending.append(index)
                         continue
                     }
-                    accept(&states[index], candidates[slot], loss: loss, gradient: masked(results[slot].gradient, states[index].mask))
+                    let gradient = masked(results[slot].gradient, states[index].mask)
+                    accept(&states[index], candidates[slot], loss: loss, gradient: preconditioners[index].map { $0.apply(gradient) } ?? gradient,
+                           parameterGradient: preconditioners[index] == nil ? nil : gradient, threshold: thresholds[index])
                 }
                 pending = stillPending
             }
             for index in pending { states[index].done = true }  // no decrease along the direction: converged as far as Float allows
         }
-        return states.map(\.w)
+        return all.map { parameters($0, states[$0].w) }
     }
 
-    private func accept(_ state: inout QuasiNewton, _ candidate: [Float], loss: Float, gradient: [Float]) {
+    private func accept(_ state: inout QuasiNewton, _ candidate: [Float], loss: Float, gradient: [Float], parameterGradient: [Float]?,
+                        threshold: Float) {
         let s = zip(candidate, state.w).map { $0 - $1 }, y = zip(gradient, state.gradient).map { $0 - $1 }
         let sy = dot(s, y)
         if sy > 1e-12 {
             state.history.append((s, y, 1 / sy))
             if state.history.count > 10 { state.history.removeFirst() }
         }
-        let improvement = state.loss - loss
         (state.w, state.loss, state.gradient) = (candidate, loss, gradient)
-        if improvement < tolerance * max(1, abs(loss)) || largest(state.pseudoGradient) <= gradientTolerance { state.done = true }
+        state.stationarity = parameterGradient.map(largest) ?? largest(state.pseudoGradient)
+        if state.stationarity <= threshold { state.done = true }
     }
 
     /// 1 for the `keep` features with the largest weight magnitude (across outputs), 0 elsewhere; the bias stays free.

@@ -40,6 +40,9 @@ public struct ProbeTarget: Sendable {
     /// Rows with a label.
     public var labelledRows: Int { weights.count { $0 > 0 } }
 
+    /// The indices of the rows with a label.
+    public var labelledIndices: [Int] { weights.indices.filter { weights[$0] > 0 } }
+
     /// Whether the labelled rows hold more than one class (or, for a scalar, more than one value):
     /// otherwise there is nothing to probe for.
     public var isInformative: Bool {
