@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "BoardPictures", "Plotting", "Tabular", "Images", "Report", "Explanations",
+                "Chess", "Concepts", "DataFiles", "PositionCollections", "ChessModel", "ProbeTracker", "ConceptSearch", "ConceptMaximiser", "Probing", "Neural", "BoardPictures", "Plotting", "Tabular", "Images", "Report", "Explanations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings

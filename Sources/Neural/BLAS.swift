@@ -148,4 +148,5 @@ public enum BLAS {
 
     /// The CPU kernel family OpenBLAS chose (its `OPENBLAS_CORETYPE` if that is set).
     public static var coreName: String { String(cString: openblas_get_corename()) }
+
 }

@@ -35,7 +35,7 @@ public struct ProbeFitter: Sendable {
     /// whatever the scale of its loss.
     public var gradientTolerance: Float
 
-    public init(l2: Float = 1e-3, l1: Float = 0, sparsity: Int? = nil, maximumIterations: Int = 10_000, gradientTolerance: Float = 1e-5) {
+    public init(l2: Float = 1e-3, l1: Float = 0, sparsity: Int? = nil, maximumIterations: Int = 10_000, gradientTolerance: Float = 1e-4) {
         self.l2 = l2
         self.l1 = l1
         self.sparsity = sparsity
@@ -139,6 +139,8 @@ public struct ProbeFitter: Sendable {
         let weightCount: Int
         /// The largest (pseudo-)gradient component of the parameters, not the variables.
         var stationarity: Float = .infinity
+        /// Consecutive steps whose decrease of the objective was within Float rounding of it.
+        var stalled = 0
         var done = false
 
         /// The steepest-descent direction's negative: the gradient, or with λ₁ the
@@ -219,9 +221,11 @@ public struct ProbeFitter: Sendable {
             state.done = state.stationarity <= thresholds[index]
             return state
         }
+        var iterationsRun = 0, evaluations = 0
         for _ in 0..<maximumIterations {
             let active = all.filter { !states[$0].done }
             if active.isEmpty { break }
+            iterationsRun += 1
             var steepest = [Int: [Float]](), directions = [Int: [Float]](), steps = [Int: Float]()
             for index in active {
                 steepest[index] = states[index].pseudoGradient
@@ -237,6 +241,7 @@ public struct ProbeFitter: Sendable {
                 let candidates = pending.map { states[$0].trial(directions[$0]!, step: steps[$0]!, steepest: steepest[$0]!) }
                 let candidateParameters = zip(pending, candidates).map { parameters($0, $1) }
                 let results = objective.evaluate(pending, candidateParameters, gradient: true)
+                evaluations += 1
                 var stillPending = [Int]()
                 for (slot, index) in pending.enumerated() {
                     let loss = states[index].objective(smooth: results[slot].loss, at: candidateParameters[slot])
@@ -254,8 +259,14 @@ public struct ProbeFitter: Sendable {
             }
             for index in pending { states[index].done = true }  // no decrease along the direction: converged as far as Float allows
         }
+        if ProcessInfo.processInfo.environment["PROBE_DEBUG"] != nil {
+            FileHandle.standardError.write("quasiNewton: \(iterationsRun) iterations, \(evaluations) evaluations, \(all.count) targets, preconditioned \(preconditioners.map { $0 != nil }), stationarity \(states.map { $0.stationarity }) thresholds \(thresholds)\n".data(using: .utf8)!)
+        }
         return all.map { parameters($0, states[$0].w) }
     }
+
+    /// Steps within rounding of the objective after which a fit counts as converged.
+    private static let stallLimit = 5
 
     private func accept(_ state: inout QuasiNewton, _ candidate: [Float], loss: Float, gradient: [Float], parameterGradient: [Float]?,
                         threshold: Float) {
@@ -265,9 +276,12 @@ public struct ProbeFitter: Sendable {
             state.history.append((s, y, 1 / sy))
             if state.history.count > 10 { state.history.removeFirst() }
         }
+        // Float resolves the objective to about 1e-7 of its size: a run of steps below that is converged as
+        // far as this arithmetic allows, though the gradient may not yet show it.
+        state.stalled = state.loss - loss > 1e-7 * max(abs(loss), 1e-3) ? 0 : state.stalled + 1
         (state.w, state.loss, state.gradient) = (candidate, loss, gradient)
         state.stationarity = parameterGradient.map(largest) ?? largest(state.pseudoGradient)
-        if state.stationarity <= threshold { state.done = true }
+        if state.stationarity <= threshold || state.stalled >= Self.stallLimit { state.done = true }
     }
 
     /// 1 for the `keep` features with the largest weight magnitude (across outputs), 0 elsewhere; the bias stays free.
