@@ -37,7 +37,7 @@ public struct ProbeTracker {
     let concepts: [Concept]
     let layers: [String]
     let steps: [Int]
-    private var directory: ModelDirectory { ModelDirectory(path: settings.model) }
+    var directory: ModelDirectory { ModelDirectory(path: settings.model) }
 
     /// Checks the settings against the model and the catalogue before any work starts.
     public init(settings: TrackerSettings) throws {
@@ -70,16 +70,8 @@ public struct ProbeTracker {
                     progress: (Progress) -> Void = { _ in }) throws -> Summary {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "sampling \(settings.positions) positions"))
-        let pool = PositionSample.draw(from: settings.data, count: settings.positions * Self.poolFactor, seed: settings.seed, onError: onError)
-        progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "labelling \(pool.positions.count) positions"))
-        let (sample, sampleLabels) = Self.enrich(pool.positions, labels: Self.label(pool.positions, with: concepts), concepts: concepts,
-                                                 count: settings.positions, seed: settings.seed)
-        var bySplit = [DataSplit: [SampledPosition]](), labels = [DataSplit: [[Double]]]()
-        for split in DataSplit.allCases {
-            let members = sample.indices.filter { sample[$0].split == split }
-            bySplit[split] = members.map { sample[$0] }
-            labels[split] = members.map { sampleLabels[$0] }
-        }
+        let sample = ProbeSample(data: settings.data, concepts: concepts, count: settings.positions, seed: settings.seed, onError: onError)
+        let bySplit = sample.positions, labels = sample.labels
         for split in DataSplit.allCases where bySplit[split]!.count < 10 {
             throw TrackerError("only \(bySplit[split]!.count) positions fell in the \(split.rawValue) games; draw more positions (--positions) or add games")
         }
@@ -100,9 +92,7 @@ public struct ProbeTracker {
         var files = [String]()
         var done = 0
         for step in steps {
-            let network = try step == 0 && !directory.savedSteps().contains(0)
-                ? PolicyValueNetwork(configuration.architecture, seed: configuration.seed)
-                : directory.load(step: step)
+            let network = try network(at: step)
             for group in groups {
                 // The input planes do not depend on the weights: probed once, at the first checkpoint.
                 let needed = group.filter { $0 != "input" || step == steps[0] }
@@ -138,56 +128,16 @@ public struct ProbeTracker {
         let layer: String
     }
 
-    /// The pool a sample is chosen from, as a multiple of the sample size.
-    static let poolFactor = 4
-
-    /// Chooses `count` positions of a labelled pool: first, for each binary concept, up
-    /// to count/(2·binary concepts) positions of its rarer value, then the rest at random.
-    /// A concept true in 1% of positions would otherwise leave a few dozen positives to
-    /// fit and a handful to test on; the probes weigh classes equally and AUC ignores the
-    /// base rate, so enrichment changes the precision of the scores, not their meaning.
-    static func enrich(_ pool: [SampledPosition], labels: [[Double]], concepts: [Concept], count: Int,
-                       seed: UInt64) -> (positions: [SampledPosition], labels: [[Double]]) {
-        var random = SplitMix64(seed: SplitMix64.mix(seed, "enrichment"))
-        let order = pool.indices.shuffled(using: &random)
-        var chosen = [Int](), taken = Set<Int>()
-        let binary = concepts.indices.filter { concepts[$0].kind == .binary }
-        let quota = count / max(2 * binary.count, 1)
-        for concept in binary {
-            let positives = order.count { labels[$0][concept] == 1 }
-            let rare: Double = positives * 2 < order.count ? 1 : 0
-            var added = 0
-            for index in order where added < quota && chosen.count < count && labels[index][concept] == rare && !taken.contains(index) {
-                chosen.append(index)
-                taken.insert(index)
-                added += 1
-            }
-        }
-        for index in order where chosen.count < count && !taken.contains(index) {
-            chosen.append(index)
-            taken.insert(index)
-        }
-        chosen.sort()
-        return (chosen.map { pool[$0] }, chosen.map { labels[$0] })
-    }
-
-    /// Every concept's value on every position, positions across the cores.
-    static func label(_ positions: [SampledPosition], with concepts: [Concept]) -> [[Double]] {
-        let parts = ProcessInfo.processInfo.activeProcessorCount
-        let results = UnsafeMutableBufferPointer<[[Double]]>.allocate(capacity: parts)
-        _ = results.initialize(from: repeatElement([], count: parts))
-        defer { results.deinitialize().deallocate() }
-        nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (part * positions.count / parts)..<((part + 1) * positions.count / parts)
-            slots[part] = positions[range].map { concepts.values($0.conceptInput) }
-        }
-        return Array(results.joined())
-    }
-
     /// Layers in network order, grouped so that each group's activations (and their
     /// standardised copies) fit the memory budget; each group costs one forward pass.
-    private func layerGroups(positions: Int) -> [[String]] {
+    /// The checkpoint at `step`; at step 0 without a saved one, the initialisation the trainer starts from.
+    func network(at step: Int) throws -> PolicyValueNetwork {
+        try step == 0 && !directory.savedSteps().contains(0)
+            ? PolicyValueNetwork(configuration.architecture, seed: configuration.seed)
+            : directory.load(step: step)
+    }
+
+    func layerGroups(positions: Int) -> [[String]] {
         let widths = ActivationExtractor.widths(of: PolicyValueNetwork(configuration.architecture, seed: 0), layers: layers)
         var groups = [[String]](), current = [String](), bytes = 0
         for layer in layers {

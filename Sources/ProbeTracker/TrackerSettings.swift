@@ -14,7 +14,7 @@ public struct TrackerSettings: Sendable {
     /// is always probed, being the baseline.
     public var steps: [Int]
     /// Positions probed (split by game 70/15/15 into train, validation, test); drawn
-    /// uniformly, but with rare values of binary concepts enriched (`ProbeTracker.enrich`).
+    /// uniformly, but with rare values of binary concepts enriched (`ProbeSample.enrich`).
     public var positions: Int
     public var seed: UInt64
     /// L2 strengths tried, strongest first, on the mean-loss scale of standardised
@@ -34,11 +34,14 @@ public struct TrackerSettings: Sendable {
     public static let defaultConcepts = ["material_balance", "material_advantage", "my_mobility", "in_check", "has_checking_move",
                                          "my_queen_attacked", "has_mate_in_one", "my_passed_pawns", "game_phase"]
 
+    /// Enough positions that a grid cell's 95% interval is about ±0.03 or narrower.
+    public static let defaultPositions = 20_000
+
     /// 15 strengths half a decade apart, 100 down to 10⁻⁵.
     public static let defaultPenalties: [Float] = (0..<15).map { Float(pow(10, 2 - Double($0) / 2)) }
 
     public init(model: String, data: [String], concepts: [String], layers: [String] = [], steps: [Int] = [],
-                positions: Int = 20_000, seed: UInt64 = 1, penalties: [Float] = TrackerSettings.defaultPenalties, readout: ProbeReadout = .linear,
+                positions: Int = TrackerSettings.defaultPositions, seed: UInt64 = 1, penalties: [Float] = TrackerSettings.defaultPenalties, readout: ProbeReadout = .linear,
                 resamples: Int = 200, memoryBudget: Int = 1 << 30) {
         self.model = model
         self.data = data

@@ -9,9 +9,10 @@ import Neural
 ///
 /// Fits run to convergence: until no gradient component exceeds `gradientTolerance`
 /// times the largest one at zero weights, or until Float arithmetic can no longer
-/// decrease the objective. Given the training rows' `SpectralDesign`, dense L2 fits run
-/// in preconditioned coordinates, u = (c·C + λI)^(1/2)·w, in which the Hessian starts as
-/// the identity; ill-conditioned activations then take tens of iterations, not thousands.
+/// decrease the objective. Given the training rows' `SpectralDesign`, dense L2 fits take
+/// (c·C + λI)⁻¹ — the inverse of the Hessian at the start, up to the structure of the
+/// curvature — as L-BFGS's initial inverse Hessian; ill-conditioned activations then take
+/// tens of iterations, not thousands.
 ///
 /// Several targets on the same activations are fitted together: each keeps its own
 /// optimiser state and line search (the objectives are independent), while every
@@ -69,7 +70,8 @@ public struct ProbeFitter: Sendable {
         let preconditioners: [Preconditioner?] = targets.indices.map { index in
             guard let spectrum, l1 == 0, l2[index] > 0 else { return nil }
             precondition(spectrum.design.rows == design.rows && spectrum.rows.count == design.rows, "the spectrum must be of all the design's rows")
-            return Preconditioner(spectrum: spectrum, kind: targets[index].kind, penalty: l2[index])
+            let curvature = start.map { Preconditioner.curvature(of: targets[index], probe: $0[index], activations: design.raw) }
+            return Preconditioner(spectrum: spectrum, kind: targets[index].kind, penalty: l2[index], curvature: curvature)
         }
         parameters = quasiNewton(objective, start: parameters, masks: nil, thresholds: thresholds, preconditioners: preconditioners)
         if let sparsity, sparsity < objective.features {
@@ -124,8 +126,7 @@ public struct ProbeFitter: Sendable {
         }
     }
 
-    /// One target's limited-memory BFGS state (orthant-wise when λ₁ > 0), in the
-    /// preconditioned variables when there is a preconditioner (else the parameters).
+    /// One target's limited-memory BFGS state (orthant-wise when λ₁ > 0).
     private struct QuasiNewton {
         var w: [Float]
         /// The full objective: the smooth part plus λ₁·‖weights‖₁.
@@ -137,7 +138,7 @@ public struct ProbeFitter: Sendable {
         let l1: Float
         /// Parameters before this index are weights (penalised by λ₁); the rest are biases.
         let weightCount: Int
-        /// The largest (pseudo-)gradient component of the parameters, not the variables.
+        /// The largest (pseudo-)gradient component.
         var stationarity: Float = .infinity
         /// Consecutive steps whose decrease of the objective was within Float rounding of it.
         var stalled = 0
@@ -155,9 +156,8 @@ public struct ProbeFitter: Sendable {
             return result
         }
 
-        /// The two-loop recursion's search direction −H·g (kept out of the orthants the
-        /// pseudo-gradient rules out), or steepest descent when that is not downhill.
-        mutating func direction(_ steepest: [Float]) -> (direction: [Float], slope: Float) {
+        /// The two-loop recursion's first half on `steepest`: q and the α of each stored pair, newest first.
+        func firstLoop(_ steepest: [Float]) -> (q: [Float], alphas: [Float]) {
             var q = steepest
             var alphas = [Float]()
             for (s, y, rho) in history.reversed() {
@@ -165,20 +165,29 @@ public struct ProbeFitter: Sendable {
                 alphas.append(alpha)
                 for i in q.indices { q[i] -= alpha * y[i] }
             }
-            if let last = history.last {
-                let gamma = dot(last.s, last.y) / max(dot(last.y, last.y), 1e-20)
-                for i in q.indices { q[i] *= gamma }
-            }
+            return (q, alphas)
+        }
+
+        /// The usual initial inverse Hessian γI, γ = sᵀy/yᵀy of the newest pair, applied to q.
+        func scaled(_ q: [Float]) -> [Float] {
+            guard let last = history.last else { return q }
+            let gamma = dot(last.s, last.y) / max(dot(last.y, last.y), 1e-20)
+            return q.map { $0 * gamma }
+        }
+
+        /// The second half, from r = H₀·q: the search direction −H·g (kept out of the orthants
+        /// the pseudo-gradient rules out), or `fallback` (−H₀·g) when that is not downhill.
+        mutating func direction(_ r: [Float], alphas: [Float], steepest: [Float], fallback: [Float]) -> [Float] {
+            var r = r
             for ((s, y, rho), alpha) in zip(history, alphas.reversed()) {
-                let beta = rho * dot(y, q)
-                for i in q.indices { q[i] += s[i] * (alpha - beta) }
+                let beta = rho * dot(y, r)
+                for i in r.indices { r[i] += s[i] * (alpha - beta) }
             }
-            var direction = q.map { -$0 }
+            var direction = r.map { -$0 }
             if l1 > 0 { for i in 0..<weightCount where direction[i] * steepest[i] >= 0 { direction[i] = 0 } }
-            let slope = dot(direction, steepest)
-            if slope < 0 { return (direction, slope) }
+            if dot(direction, steepest) < 0 { return direction }
             history.removeAll()
-            return (steepest.map { -$0 }, -dot(steepest, steepest))
+            return fallback
         }
 
         /// `w + step·direction`, with λ₁ projected onto the current orthant: a weight that
@@ -201,23 +210,19 @@ public struct ProbeFitter: Sendable {
 
     /// L-BFGS (OWL-QN with λ₁) with a backtracking (Armijo) line search per target, each
     /// converged when its stationarity falls to its threshold. `masks` (1 = free) freeze
-    /// parameters at their current value; a target's preconditioner P maps its variables u
-    /// to parameters w = P·u (P symmetric, so ∂/∂u = P·∂/∂w).
+    /// parameters at their current value. A target's preconditioner P serves as the
+    /// initial inverse Hessian H₀ = P² of the two-loop recursion (else γI): applied once
+    /// per iteration, for all targets in one pass over the eigenvectors.
     private func quasiNewton(_ objective: ProbeObjective, start: [[Float]], masks: [[Float]?]?, thresholds: [Float],
                              preconditioners: [Preconditioner?]) -> [[Float]] {
         let all = Array(start.indices)
-        func parameters(_ index: Int, _ variables: [Float]) -> [Float] {
-            preconditioners[index].map { $0.apply(variables) } ?? variables
-        }
-        let variables = all.map { index in preconditioners[index].map { $0.apply(start[index], inverse: true) } ?? start[index] }
         let initial = objective.evaluate(all, start, gradient: true)
         var states = all.map { index in
             let mask = masks?[index]
-            let gradient = masked(initial[index].gradient, mask)
-            var state = QuasiNewton(w: variables[index], loss: 0, gradient: preconditioners[index].map { $0.apply(gradient) } ?? gradient,
-                                    mask: mask, l1: l1, weightCount: objective.features * objective.targets[index].kind.outputs)
+            var state = QuasiNewton(w: start[index], loss: 0, gradient: masked(initial[index].gradient, mask), mask: mask, l1: l1,
+                                    weightCount: objective.features * objective.targets[index].kind.outputs)
             state.loss = state.objective(smooth: initial[index].loss, at: start[index])
-            state.stationarity = preconditioners[index] == nil ? largest(state.pseudoGradient) : largest(gradient)
+            state.stationarity = largest(state.pseudoGradient)
             state.done = state.stationarity <= thresholds[index]
             return state
         }
@@ -227,33 +232,46 @@ public struct ProbeFitter: Sendable {
             if active.isEmpty { break }
             iterationsRun += 1
             var steepest = [Int: [Float]](), directions = [Int: [Float]](), steps = [Int: Float]()
+            var loops = [Int: (q: [Float], alphas: [Float])]()
             for index in active {
                 steepest[index] = states[index].pseudoGradient
-                directions[index] = states[index].direction(steepest[index]!).direction
+                loops[index] = states[index].firstLoop(steepest[index]!)
+            }
+            let preconditioned = active.filter { preconditioners[$0] != nil }
+            // H₀ applied to each q, and to the gradient for the fallback direction, in one batch.
+            let products = Preconditioner.applySquared(
+                preconditioned.flatMap { [preconditioners[$0]!, preconditioners[$0]!] },
+                to: preconditioned.flatMap { [loops[$0]!.q, steepest[$0]!] })
+            for (slot, index) in preconditioned.enumerated() {
+                directions[index] = states[index].direction(products[2 * slot], alphas: loops[index]!.alphas, steepest: steepest[index]!,
+                                                            fallback: products[2 * slot + 1].map { -$0 })
+                steps[index] = 1  // H₀ makes the unit step Newton's at the start
+            }
+            for index in active where preconditioners[index] == nil {
+                let fresh = states[index].history.isEmpty
+                directions[index] = states[index].direction(states[index].scaled(loops[index]!.q), alphas: loops[index]!.alphas,
+                                                            steepest: steepest[index]!, fallback: steepest[index]!.map { -$0 })
+                // A fresh history's first step is scaled to unit length; later ones use the quasi-Newton scale.
                 let norm = dot(steepest[index]!, steepest[index]!).squareRoot()
-                // A fresh history's first step is scaled to unit length, except under a preconditioner, where the
-                // unit step is already Newton's at the start; later steps use the quasi-Newton scale.
-                steps[index] = states[index].history.isEmpty && preconditioners[index] == nil ? min(1, 1 / max(norm, 1e-12)) : 1
+                steps[index] = fresh || states[index].history.isEmpty ? min(1, 1 / max(norm, 1e-12)) : 1
             }
             var pending = active
             // The first trial is almost always accepted, so each trial computes loss and gradient together.
             for _ in 0..<30 where !pending.isEmpty {
                 let candidates = pending.map { states[$0].trial(directions[$0]!, step: steps[$0]!, steepest: steepest[$0]!) }
-                let candidateParameters = zip(pending, candidates).map { parameters($0, $1) }
-                let results = objective.evaluate(pending, candidateParameters, gradient: true)
+                let results = objective.evaluate(pending, candidates, gradient: true)
                 evaluations += 1
                 var stillPending = [Int]()
                 for (slot, index) in pending.enumerated() {
-                    let loss = states[index].objective(smooth: results[slot].loss, at: candidateParameters[slot])
+                    let loss = states[index].objective(smooth: results[slot].loss, at: candidates[slot])
                     let decrease = dot(steepest[index]!, zip(candidates[slot], states[index].w).map { $0 - $1 })
                     guard loss <= states[index].loss + 1e-4 * decrease else {
                         steps[index]! /= 2
                         stillPending.append(index)
                         continue
                     }
-                    let gradient = masked(results[slot].gradient, states[index].mask)
-                    accept(&states[index], candidates[slot], loss: loss, gradient: preconditioners[index].map { $0.apply(gradient) } ?? gradient,
-                           parameterGradient: preconditioners[index] == nil ? nil : gradient, threshold: thresholds[index])
+                    accept(&states[index], candidates[slot], loss: loss, gradient: masked(results[slot].gradient, states[index].mask),
+                           threshold: thresholds[index])
                 }
                 pending = stillPending
             }
@@ -262,14 +280,13 @@ public struct ProbeFitter: Sendable {
         if ProcessInfo.processInfo.environment["PROBE_DEBUG"] != nil {
             FileHandle.standardError.write("quasiNewton: \(iterationsRun) iterations, \(evaluations) evaluations, \(all.count) targets, preconditioned \(preconditioners.map { $0 != nil }), stationarity \(states.map { $0.stationarity }) thresholds \(thresholds)\n".data(using: .utf8)!)
         }
-        return all.map { parameters($0, states[$0].w) }
+        return states.map(\.w)
     }
 
     /// Steps within rounding of the objective after which a fit counts as converged.
     private static let stallLimit = 5
 
-    private func accept(_ state: inout QuasiNewton, _ candidate: [Float], loss: Float, gradient: [Float], parameterGradient: [Float]?,
-                        threshold: Float) {
+    private func accept(_ state: inout QuasiNewton, _ candidate: [Float], loss: Float, gradient: [Float], threshold: Float) {
         let s = zip(candidate, state.w).map { $0 - $1 }, y = zip(gradient, state.gradient).map { $0 - $1 }
         let sy = dot(s, y)
         if sy > 1e-12 {
@@ -280,7 +297,7 @@ public struct ProbeFitter: Sendable {
         // far as this arithmetic allows, though the gradient may not yet show it.
         state.stalled = state.loss - loss > 1e-7 * max(abs(loss), 1e-3) ? 0 : state.stalled + 1
         (state.w, state.loss, state.gradient) = (candidate, loss, gradient)
-        state.stationarity = parameterGradient.map(largest) ?? largest(state.pseudoGradient)
+        state.stationarity = largest(state.pseudoGradient)
         if state.stationarity <= threshold || state.stalled >= Self.stallLimit { state.done = true }
     }
 

@@ -42,10 +42,10 @@ struct ProbeBenchmark: ParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("probe-bench-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try writeNPY(train.storage, shape: [rows, features], to: directory.appendingPathComponent("x.npy").path)
-        try writeNPY(labels.map(Float.init), shape: [rows], to: directory.appendingPathComponent("y.npy").path)
-        try writeNPY(test.storage, shape: [10_000, features], to: directory.appendingPathComponent("xt.npy").path)
-        try writeNPY(testLabels.map(Float.init), shape: [10_000], to: directory.appendingPathComponent("yt.npy").path)
+        try NPYFile.write(train.storage, shape: [rows, features], to: directory.appendingPathComponent("x.npy").path)
+        try NPYFile.write(labels.map(Float.init), shape: [rows], to: directory.appendingPathComponent("y.npy").path)
+        try NPYFile.write(test.storage, shape: [10_000, features], to: directory.appendingPathComponent("xt.npy").path)
+        try NPYFile.write(testLabels.map(Float.init), shape: [10_000], to: directory.appendingPathComponent("yt.npy").path)
         // The same objectives: scikit-learn minimises C·Σloss + penalty, ours mean loss + λ·penalty, so C = 1/(λ·n).
         let script = """
             import sys, time, warnings, numpy as np
@@ -91,17 +91,5 @@ struct ProbeBenchmark: ParsableCommand {
             labels.append(signal + Float(random.nextUnit() - 0.5) * 4 > 0 ? 1 : 0)
         }
         return (Tensor(shape: [rows, features], values), labels)
-    }
-
-    /// A little-endian float32 `.npy` file (format version 1.0).
-    private func writeNPY(_ values: [Float], shape: [Int], to path: String) throws {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : "")), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
-        data.append(contentsOf: [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
-        data.append(contentsOf: Array(header.utf8))
-        values.withUnsafeBytes { data.append(contentsOf: $0) }
-        try AtomicFileWriter.write(data, to: path)
     }
 }

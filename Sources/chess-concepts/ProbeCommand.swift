@@ -12,32 +12,18 @@ struct ProbeCommand: ParsableCommand {
             Draws positions from the collections (split by game into 70% train, 15% validation, 15% test), \
             labels them with each concept, and fits a linear probe on every checkpoint × layer's activations: \
             logistic for binary concepts, ridge for scalar ones, multinomial for categorical ones, the L2 \
-            strength chosen on the validation games. Scores are on the test games with 95% bootstrap intervals, \
+            strength chosen on the validation games from 15 values (extended past an end while the best sits there). \
+            Ridge is solved exactly from one eigendecomposition per checkpoint × layer; logistic and multinomial \
+            probes are fitted to convergence with balanced class weights. Scores are on the test games with 95% bootstrap intervals, \
             beside the same probe on the input planes, on the random network (step 0) and on shuffled labels. \
             Writes OUT/grid.csv, OUT/<concept>-heatmap.png, OUT/<concept>-curves.png, OUT/overview.png and \
             OUT/probes/<concept>/step-NNNNNNN-<layer>.safetensors (+ .json).
             """)
 
-    @Option(help: "The model directory.")
-    var model = "models/default"
+    @OptionGroup var sample: ProbeSampleOptions
 
-    @Option(parsing: .upToNextOption, help: "PGN, EPD or FEN collections (optionally .gz).")
-    var data: [String] = ["positions/selfplay.pgn.gz"]
-
-    @Option(help: "Comma-separated concept names, or 'all'.")
-    var concepts = TrackerSettings.defaultConcepts.joined(separator: ",")
-
-    @Option(help: "Comma-separated probe layers (input, stem, block1…, policy, value), or 'all'.")
-    var layers = "all"
-
-    @Option(help: "Comma-separated checkpoint steps, or 'all' (step 0, the random network, is always included).")
-    var steps = "all"
-
-    @Option(help: "Positions to draw.")
-    var positions = 2_000
-
-    @Option(help: "Seed of the sample, the split and the control tasks.")
-    var seed: UInt64 = 1
+    @Option(name: .customLong("probe"), help: "The probe: 'linear' (exact ridge, converged logistic) or 'sparse:K' (at most K features).")
+    var readout = "linear"
 
     @Option(help: "Output directory.")
     var out = "probe-output"
@@ -46,22 +32,11 @@ struct ProbeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        do {
-            _ = try ConceptCatalogue.parse(concepts)
-        } catch {
-            throw ValidationError(error.description)
-        }
-        guard steps == "all" || steps.split(separator: ",").allSatisfy({ Int($0) != nil }) else {
-            throw ValidationError("--steps must be 'all' or comma-separated integers, not '\(steps)'")
-        }
+        guard ProbeReadout(readout) != nil else { throw ValidationError("--probe must be 'linear' or 'sparse:K' with K ≥ 1, not '\(readout)'") }
     }
 
     func run() throws {
-        let settings = TrackerSettings(
-            model: model, data: data, concepts: try ConceptCatalogue.parse(concepts).map(\.name),
-            layers: layers == "all" ? [] : layers.split(separator: ",").map(String.init),
-            steps: steps == "all" ? [] : steps.split(separator: ",").compactMap { Int($0) },
-            positions: positions, seed: seed)
+        let settings = try sample.settings(readout: ProbeReadout(readout)!)
         let tracker: ProbeTracker
         do {
             tracker = try ProbeTracker(settings: settings)

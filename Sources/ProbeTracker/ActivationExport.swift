@@ -1,0 +1,84 @@
+import ChessModel
+import DataFiles
+import Foundation
+import PositionCollections
+
+/// A probe grid's positions and activations as files Python reads: the same sample a
+/// `probe` run with equal settings fits on, so anyone can fit their own probes.
+///
+/// Writes into its output directory:
+/// - `positions.csv`: `row, fen, source, game, ply, split` and one column per concept,
+///   train rows first, then validation, then test;
+/// - `step-NNNNNNN-<layer>.npy`: float32 [positions × values] per checkpoint × layer, a
+///   row per line of `positions.csv`, each position's activations flattened from NHWC
+///   (value index = (rank·8 + file)·channels + channel, ranks from the side to move's);
+/// - `activations.json`: the settings and every array's shape.
+///
+/// ```swift
+/// let export = try ActivationExport(settings: TrackerSettings(model: "models/default", data: ["games.pgn"], concepts: ["in_check"]))
+/// let files = try export.run(out: "activations")
+/// ```
+public struct ActivationExport {
+    let tracker: ProbeTracker
+
+    /// Checks the settings against the model and the catalogue, as a probe run does.
+    public init(settings: TrackerSettings) throws {
+        tracker = try ProbeTracker(settings: settings)
+    }
+
+    /// The files written into `out`, which must be new, empty, or an earlier export.
+    public func run(out: String, onError: (CollectionError) -> Void = { _ in },
+                    progress: (ProbeTracker.Progress) -> Void = { _ in }) throws -> [String] {
+        let manifest = "\(out)/activations.json"
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        guard existing.isEmpty || existing.contains("activations.json") else {
+            throw TrackerError("\(out) holds other files (\(existing.sorted().prefix(3).joined(separator: ", "))…); export into a new directory")
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let settings = tracker.settings, cells = tracker.steps.count * tracker.layers.count
+        progress(ProbeTracker.Progress(cellsDone: 0, cells: cells, detail: "sampling \(settings.positions) positions"))
+        let sample = ProbeSample(data: settings.data, concepts: tracker.concepts, count: settings.positions, seed: settings.seed, onError: onError)
+        let rows = sample.ordered
+        var files = [try writePositions(rows, concepts: sample.concepts.map(\.name), to: "\(out)/positions.csv")]
+        let planes = BoardEncoder.encode(rows.map(\.position.position))
+        var arrays = [[String: Any]]()
+        var done = 0
+        for step in tracker.steps {
+            let network = try tracker.network(at: step)
+            for group in tracker.layerGroups(positions: rows.count) {
+                progress(ProbeTracker.Progress(cellsDone: done, cells: cells, detail: "step \(step), \(group.joined(separator: ", "))"))
+                let activations = ActivationExtractor.activations(of: network, planes: planes, layers: Set(group))
+                for layer in group {
+                    let values = activations[layer]!
+                    let path = "\(out)/\(ModelDirectory.stepName(step))-\(layer).npy"
+                    try NPYFile.write(values.storage, shape: [values.rows, values.rowSize], to: path)
+                    files.append(path)
+                    arrays.append(["file": (path as NSString).lastPathComponent, "step": step, "layer": layer, "shape": [values.rows, values.rowSize]])
+                    done += 1
+                }
+            }
+        }
+        let description: [String: Any] = [
+            "model": settings.model, "data": settings.data, "concepts": sample.concepts.map(\.name), "positions": rows.count,
+            "seed": settings.seed, "encoder_version": BoardEncoder.version,
+            "layout": "rows follow positions.csv; each row is the layer's NHWC activation flattened: (rank * 8 + file) * channels + channel, board seen from the side to move",
+            "arrays": arrays,
+        ]
+        try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys]), to: manifest)
+        return files + [manifest]
+    }
+
+    private func writePositions(_ rows: [(position: SampledPosition, labels: [Double])], concepts: [String], to path: String) throws -> String {
+        let format = TableFormat.csv
+        let columns = ["row", "fen", "source", "game", "ply", "split"] + concepts
+        var text = format.header(columns)!
+        for (index, row) in rows.enumerated() {
+            let position = row.position
+            let values: [TableValue] = [.integer(index), .text(position.position.fen), .text(position.source), .integer(position.game),
+                                        .integer(position.ply), .text(position.split.rawValue)] + row.labels.map { TableValue($0) }
+            text += format.row(values, columns: columns)
+        }
+        try AtomicFileWriter.write(Data(text.utf8), to: path)
+        return path
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import ProbeTracker
+
+struct ActivationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "activations",
+        abstract: "Export a probe grid's positions and activations for Python: one float32 .npy per checkpoint × layer.",
+        discussion: """
+            Draws the same positions a 'probe' run with the same options fits on and writes OUT/positions.csv \
+            (row, fen, source, game, ply, split and one column per concept), OUT/step-NNNNNNN-<layer>.npy \
+            (float32, positions × values, rows in the order of positions.csv, each row the layer's NHWC \
+            activation flattened) and OUT/activations.json (settings and shapes). OUT must be new, empty or an \
+            earlier export.
+            """)
+
+    @OptionGroup var sample: ProbeSampleOptions
+
+    @Option(help: "Output directory.")
+    var out = "activations-output"
+
+    func run() throws {
+        let export: ActivationExport
+        do {
+            export = try ActivationExport(settings: try sample.settings())
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let line = ProgressLine(unit: "arrays")
+        let files = try export.run(out: out, onError: { printError("warning: \($0)") }) { progress in
+            line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
+        }
+        line.clear()
+        print("Wrote \(files.count) files into \(out) in \(line.elapsedText).")
+    }
+}
