@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts-bench",
             dependencies: [
-                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections", "Neural", "ChessModel", "Probing", "ConceptSearch", "ConceptMaximiser",
+                "Chess", "UCI", "DataFiles", "Concepts", "PositionCollections", "Neural", "ChessModel", "Probing", "ConceptSearch", "ConceptMaximiser", "ProbeTracker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSettings

@@ -1,95 +1,209 @@
 import ArgumentParser
+import ChessModel
+import Concepts
 import DataFiles
 import Foundation
 import Neural
-import Probing
+import ProbeTracker
 
 struct ProbeBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
-        abstract: "Fit time of the logistic probes on planted activations beside scikit-learn's LogisticRegression on the same data.")
+        abstract: "The probe grid on a real network's activations beside scikit-learn on the same rows: scores and fit time.",
+        discussion: """
+            Exports the activations of the model's first and last checkpoints at every layer (the sample a \
+            'probe' run draws), runs the grid, and fits scikit-learn on the exported arrays with the same split \
+            and penalty grid (Ridge, LogisticRegression with balanced class weights; penalty chosen on the \
+            validation games). Every cell must score at least scikit-learn's minus --tolerance. Then it times one \
+            checkpoint × layer with every concept: ours (the grid's cell, forward pass included) against \
+            scikit-learn's RidgeCV and LogisticRegressionCV over the same penalties.
+            """)
 
-    @Option(help: "Training rows.")
-    var rows = 50_000
+    @Option(help: "The model directory.")
+    var model = "models/default"
 
-    @Option(help: "Features (activation size).")
-    var features = 4_096
+    @Option(parsing: .upToNextOption, help: "Collections to draw positions from.")
+    var data: [String] = ["positions/selfplay.pgn.gz"]
+
+    @Option(help: "Positions to draw.")
+    var positions = 5_000
+
+    @Option(help: "The layer timed for the speed comparison (at the last checkpoint).")
+    var speedLayer = "block2"
+
+    @Option(help: "How far below scikit-learn a score may fall.")
+    var tolerance = 0.005
+
+    @Option(help: "Where the exported arrays, both grids and the comparison are written.")
+    var out = "probe-bench-output"
 
     @Option(help: "The Python interpreter with scikit-learn and numpy installed.")
     var python = "python3"
 
-    @Flag(help: "Time only our probes (for profiling).")
-    var oursOnly = false
-
     func run() throws {
-        let (train, labels) = planted(rows: rows, seed: 1)
-        let (test, testLabels) = planted(rows: 10_000, seed: 2)
-        print("logistic probe, \(rows) × \(features) activations, binary labels from a planted direction")
-        print("times include standardising the training rows (scikit-learn: StandardScaler fit and transform)")
-        let probes = [("L2", ProbeFitter(l2: 1e-4)), ("L1", ProbeFitter(l2: 0, l1: 1e-3))]
-        var ours = [(seconds: Double, accuracy: Double)]()
-        for (name, fitter) in probes {
-            let start = ContinuousClock.now
-            let probe = fitter.fit(train, labels: labels, kind: .logistic)
-            let seconds = (ContinuousClock.now - start).seconds
-            let accuracy = Metrics.accuracy(labels: testLabels, predictions: probe.predict(test).map { $0 > 0.5 ? 1 : 0 })
-            let nonzero = probe.weights.filter { $0 != 0 }.count
-            print(String(format: "  ours %@ (%@)  %7.2f s   test accuracy %.4f   %d nonzero weights", name as NSString,
-                         (name == "L2" ? "L-BFGS" : "OWL-QN") as NSString, seconds, accuracy, nonzero))
-            ours.append((seconds, accuracy))
+        guard !FileManager.default.fileExists(atPath: out) else {
+            throw ValidationError("\(out) exists; name a new directory with --out")
         }
-        guard !oursOnly else { return }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("probe-bench-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try NPYFile.write(train.storage, shape: [rows, features], to: directory.appendingPathComponent("x.npy").path)
-        try NPYFile.write(labels.map(Float.init), shape: [rows], to: directory.appendingPathComponent("y.npy").path)
-        try NPYFile.write(test.storage, shape: [10_000, features], to: directory.appendingPathComponent("xt.npy").path)
-        try NPYFile.write(testLabels.map(Float.init), shape: [10_000], to: directory.appendingPathComponent("yt.npy").path)
-        // The same objectives: scikit-learn minimises C·Σloss + penalty, ours mean loss + λ·penalty, so C = 1/(λ·n).
-        let script = """
-            import sys, time, warnings, numpy as np
-            from sklearn.linear_model import LogisticRegression
-            from sklearn.preprocessing import StandardScaler
-            warnings.simplefilter("ignore")
-            d = sys.argv[1]
-            x, y, xt, yt = (np.load(f"{d}/{n}.npy") for n in ("x", "y", "xt", "yt"))
-            for model in (LogisticRegression(C=1.0 / (1e-4 * len(y)), max_iter=1000),
-                          LogisticRegression(C=1.0 / (1e-3 * len(y)), penalty="l1", solver="saga")):
-                start = time.perf_counter()
-                scaler = StandardScaler().fit(x)
-                model.fit(scaler.transform(x), y)
-                seconds = time.perf_counter() - start
-                print(seconds, (model.predict(scaler.transform(xt)) == yt).mean(), end=" ")
-            """
-        let fields = try PythonReference.measure(python: python, script: script, arguments: [directory.path], expecting: 4,
-                                                 install: "pip install scikit-learn numpy")
-        for (index, (name, solver)) in [("L2", "lbfgs"), ("L1", "saga")].enumerated() {
-            let (seconds, accuracy) = (fields[2 * index], fields[2 * index + 1])
-            print(String(format: "  scikit-learn %@ (%@)  %7.2f s   test accuracy %.4f   ours %.1f× faster, accuracy %+.2f points",
-                         name as NSString, solver as NSString, seconds, accuracy, seconds / ours[index].seconds,
-                         100 * (ours[index].accuracy - accuracy)))
+        let steps = ModelDirectory(path: model).savedSteps()
+        guard let last = steps.last else { throw ValidationError("\(model) holds no checkpoint") }
+        let settings = TrackerSettings(model: model, data: data, concepts: TrackerSettings.defaultConcepts, steps: [last], positions: positions)
+        print("OpenBLAS kernels: \(BLAS.coreName); NeuralKernels: \(KernelMachine.vectorLevel)")
+        print("\(model), steps 0 and \(last), every layer, \(positions) positions, \(settings.penalties.count) penalties")
+
+        let arrays = "\(out)/activations"
+        _ = try ActivationExport(settings: settings).run(out: arrays)
+        var cellTimes = [String: Double]()
+        var previous: (detail: String, time: ContinuousClock.Instant)?
+        _ = try ProbeTracker(settings: settings).run(out: "\(out)/grid", progress: { progress in
+            // Each report starts a cell (or the figures): the time since the previous report is that cell's.
+            let now = ContinuousClock.now
+            if let previous { cellTimes[previous.detail] = (now - previous.time).seconds }
+            previous = (progress.detail, now)
+        })
+
+        let kinds = try ConceptCatalogue.parse(TrackerSettings.defaultConcepts.joined(separator: ",")).map { concept -> String in
+            switch concept.kind {
+            case .binary: "binary"
+            case .scalar: "scalar"
+            case .categorical: "categorical"
+            }
         }
+        let penalties = settings.penalties.map { String($0) }.joined(separator: ",")
+        let started = ContinuousClock.now
+        try PythonReference.run(python: python, script: Self.agreementScript,
+                                arguments: [arrays, "\(out)/scikit-learn.csv", penalties, kinds.joined(separator: ",")],
+                                install: "pip install scikit-learn numpy")
+        let referenceSeconds = (ContinuousClock.now - started).seconds
+        let comparison = try compare(grid: "\(out)/grid/grid.csv", reference: "\(out)/scikit-learn.csv")
+        print("agreement: \(comparison.within) of \(comparison.cells) cells at or above scikit-learn − \(tolerance) (scikit-learn grid \(String(format: "%.0f", referenceSeconds)) s)")
+        for line in comparison.below { print("  below: \(line)") }
+
+        let speedFile = "\(ModelDirectory.stepName(last))-\(speedLayer).npy"
+        let timing: Double = try PythonReference.measure(python: python, script: Self.speedScript,
+                                                 arguments: [arrays, speedFile, penalties, kinds.joined(separator: ",")], expecting: 1,
+                                                 install: "pip install scikit-learn numpy")[0]
+        guard let ours = cellTimes["step \(last), \(speedLayer)"] else { throw ValidationError("no cell timed for \(speedLayer)") }
+        print(String(format: "one cell (step %d, %@, %d concepts): ours %.1f s, scikit-learn RidgeCV + LogisticRegressionCV %.1f s: %.1f× faster",
+                     last, speedLayer as NSString, kinds.count, ours, timing, timing / ours))
     }
 
-    /// Gaussian activations; label = [x·w + noise > 0] for a dense planted direction w.
-    private func planted(rows: Int, seed: UInt64) -> (Tensor, [Double]) {
-        let features = features
-        var random = SplitMix64(seed: seed)
-        var direction = SplitMix64(seed: 99)
-        let weights = (0..<features).map { _ in Float(direction.nextUnit() * 2 - 1) }
-        var values = [Float](repeating: 0, count: rows * features)
-        var labels = [Double]()
-        for row in 0..<rows {
-            var signal: Float = 0
-            for column in 0..<features {
-                // A sum of two uniforms: cheap, bell-shaped enough for a benchmark.
-                let value = Float(random.nextUnit() + random.nextUnit() - 1)
-                values[row * features + column] = value
-                signal += value * weights[column]
-            }
-            labels.append(signal + Float(random.nextUnit() - 0.5) * 4 > 0 ? 1 : 0)
+    /// Cells of our grid against scikit-learn's on the same split: how many are within tolerance.
+    private func compare(grid: String, reference: String) throws -> (cells: Int, within: Int, below: [String]) {
+        let ours = try CSVTable(path: grid), theirs = try CSVTable(path: reference)
+        func index(_ table: CSVTable, _ name: String) throws -> Int {
+            guard let column = table.columns.firstIndex(of: name) else { throw ValidationError("\(name) missing from a grid") }
+            return column
         }
-        return (Tensor(shape: [rows, features], values), labels)
+        let keys = try ["concept", "step", "layer", "metric"].map { try index(ours, $0) }
+        let score = try index(ours, "score")
+        var mine = [String: Double]()
+        for row in ours.rows { mine[keys.map { row[$0] }.joined(separator: "/")] = Double(row[score]) }
+        let theirKeys = try ["concept", "step", "layer", "metric"].map { try index(theirs, $0) }
+        let theirScore = try index(theirs, "score")
+        var cells = 0, within = 0, below = [String]()
+        for row in theirs.rows {
+            let key = theirKeys.map { row[$0] }.joined(separator: "/")
+            guard let reference = Double(row[theirScore]), let value = mine[key] else { continue }
+            cells += 1
+            if value >= reference - tolerance {
+                within += 1
+            } else {
+                below.append(String(format: "%@ ours %.4f, scikit-learn %.4f", key as NSString, value, reference))
+            }
+        }
+        return (cells, within, below)
     }
+
+    /// Every exported cell fitted by scikit-learn as the grid fits it: standardised on the
+    /// training rows, each penalty of the path (ridge α = λ·n, logistic C = 1/(λ·n), balanced
+    /// class weights, warm-started from strong to weak), the best on validation scored on test.
+    static let agreementScript = """
+        import csv, json, sys, warnings
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression, Ridge
+        from sklearn.metrics import balanced_accuracy_score, r2_score, roc_auc_score
+        from sklearn.preprocessing import StandardScaler
+        warnings.simplefilter("ignore")
+        folder, out, penalties, kinds = sys.argv[1], sys.argv[2], [float(p) for p in sys.argv[3].split(",")], sys.argv[4].split(",")
+        meta = json.load(open(f"{folder}/activations.json"))
+        rows = list(csv.DictReader(open(f"{folder}/positions.csv")))
+        split = np.array([r["split"] for r in rows])
+        concepts = meta["concepts"]
+        labels = {c: np.array([float(r[c]) if r[c] not in ("", "nan") else np.nan for r in rows]) for c in concepts}
+        seen_input = False
+        with open(out + ".partial", "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["concept", "step", "layer", "metric", "score", "penalty"])
+            for array in meta["arrays"]:
+                if array["layer"] == "input":
+                    if seen_input:
+                        continue
+                    seen_input = True
+                x = np.load(f"{folder}/{array['file']}")
+                for concept, kind in zip(concepts, kinds):
+                    y = labels[concept]
+                    masks = [(split == s) & ~np.isnan(y) for s in ("train", "validation", "test")]
+                    if any(len(np.unique(y[m])) < 2 for m in (masks[0], masks[2])):
+                        continue
+                    scaler = StandardScaler().fit(x[masks[0]])
+                    xtr, xva, xte = (scaler.transform(x[m]) for m in masks)
+                    ytr, yva, yte = (y[m] for m in masks)
+                    n = len(ytr)
+                    best = None
+                    model = None
+                    for penalty in penalties:
+                        if kind == "scalar":
+                            model = Ridge(alpha=penalty * n).fit(xtr, ytr)
+                            value = r2_score(yva, model.predict(xva))
+                        else:
+                            if model is None:
+                                model = LogisticRegression(class_weight="balanced", max_iter=10000, warm_start=True)
+                            model.set_params(C=1.0 / (penalty * n)).fit(xtr, ytr.astype(int))
+                            value = (roc_auc_score(yva, model.decision_function(xva)) if kind == "binary"
+                                     else balanced_accuracy_score(yva, model.predict(xva)))
+                        if best is None or value > best[0]:
+                            if kind == "scalar":
+                                test = r2_score(yte, model.predict(xte))
+                            elif kind == "binary":
+                                test = roc_auc_score(yte, model.decision_function(xte))
+                            else:
+                                test = balanced_accuracy_score(yte, model.predict(xte))
+                            best = (value, test, penalty)
+                    metric = {"scalar": "r2", "binary": "roc_auc", "categorical": "balanced_accuracy"}[kind]
+                    writer.writerow([concept, array["step"], array["layer"], metric, repr(best[1]), repr(best[2])])
+                    handle.flush()
+        import os
+        os.replace(out + ".partial", out)
+        """
+
+    /// One cell with scikit-learn's own cross-validating estimators over the same penalties:
+    /// RidgeCV for the scalar concepts, LogisticRegressionCV (the validation games as its one
+    /// fold, refitted at the best penalty) for the others. Prints the seconds taken.
+    static let speedScript = """
+        import csv, json, sys, time, warnings
+        import numpy as np
+        from sklearn.linear_model import LogisticRegressionCV, RidgeCV
+        from sklearn.model_selection import PredefinedSplit
+        from sklearn.preprocessing import StandardScaler
+        warnings.simplefilter("ignore")
+        folder, name, penalties, kinds = sys.argv[1], sys.argv[2], [float(p) for p in sys.argv[3].split(",")], sys.argv[4].split(",")
+        meta = json.load(open(f"{folder}/activations.json"))
+        rows = list(csv.DictReader(open(f"{folder}/positions.csv")))
+        split = np.array([r["split"] for r in rows])
+        x = np.load(f"{folder}/{name}")
+        start = time.perf_counter()
+        fit = (split == "train") | (split == "validation")
+        scaler = StandardScaler().fit(x[split == "train"])
+        xs = scaler.transform(x[fit])
+        n = int((split == "train").sum())
+        folds = PredefinedSplit(np.where(split[fit] == "train", -1, 0))
+        for concept, kind in zip(meta["concepts"], kinds):
+            y = np.array([float(r[concept]) for r in rows])[fit]
+            if kind == "scalar":
+                RidgeCV(alphas=[p * n for p in penalties]).fit(xs, y)
+            else:
+                LogisticRegressionCV(Cs=[1.0 / (p * n) for p in penalties], cv=folds, class_weight="balanced", max_iter=10000,
+                                     scoring="roc_auc" if kind == "binary" else "balanced_accuracy").fit(xs, y.astype(int))
+        print(time.perf_counter() - start)
+        """
 }

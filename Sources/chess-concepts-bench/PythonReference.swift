@@ -19,4 +19,14 @@ enum PythonReference {
         }
         return numbers
     }
+
+    /// Runs a reference script that writes its results to files; fails when it exits non-zero.
+    static func run(python: String, script: String, arguments: [String], install: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, "-c", script] + arguments
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("the Python reference run failed (\(install))") }
+    }
 }
