@@ -120,7 +120,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ProbeTrackerTests",
-            dependencies: ["ProbeTracker", "ChessModel", "DataFiles", "Plotting", "Probing", "PositionCollections"],
+            dependencies: ["ProbeTracker", "Chess", "ChessModel", "DataFiles", "Neural", "Plotting", "Probing", "PositionCollections"],
+            resources: [.copy("Fixtures")],
             swiftSettings: cpuSettings
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "DataFiles", "Probing"], swiftSettings: cpuSettings),

@@ -3,7 +3,8 @@ import Foundation
 import Probing
 
 /// The probes a `probe` run saved (`DIR/probes/<concept>/step-NNNNNNN-<layer>.safetensors`),
-/// with a missing one fitted on demand — one tracker cell — and saved there for next time.
+/// with a missing one fitted on demand — one tracker cell — and saved there for next time,
+/// beside the run's files and without touching them.
 public struct ProbeStore: Sendable {
     /// A `probe` output directory.
     public let directory: String
@@ -12,12 +13,15 @@ public struct ProbeStore: Sendable {
     /// Collections to fit a missing probe on.
     public let data: [String]
     public let seed: UInt64
+    /// Positions drawn to fit a missing probe.
+    public let positions: Int
 
-    public init(directory: String, model: String, data: [String], seed: UInt64) {
+    public init(directory: String, model: String, data: [String], seed: UInt64, positions: Int = TrackerSettings.defaultPositions) {
         self.directory = directory
         self.model = model
         self.data = data
         self.seed = seed
+        self.positions = positions
     }
 
     public func path(concept: String, step: Int, layer: String) -> String {
@@ -29,9 +33,11 @@ public struct ProbeStore: Sendable {
         let path = path(concept: concept, step: step, layer: layer)
         if !FileManager.default.fileExists(atPath: path) {
             onWarning("no saved probe at \(path); fitting one")
-            let settings = TrackerSettings(model: model, data: data, concepts: [concept], layers: [layer], steps: [step], seed: seed)
+            let settings = TrackerSettings(model: model, data: data, concepts: [concept], layers: [layer], steps: [step], positions: positions,
+                                           seed: seed)
             do {
-                _ = try ProbeTracker(settings: settings).run(out: directory, onError: { onWarning("warning: \($0)") })
+                _ = try ProbeTracker(settings: settings).fitProbe(concept: concept, step: step, layer: layer, out: directory,
+                                                                  onError: { onWarning("warning: \($0)") })
             } catch let error as TrackerError {
                 throw error
             } catch {

@@ -39,6 +39,19 @@ struct ProbeTask: Sendable {
     /// Whether there is anything to probe: both the training and test games hold more than one label value.
     var isInformative: Bool { train.isInformative && test.isInformative && validation.labelledRows > 0 }
 
+    /// Why an uninformative task cannot be fitted, in plain words.
+    var uninformativeReason: String {
+        for (name, target) in [("training", train), ("test", test), ("validation", validation)] where !target.isInformative {
+            guard target.labelledRows > 0 else { return "has no labelled position in the \(name) games" }
+            if kind == .logistic {
+                let value = target.labels[target.labelledIndices[0]] > 0.5
+                return "is \(value ? "true" : "false") in every one of the \(target.labelledRows) \(name) positions"
+            }
+            return "takes a single value in the \(target.labelledRows) \(name) positions"
+        }
+        return "varies"
+    }
+
     /// The metrics reported, the first also choosing the penalty on validation.
     var metrics: [ProbeMetric] {
         switch kind {

@@ -75,15 +75,7 @@ public struct ProbeTracker {
         for split in DataSplit.allCases where bySplit[split]!.count < 10 {
             throw TrackerError("only \(bySplit[split]!.count) positions fell in the \(split.rawValue) games; draw more positions (--positions) or add games")
         }
-        var tasks = [ProbeTask](), skipped = [(concept: String, reason: String)]()
-        for (index, concept) in concepts.enumerated() {
-            let task = ProbeTask(concept: concept, labels: labels.mapValues { $0.map { $0[index] } }, seed: settings.seed)
-            if task.isInformative {
-                tasks.append(task)
-            } else {
-                skipped.append((concept.name, "takes a single value in the train or test games of this sample"))
-            }
-        }
+        let (tasks, skipped) = tasks(of: sample)
         let extractor = ActivationExtractor(train: BoardEncoder.encode(bySplit[.train]!.map(\.position)),
                                             validation: BoardEncoder.encode(bySplit[.validation]!.map(\.position)),
                                             test: BoardEncoder.encode(bySplit[.test]!.map(\.position)))
@@ -120,6 +112,41 @@ public struct ProbeTracker {
         progress(Progress(cellsDone: done, cells: done, detail: "drawing figures"))
         files += try TrackerFigures(rows: rows, steps: steps, layers: layers).write(to: out)
         return Summary(rows: rows, positions: bySplit.mapValues(\.count), skipped: skipped, files: ["\(out)/grid.csv"] + files)
+    }
+
+    /// Fits one concept's probe at one checkpoint and layer, as a grid run would, and
+    /// saves it into `out/probes/` alone: no grid, no figures, nothing else rewritten.
+    /// What `ProbeStore` does for a probe it lacks. Returns the probe's path.
+    public func fitProbe(concept name: String, step: Int, layer: String, out: String,
+                         onError: (CollectionError) -> Void = { _ in }) throws -> String {
+        guard let concept = concepts.first(where: { $0.name == name }) else { throw TrackerError("\(name) is not among this run's concepts") }
+        guard layers.contains(layer) else { throw TrackerError("unknown layer '\(layer)'; this network has \(layers.joined(separator: ", "))") }
+        let sample = ProbeSample(data: settings.data, concepts: [concept], count: settings.positions, seed: settings.seed, onError: onError)
+        let (tasks, skipped) = tasks(of: sample)
+        guard let task = tasks.first else {
+            throw TrackerError("cannot fit a probe of \(name): among the \(sample.count) positions drawn from \(settings.data.joined(separator: ", ")) "
+                               + "it \(skipped.first?.reason ?? "has nothing to fit"); give a collection where it varies")
+        }
+        let extractor = ActivationExtractor(train: BoardEncoder.encode(sample.positions[.train]!.map(\.position)),
+                                            validation: BoardEncoder.encode(sample.positions[.validation]!.map(\.position)),
+                                            test: BoardEncoder.encode(sample.positions[.test]!.map(\.position)))
+        let cell = extractor.cells(of: try network(at: step), layers: [layer])[layer]!
+        let outcome = cell.run([task], readout: settings.readout, penalties: settings.penalties, resamples: settings.resamples, seed: settings.seed)[0]
+        return try save(outcome, of: task, step: step, layer: layer, out: out)
+    }
+
+    /// The concepts' probing problems on a sample, and the concepts left out with the reason.
+    private func tasks(of sample: ProbeSample) -> (tasks: [ProbeTask], skipped: [(concept: String, reason: String)]) {
+        var tasks = [ProbeTask](), skipped = [(concept: String, reason: String)]()
+        for (index, concept) in sample.concepts.enumerated() {
+            let task = ProbeTask(concept: concept, labels: sample.labels.mapValues { $0.map { $0[index] } }, seed: settings.seed)
+            if task.isInformative {
+                tasks.append(task)
+            } else {
+                skipped.append((concept.name, task.uninformativeReason))
+            }
+        }
+        return (tasks, skipped)
     }
 
     private struct Key: Hashable {

@@ -64,9 +64,9 @@ struct TrackerTests {
         let settings = Self.settings
         let tracker = try ProbeTracker(settings: settings)
         let pool = PositionSample.draw(from: settings.data, count: 1_000, seed: 1).positions
-        let labels = ProbeTracker.label(pool, with: tracker.concepts)
+        let labels = ProbeSample.label(pool, with: tracker.concepts)
         let check = tracker.concepts.firstIndex { $0.name == "in_check" }!
-        let (_, chosen) = ProbeTracker.enrich(pool, labels: labels, concepts: tracker.concepts, count: 400, seed: 1)
+        let (_, chosen) = ProbeSample.enrich(pool, labels: labels, concepts: tracker.concepts, count: 400, seed: 1)
         let poolRate = Double(labels.count { $0[check] == 1 }) / Double(labels.count)
         let sampleRate = Double(chosen.count { $0[check] == 1 }) / Double(chosen.count)
         #expect(chosen.count == 400)

@@ -19,8 +19,9 @@ struct ReportPageTests {
         try AtomicFileWriter.write(Data("fen,in_check\n".utf8), to: directory + "/positions.csv")
         let rows = [0, 2000].flatMap { step in
             ["input", "block1"].map { layer in
-                GridRow(concept: "in_check", step: step, layer: layer, probe: "logistic", metric: "roc_auc", score: step == 0 ? 0.6 : 0.9, low: 0.5,
-                        high: 0.95, inputBaseline: 0.6, randomBaseline: 0.62, control: 0.5, penalty: 1, trainPositions: 100, testPositions: 30)
+                GridRow(concept: "in_check", step: step, layer: layer, probe: "logistic", readout: "linear", classWeight: "balanced", metric: "roc_auc", score: step == 0 ? 0.6 : 0.9, low: 0.5,
+                        high: 0.95, inputBaseline: 0.6, randomBaseline: 0.62, control: 0.5, penalty: 1, trainPositions: 100, validationPositions: 20, testPositions: 30,
+                        trainPositives: 40, testPositives: 12)
             }
         }
         let grid = ([GridRow.columns.joined(separator: ",")] + rows.map { TableFormat.csv.row($0.values, columns: GridRow.columns) }).joined(separator: "\n")
