@@ -12,7 +12,9 @@ import Probing
 struct CellFit {
     /// One concept's outcome.
     struct Outcome: Sendable {
-        let probe: LinearProbe
+        /// The linear probe (nil for an MLP readout, which other commands cannot use).
+        let probe: LinearProbe?
+        /// The L2 strength chosen (an MLP's weight decay).
         let penalty: Float
         /// Test scores by metric, with their intervals, and the control task's scores.
         let scores: [ProbeMetric: (score: Double, low: Double, high: Double)]
@@ -32,8 +34,22 @@ struct CellFit {
     func run(_ tasks: [ProbeTask], readout: ProbeReadout, penalties: [Float], resamples: Int, seed: UInt64) -> [Outcome] {
         guard !tasks.isEmpty else { return [] }
         let design = StandardizedActivations(fitting: train)
-        let spectrum = SpectralDesign(design)
         let validationRows = tasks.map { $0.validation.labelledIndices }
+        if readout == .mlp {
+            return tasks.enumerated().map { index, task in
+                let fitter = MLPProbe.Fitter(seed: SplitMix64.mix(seed, task.concept.name))
+                let (probe, epochs) = fitter.fit(design, target: task.train) { candidate in
+                    task.metrics[0].score(candidate.scores(validation), target: task.validation, rows: validationRows[index])
+                }
+                // The control task trains for as many epochs: choosing them on its shuffled labels would need held-out shuffled labels.
+                var controlFitter = fitter
+                controlFitter.epochs = epochs
+                let control = controlFitter.fit(design, target: task.controlTrain).probe
+                return outcome(task, probe: nil, penalty: fitter.weightDecay, scores: probe.scores(test), controlScores: control.scores(test),
+                               resamples: resamples, seed: seed)
+            }
+        }
+        let spectrum = SpectralDesign(design)
         func score(_ index: Int, _ probe: LinearProbe) -> Double {
             tasks[index].metrics[0].score(probe.scores(validation), target: tasks[index].validation, rows: validationRows[index])
         }
@@ -62,20 +78,25 @@ struct CellFit {
             for (index, probe) in zip(iterative, probes) { controls[index] = probe }
         }
         return tasks.indices.map { index in
-            let task = tasks[index], choice = chosen[index]!
-            let rows = task.test.labelledIndices
-            let scores = choice.probe.scores(test)
-            let controlScores = controls[index]!.scores(test)
-            var results = [ProbeMetric: (Double, Double, Double)](), control = [ProbeMetric: Double]()
-            for metric in task.metrics {
-                let interval = Metrics.bootstrapInterval(count: rows.count, resamples: resamples, seed: SplitMix64.mix(seed, task.concept.name)) { sample in
-                    metric.score(scores, target: task.test, rows: sample.map { rows[$0] })
-                }
-                results[metric] = (metric.score(scores, target: task.test, rows: rows), interval.low, interval.high)
-                control[metric] = metric.score(controlScores, target: task.controlTest, rows: task.controlTest.labelledIndices)
-            }
-            return Outcome(probe: choice.probe, penalty: choice.penalty, scores: results, control: control)
+            let choice = chosen[index]!
+            return outcome(tasks[index], probe: choice.probe, penalty: choice.penalty, scores: choice.probe.scores(test),
+                           controlScores: controls[index]!.scores(test), resamples: resamples, seed: seed)
         }
+    }
+
+    /// A concept's test scores with their bootstrap intervals, and its control task's.
+    private func outcome(_ task: ProbeTask, probe: LinearProbe?, penalty: Float, scores: [Float], controlScores: [Float], resamples: Int,
+                         seed: UInt64) -> Outcome {
+        let rows = task.test.labelledIndices
+        var results = [ProbeMetric: (Double, Double, Double)](), control = [ProbeMetric: Double]()
+        for metric in task.metrics {
+            let interval = Metrics.bootstrapInterval(count: rows.count, resamples: resamples, seed: SplitMix64.mix(seed, task.concept.name)) { sample in
+                metric.score(scores, target: task.test, rows: sample.map { rows[$0] })
+            }
+            results[metric] = (metric.score(scores, target: task.test, rows: rows), interval.low, interval.high)
+            control[metric] = metric.score(controlScores, target: task.controlTest, rows: task.controlTest.labelledIndices)
+        }
+        return Outcome(probe: probe, penalty: penalty, scores: results, control: control)
     }
 
     /// The decomposition a ridge target is solved on: the shared one, or — when some

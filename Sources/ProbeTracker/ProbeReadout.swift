@@ -7,11 +7,15 @@ public enum ProbeReadout: Sendable, Equatable, CustomStringConvertible {
     case linear
     /// A linear probe on at most `k` features, chosen by iterative hard thresholding.
     case sparse(Int)
+    /// A small non-linear probe: one hidden layer of 64 ReLU units.
+    case mlp
 
-    /// Reads `linear` or `sparse:K`.
+    /// Reads `linear`, `sparse:K` or `mlp`.
     public init?(_ text: String) {
         if text == "linear" {
             self = .linear
+        } else if text == "mlp" {
+            self = .mlp
         } else if text.hasPrefix("sparse:"), let k = Int(text.dropFirst("sparse:".count)), k > 0 {
             self = .sparse(k)
         } else {
@@ -23,13 +27,14 @@ public enum ProbeReadout: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .linear: "linear"
         case .sparse(let k): "sparse:\(k)"
+        case .mlp: "mlp"
         }
     }
 
-    /// The fitter of the iterative fits (every fit but exact ridge).
+    /// The fitter of the iterative linear fits (every linear fit but exact ridge).
     var fitter: ProbeFitter {
         switch self {
-        case .linear: ProbeFitter()
+        case .linear, .mlp: ProbeFitter()
         case .sparse(let k): ProbeFitter(sparsity: k)
         }
     }

@@ -71,7 +71,7 @@ public struct ProbeTracker {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "sampling \(settings.positions) positions"))
         let sample = ProbeSample(data: settings.data, concepts: concepts, count: settings.positions, seed: settings.seed, onError: onError)
-        let bySplit = sample.positions, labels = sample.labels
+        let bySplit = sample.positions
         for split in DataSplit.allCases where bySplit[split]!.count < 10 {
             throw TrackerError("only \(bySplit[split]!.count) positions fell in the \(split.rawValue) games; draw more positions (--positions) or add games")
         }
@@ -96,7 +96,7 @@ public struct ProbeTracker {
                                                seed: settings.seed)
                         for (task, outcome) in zip(tasks, results) {
                             outcomes[Key(concept: task.concept.name, step: step, layer: layer)] = outcome
-                            files.append(try save(outcome, of: task, step: step, layer: layer, out: out))
+                            if let probe = outcome.probe { files.append(try save(probe, outcome, of: task, step: step, layer: layer, out: out)) }
                         }
                     } else {
                         for task in tasks {
@@ -131,8 +131,8 @@ public struct ProbeTracker {
                                             validation: BoardEncoder.encode(sample.positions[.validation]!.map(\.position)),
                                             test: BoardEncoder.encode(sample.positions[.test]!.map(\.position)))
         let cell = extractor.cells(of: try network(at: step), layers: [layer])[layer]!
-        let outcome = cell.run([task], readout: settings.readout, penalties: settings.penalties, resamples: settings.resamples, seed: settings.seed)[0]
-        return try save(outcome, of: task, step: step, layer: layer, out: out)
+        let outcome = cell.run([task], readout: .linear, penalties: settings.penalties, resamples: settings.resamples, seed: settings.seed)[0]
+        return try save(outcome.probe!, outcome, of: task, step: step, layer: layer, out: out)
     }
 
     /// The concepts' probing problems on a sample, and the concepts left out with the reason.
@@ -213,12 +213,12 @@ public struct ProbeTracker {
         try AtomicFileWriter.write(Data(text.utf8), to: path)
     }
 
-    private func save(_ outcome: CellFit.Outcome, of task: ProbeTask, step: Int, layer: String, out: String) throws -> String {
+    private func save(_ probe: LinearProbe, _ outcome: CellFit.Outcome, of task: ProbeTask, step: Int, layer: String, out: String) throws -> String {
         let folder = "\(out)/probes/\(task.concept.name)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = "\(folder)/\(ModelDirectory.stepName(step))-\(layer).safetensors"
         let metric = task.metrics[0]
-        try outcome.probe.write(to: path, metadata: [
+        try probe.write(to: path, metadata: [
             "concept": task.concept.name, "layer": layer, "step": String(step), "model": settings.model,
             "metric": metric.rawValue, "score": String(outcome.scores[metric]!.score), "penalty": String(outcome.penalty),
             "readout": settings.readout.description,

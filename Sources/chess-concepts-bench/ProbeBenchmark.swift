@@ -26,7 +26,7 @@ struct ProbeBenchmark: ParsableCommand {
     var data: [String] = ["positions/selfplay.pgn.gz"]
 
     @Option(help: "Positions to draw.")
-    var positions = 5_000
+    var positions = 3_000
 
     @Option(help: "The layer timed for the speed comparison (at the last checkpoint).")
     var speedLayer = "block2"
@@ -118,61 +118,63 @@ struct ProbeBenchmark: ParsableCommand {
     /// training rows, each penalty of the path (ridge α = λ·n, logistic C = 1/(λ·n), balanced
     /// class weights, warm-started from strong to weak), the best on validation scored on test.
     static let agreementScript = """
-        import csv, json, sys, warnings
+        import os
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"  # one process per core instead
+        import csv, json, multiprocessing, sys, warnings
         import numpy as np
         from sklearn.linear_model import LogisticRegression, Ridge
         from sklearn.metrics import balanced_accuracy_score, r2_score, roc_auc_score
         from sklearn.preprocessing import StandardScaler
-        warnings.simplefilter("ignore")
         folder, out, penalties, kinds = sys.argv[1], sys.argv[2], [float(p) for p in sys.argv[3].split(",")], sys.argv[4].split(",")
         meta = json.load(open(f"{folder}/activations.json"))
         rows = list(csv.DictReader(open(f"{folder}/positions.csv")))
         split = np.array([r["split"] for r in rows])
         concepts = meta["concepts"]
         labels = {c: np.array([float(r[c]) if r[c] not in ("", "nan") else np.nan for r in rows]) for c in concepts}
-        seen_input = False
+
+        def score(model, kind, x, y):
+            if kind == "scalar":
+                return r2_score(y, model.predict(x))
+            if kind == "binary":
+                return roc_auc_score(y, model.decision_function(x))
+            return balanced_accuracy_score(y, model.predict(x))
+
+        def cell(array):
+            warnings.simplefilter("ignore")
+            x = np.load(f"{folder}/{array['file']}")
+            results = []
+            for concept, kind in zip(concepts, kinds):
+                y = labels[concept]
+                masks = [(split == s) & ~np.isnan(y) for s in ("train", "validation", "test")]
+                if any(len(np.unique(y[m])) < 2 for m in (masks[0], masks[2])):
+                    continue
+                scaler = StandardScaler().fit(x[masks[0]])
+                xtr, xva, xte = (scaler.transform(x[m]) for m in masks)
+                ytr, yva, yte = (y[m] if kind == "scalar" else y[m].astype(int) for m in masks)
+                n, best, model = len(ytr), None, None
+                for penalty in penalties:
+                    if kind == "scalar":
+                        model = Ridge(alpha=penalty * n).fit(xtr, ytr)
+                    else:
+                        model = model or LogisticRegression(class_weight="balanced", max_iter=10000, warm_start=True)
+                        model.set_params(C=1.0 / (penalty * n)).fit(xtr, ytr)
+                    value = score(model, kind, xva, yva)
+                    if best is None or value > best[0]:
+                        best = (value, score(model, kind, xte, yte), penalty)
+                metric = {"scalar": "r2", "binary": "roc_auc", "categorical": "balanced_accuracy"}[kind]
+                results.append([concept, array["step"], array["layer"], metric, repr(best[1]), repr(best[2])])
+            return results
+
+        # The input planes do not change with training: one cell serves every step.
+        arrays = [a for i, a in enumerate(meta["arrays"]) if a["layer"] != "input" or
+                  all(b["layer"] != "input" for b in meta["arrays"][:i])]
+        with multiprocessing.Pool(os.cpu_count()) as pool:
+            cells = pool.map(cell, arrays, chunksize=1)
         with open(out + ".partial", "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["concept", "step", "layer", "metric", "score", "penalty"])
-            for array in meta["arrays"]:
-                if array["layer"] == "input":
-                    if seen_input:
-                        continue
-                    seen_input = True
-                x = np.load(f"{folder}/{array['file']}")
-                for concept, kind in zip(concepts, kinds):
-                    y = labels[concept]
-                    masks = [(split == s) & ~np.isnan(y) for s in ("train", "validation", "test")]
-                    if any(len(np.unique(y[m])) < 2 for m in (masks[0], masks[2])):
-                        continue
-                    scaler = StandardScaler().fit(x[masks[0]])
-                    xtr, xva, xte = (scaler.transform(x[m]) for m in masks)
-                    ytr, yva, yte = (y[m] for m in masks)
-                    n = len(ytr)
-                    best = None
-                    model = None
-                    for penalty in penalties:
-                        if kind == "scalar":
-                            model = Ridge(alpha=penalty * n).fit(xtr, ytr)
-                            value = r2_score(yva, model.predict(xva))
-                        else:
-                            if model is None:
-                                model = LogisticRegression(class_weight="balanced", max_iter=10000, warm_start=True)
-                            model.set_params(C=1.0 / (penalty * n)).fit(xtr, ytr.astype(int))
-                            value = (roc_auc_score(yva, model.decision_function(xva)) if kind == "binary"
-                                     else balanced_accuracy_score(yva, model.predict(xva)))
-                        if best is None or value > best[0]:
-                            if kind == "scalar":
-                                test = r2_score(yte, model.predict(xte))
-                            elif kind == "binary":
-                                test = roc_auc_score(yte, model.decision_function(xte))
-                            else:
-                                test = balanced_accuracy_score(yte, model.predict(xte))
-                            best = (value, test, penalty)
-                    metric = {"scalar": "r2", "binary": "roc_auc", "categorical": "balanced_accuracy"}[kind]
-                    writer.writerow([concept, array["step"], array["layer"], metric, repr(best[1]), repr(best[2])])
-                    handle.flush()
-        import os
+            for results in cells:
+                writer.writerows(results)
         os.replace(out + ".partial", out)
         """
 

@@ -22,7 +22,7 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var sample: ProbeSampleOptions
 
-    @Option(name: .customLong("probe"), help: "The probe: 'linear' (exact ridge, converged logistic) or 'sparse:K' (at most K features).")
+    @Option(name: .customLong("probe"), help: "The probe: 'linear' (exact ridge, converged logistic), 'sparse:K' (at most K features) or 'mlp' (one hidden layer of 64 ReLUs; no probe files).")
     var readout = "linear"
 
     @Option(help: "Output directory.")
@@ -32,7 +32,7 @@ struct ProbeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard ProbeReadout(readout) != nil else { throw ValidationError("--probe must be 'linear' or 'sparse:K' with K ≥ 1, not '\(readout)'") }
+        guard ProbeReadout(readout) != nil else { throw ValidationError("--probe must be 'linear', 'sparse:K' with K ≥ 1, or 'mlp', not '\(readout)'") }
     }
 
     func run() throws {

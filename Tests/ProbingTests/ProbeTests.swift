@@ -145,3 +145,28 @@ struct ProbeBatchTests {
         #expect(description?["classes"] == "3")
     }
 }
+
+struct MLPProbeTests {
+    /// A concept no linear read-out can see: whether two features share their sign.
+    @Test func mlpProbeReadsAnInteractionThatALinearProbeCannot() {
+        let (x, _, _) = ProbeTests.planted(n: 3_000, d: 8, support: [:], seed: 21)
+        let labels = (0..<3_000).map { row in x.storage[row * 8] * x.storage[row * 8 + 1] > 0 ? 1.0 : 0 }
+        let (train, trainLabels) = (x.gathering(rows: Array(0..<2_000)), Array(labels[..<2_000]))
+        let (test, testLabels) = (x.gathering(rows: Array(2_000..<3_000)), Array(labels[2_000...]))
+        let design = StandardizedActivations(fitting: train)
+        let target = ProbeTarget(kind: .logistic, labels: trainLabels, balanced: true)
+        let (mlp, epochs) = MLPProbe.Fitter(hidden: 32, epochs: 60, seed: 3).fit(design, target: target) { probe in
+            Metrics.rocAUC(labels: trainLabels, scores: probe.scores(train).map(Double.init))
+        }
+        let linear = ProbeFitter().fit(design, targets: [target])[0]
+        let mlpAUC = Metrics.rocAUC(labels: testLabels, scores: mlp.scores(test).map(Double.init))
+        let linearAUC = Metrics.rocAUC(labels: testLabels, scores: linear.scores(test).map(Double.init))
+        #expect(mlpAUC > 0.9, "the hidden layer finds the interaction")
+        #expect(abs(linearAUC - 0.5) < 0.08, "no direction separates it")
+        #expect(epochs >= 1 && epochs <= 60)
+        // Training without held-out scores runs every epoch; the same seed gives the same probe.
+        let again = MLPProbe.Fitter(hidden: 32, epochs: epochs, seed: 3).fit(design, target: target).probe
+        let first = MLPProbe.Fitter(hidden: 32, epochs: epochs, seed: 3).fit(design, target: target).probe
+        #expect(again.scores(test) == first.scores(test))
+    }
+}
