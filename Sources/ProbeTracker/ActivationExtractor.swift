@@ -9,6 +9,19 @@ struct ActivationExtractor {
     let validation: Tensor
     let test: Tensor
 
+    /// The encoded positions of a sample's splits.
+    init(_ sample: ProbeSample) {
+        self.init(train: BoardEncoder.encode(sample.positions[.train]!.map(\.position)),
+                  validation: BoardEncoder.encode(sample.positions[.validation]!.map(\.position)),
+                  test: BoardEncoder.encode(sample.positions[.test]!.map(\.position)))
+    }
+
+    init(train: Tensor, validation: Tensor, test: Tensor) {
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+
     /// Positions per forward pass: large enough for efficient matrix products, small
     /// enough that every captured layer of a chunk stays a few megabytes.
     static let chunk = 256

@@ -76,9 +76,7 @@ public struct ProbeTracker {
             throw TrackerError("only \(bySplit[split]!.count) positions fell in the \(split.rawValue) games; draw more positions (--positions) or add games")
         }
         let (tasks, skipped) = tasks(of: sample)
-        let extractor = ActivationExtractor(train: BoardEncoder.encode(bySplit[.train]!.map(\.position)),
-                                            validation: BoardEncoder.encode(bySplit[.validation]!.map(\.position)),
-                                            test: BoardEncoder.encode(bySplit[.test]!.map(\.position)))
+        let extractor = ActivationExtractor(sample)
         let groups = layerGroups(positions: sample.count)
         var outcomes = [Key: CellFit.Outcome]()
         var files = [String]()
@@ -127,16 +125,14 @@ public struct ProbeTracker {
             throw TrackerError("cannot fit a probe of \(name): among the \(sample.count) positions drawn from \(settings.data.joined(separator: ", ")) "
                                + "it \(skipped.first?.reason ?? "has nothing to fit"); give a collection where it varies")
         }
-        let extractor = ActivationExtractor(train: BoardEncoder.encode(sample.positions[.train]!.map(\.position)),
-                                            validation: BoardEncoder.encode(sample.positions[.validation]!.map(\.position)),
-                                            test: BoardEncoder.encode(sample.positions[.test]!.map(\.position)))
+        let extractor = ActivationExtractor(sample)
         let cell = extractor.cells(of: try network(at: step), layers: [layer])[layer]!
         let outcome = cell.run([task], readout: .linear, penalties: settings.penalties, resamples: settings.resamples, seed: settings.seed)[0]
         return try save(outcome.probe!, outcome, of: task, step: step, layer: layer, out: out)
     }
 
     /// The concepts' probing problems on a sample, and the concepts left out with the reason.
-    private func tasks(of sample: ProbeSample) -> (tasks: [ProbeTask], skipped: [(concept: String, reason: String)]) {
+    func tasks(of sample: ProbeSample) -> (tasks: [ProbeTask], skipped: [(concept: String, reason: String)]) {
         var tasks = [ProbeTask](), skipped = [(concept: String, reason: String)]()
         for (index, concept) in sample.concepts.enumerated() {
             let task = ProbeTask(concept: concept, labels: sample.labels.mapValues { $0.map { $0[index] } }, seed: settings.seed)

@@ -28,10 +28,22 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var out = "probe-output"
 
+    @Option(help: "Also fit k-sparse probes of one concept at one layer of the last checkpoint for these k (comma-separated): score against features used.")
+    var sparsityCurve: String?
+
+    @Option(help: "The concept of the sparsity curve (default: the first concept).")
+    var sparsityConcept: String?
+
+    @Option(help: "The layer of the sparsity curve.")
+    var sparsityLayer = "block2"
+
     @Flag(help: "Print the grid as JSON Lines on standard output.")
     var json = false
 
     func validate() throws {
+        if let sparsityCurve, sparsityCurve.split(separator: ",").contains(where: { Int($0).map { $0 < 1 } ?? true }) {
+            throw ValidationError("--sparsity-curve must be comma-separated positive integers, not '\(sparsityCurve)'")
+        }
         guard ProbeReadout(readout) != nil else { throw ValidationError("--probe must be 'linear', 'sparse:K' with K ≥ 1, or 'mlp', not '\(readout)'") }
     }
 
@@ -48,6 +60,18 @@ struct ProbeCommand: ParsableCommand {
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
         }
         line.clear()
+        if let sparsityCurve {
+            let concept = sparsityConcept ?? settings.concepts[0]
+            let step = summary.rows.map(\.step).max() ?? 0
+            let curve = try SparsityCurve(tracker: tracker, concept: concept, step: step, layer: sparsityLayer,
+                                          sizes: sparsityCurve.split(separator: ",").compactMap { Int($0) })
+            let files = try curve.write(to: out)
+            for point in curve.points {
+                printError(String(format: "%@ at %@: %@ features, %@ %.3f (%.3f–%.3f)", concept as NSString, sparsityLayer as NSString,
+                                  (point.k.map(String.init) ?? "all") as NSString, curve.metric as NSString, point.score, point.low, point.high))
+            }
+            printError("Wrote \(files.joined(separator: ", "))")
+        }
         for (concept, reason) in summary.skipped { printError("skipped \(concept): \(reason)") }
         if json {
             for row in summary.rows { print(TableFormat.jsonl.row(row.values, columns: GridRow.columns), terminator: "") }

@@ -3,6 +3,7 @@ import ChessModel
 import DataFiles
 import Foundation
 import Neural
+import Plotting
 import Probing
 @testable import ProbeTracker
 import Testing
@@ -82,5 +83,26 @@ struct ProbeFilesTests {
         } throws: { error in
             "\(error)".contains("has_mate_in_one") && "\(error)".contains("false in every one")
         }
+    }
+}
+
+struct SparsityCurveTests {
+    /// At the value head's 64 units: one unit reads less of my queen count than the dense
+    /// probe, and a "sparse" probe allowed all 64 (fitted iteratively) scores as the dense
+    /// one (exact ridge) does.
+    @Test func scoreGrowsWithTheFeaturesAProbeMayUse() throws {
+        var settings = TrackerTests.settings
+        (settings.penalties, settings.layers) = ([1, 0.1, 0.01], ["value"])
+        let tracker = try ProbeTracker(settings: settings)
+        let curve = try SparsityCurve(tracker: tracker, concept: "my_queens", step: 2000, layer: "value", sizes: [64, 1])
+        #expect(curve.points.map(\.k) == [1, 64, nil])
+        let scores = curve.points.map(\.score)
+        #expect(scores[0] < scores[2])
+        #expect(abs(scores[1] - scores[2]) < 1e-3, "the iterative fit on every unit agrees with exact ridge")
+        let out = ProbeFilesTests.folder("sparsity")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let files = try curve.write(to: out)
+        #expect(try CSVTable(path: files[0]).rows.count == 3)
+        _ = try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: files[1])))
     }
 }
