@@ -227,11 +227,9 @@ public struct ProbeFitter: Sendable {
             state.done = state.stationarity <= thresholds[index]
             return state
         }
-        var iterationsRun = 0, evaluations = 0
         for _ in 0..<maximumIterations {
             let active = all.filter { !states[$0].done }
             if active.isEmpty { break }
-            iterationsRun += 1
             var steepest = [Int: [Float]](), directions = [Int: [Float]](), steps = [Int: Float]()
             var loops = [Int: (q: [Float], alphas: [Float])]()
             for index in active {
@@ -261,7 +259,6 @@ public struct ProbeFitter: Sendable {
             for _ in 0..<30 where !pending.isEmpty {
                 let candidates = pending.map { states[$0].trial(directions[$0]!, step: steps[$0]!, steepest: steepest[$0]!) }
                 let results = objective.evaluate(pending, candidates, gradient: true)
-                evaluations += 1
                 var stillPending = [Int]()
                 for (slot, index) in pending.enumerated() {
                     let loss = states[index].objective(smooth: results[slot].loss, at: candidates[slot])
@@ -277,9 +274,6 @@ public struct ProbeFitter: Sendable {
                 pending = stillPending
             }
             for index in pending { states[index].done = true }  // no decrease along the direction: converged as far as Float allows
-        }
-        if ProcessInfo.processInfo.environment["PROBE_DEBUG"] != nil {
-            FileHandle.standardError.write("quasiNewton: \(iterationsRun) iterations, \(evaluations) evaluations, \(all.count) targets, preconditioned \(preconditioners.map { $0 != nil }), stationarity \(states.map { $0.stationarity }) thresholds \(thresholds)\n".data(using: .utf8)!)
         }
         return states.map(\.w)
     }
