@@ -7,7 +7,7 @@ public enum ProbeReadout: Sendable, Equatable, CustomStringConvertible {
     case linear
     /// A linear probe on at most `k` features, chosen by iterative hard thresholding.
     case sparse(Int)
-    /// A small non-linear probe: one hidden layer of 64 ReLU units.
+    /// A small non-linear probe: one hidden layer of 64 ReLU units (`MLPProbe.Fitter`'s defaults).
     case mlp
 
     /// Reads `linear`, `sparse:K` or `mlp`.

@@ -56,8 +56,8 @@ public struct MLPProbe: Sendable {
         public var weightDecay: Float
         public var seed: UInt64
 
-        public init(hidden: Int = 64, epochs: Int = 40, patience: Int = 5, batchSize: Int = 256, learningRate: Float = 1e-3,
-                    weightDecay: Float = 1e-4, seed: UInt64 = 1) {
+        public init(hidden: Int = 64, epochs: Int = 200, patience: Int = 20, batchSize: Int = 256, learningRate: Float = 1e-3,
+                    weightDecay: Float = 1, seed: UInt64 = 1) {
             self.hidden = hidden
             self.epochs = epochs
             self.patience = patience
