@@ -73,7 +73,9 @@ public struct ProbeFitter: Sendable {
             let curvature = start.map { Preconditioner.curvature(of: targets[index], probe: $0[index], activations: design.raw) }
             return Preconditioner(spectrum: spectrum, kind: targets[index].kind, penalty: l2[index], curvature: curvature)
         }
-        parameters = quasiNewton(objective, start: parameters, masks: nil, thresholds: thresholds, preconditioners: preconditioners)
+        // From zero weights the evaluation at zero is also the start's: no second pass over the rows.
+        parameters = quasiNewton(objective, start: parameters, masks: nil, thresholds: thresholds, preconditioners: preconditioners,
+                                 initial: start == nil ? zero : nil)
         if let sparsity, sparsity < objective.features {
             // Iterative hard thresholding: shrink the support in a few rounds, refitting each time.
             var keep = objective.features
@@ -214,10 +216,11 @@ public struct ProbeFitter: Sendable {
     /// parameters at their current value. A target's preconditioner P serves as the
     /// initial inverse Hessian H₀ = P² of the two-loop recursion (else γI): applied once
     /// per iteration, for all targets in one pass over the eigenvectors.
+    /// `initial`, when given, is the objective already evaluated at `start`.
     private func quasiNewton(_ objective: ProbeObjective, start: [[Float]], masks: [[Float]?]?, thresholds: [Float],
-                             preconditioners: [Preconditioner?]) -> [[Float]] {
+                             preconditioners: [Preconditioner?], initial known: [(loss: Float, gradient: [Float])]? = nil) -> [[Float]] {
         let all = Array(start.indices)
-        let initial = objective.evaluate(all, start, gradient: true)
+        let initial = known ?? objective.evaluate(all, start, gradient: true)
         var states = all.map { index in
             let mask = masks?[index]
             var state = QuasiNewton(w: start[index], loss: 0, gradient: masked(initial[index].gradient, mask), mask: mask, l1: l1,

@@ -61,13 +61,7 @@ struct ProbeBenchmark: ParsableCommand {
             previous = (progress.detail, now)
         })
 
-        let kinds = try ConceptCatalogue.parse(TrackerSettings.defaultConcepts.joined(separator: ",")).map { concept -> String in
-            switch concept.kind {
-            case .binary: "binary"
-            case .scalar: "scalar"
-            case .categorical: "categorical"
-            }
-        }
+        let kinds = try ConceptCatalogue.parse(TrackerSettings.defaultConcepts.joined(separator: ",")).map(\.kind.name)
         let penalties = settings.penalties.map { String($0) }.joined(separator: ",")
         let started = ContinuousClock.now
         try PythonReference.run(python: python, script: Self.agreementScript,
