@@ -1,6 +1,5 @@
 import Chess
 import Foundation
-import UCI
 
 /// Stockfish 15.1's classical evaluation terms (the table its `eval` command prints)
 /// as concept labels, the terms McGrath et al. probed AlphaZero for.

@@ -2,7 +2,7 @@ import DataFiles
 import Foundation
 import Neural
 import Plotting
-import Probing
+import Interpretability
 
 /// Concept backpropagation on images (arXiv 2307.12601, §MNIST): a convolutional
 /// autoencoder, a classifier, a logistic probe for a concept (a set of classes) at the

@@ -44,8 +44,10 @@ public final class Conv2D: Layer {
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
-    var inChannels: Int { weight.value.shape[3] }
-    var outChannels: Int { weight.value.shape[0] }
+    /// Channels read from the input's last axis.
+    public var inChannels: Int { weight.value.shape[3] }
+    /// Channels written.
+    public var outChannels: Int { weight.value.shape[0] }
     private var patch: Int { inChannels * kernel * kernel }
 
     /// How a convolution of this layer runs on a map of the given size.

@@ -15,8 +15,10 @@ public final class Dense: Layer {
     }
 
     public var parameters: [Parameter] { [weight, bias] }
-    var inputs: Int { weight.value.shape[1] }
-    var outputs: Int { weight.value.shape[0] }
+    /// Features read per row.
+    public var inputs: Int { weight.value.shape[1] }
+    /// Features written per row.
+    public var outputs: Int { weight.value.shape[0] }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         precondition(input.rowSize == inputs, "\(name) expects \(inputs) features, got shape \(input.shape)")

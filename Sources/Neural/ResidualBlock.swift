@@ -3,7 +3,9 @@ import DataFiles
 /// The AlphaZero residual block: conv–BN–ReLU–conv–BN, plus the input, then ReLU.
 public final class ResidualBlock: Layer {
     public let name: String
-    let conv1: Conv2D, norm1: BatchNorm, relu1: Activation, conv2: Conv2D, norm2: BatchNorm, relu2: Activation
+    /// The block's layers in order; relevance propagation walks them back.
+    public let conv1: Conv2D, norm1: BatchNorm, conv2: Conv2D, norm2: BatchNorm
+    let relu1: Activation, relu2: Activation
 
     public init(_ name: String, channels: Int, random: inout SplitMix64) {
         self.name = name

@@ -2,7 +2,7 @@ import DataFiles
 import Foundation
 import Neural
 import Plotting
-import Probing
+import Interpretability
 
 /// Concept backpropagation on a table (arXiv 2307.12601, §California housing): an MLP
 /// regressor of a target column, a linear probe for a formula concept at a hidden layer,

@@ -1,6 +1,5 @@
 import ArgumentParser
-import ConceptMaximiser
-import ConceptSearch
+import ChessInterpretability
 import Foundation
 
 struct MaximiseBenchmark: ParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Chess
 import DataFiles
 import Foundation
-import UCI
 
 struct PerftBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,7 +4,7 @@ import Concepts
 import DataFiles
 import Foundation
 import Neural
-import ProbeTracker
+import ChessInterpretability
 
 struct ProbeBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ProbeTracker
+import ChessInterpretability
 
 struct ActivationsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Explanations
+import ChessInterpretability
 import Foundation
 
 struct AttributeCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BoardPictures
+import ChessInterpretability
 import Chess
 import DataFiles
 import Foundation

@@ -4,13 +4,9 @@ import ChessModel
 import Concepts
 import DataFiles
 import Foundation
-import ConceptMaximiser
-import ConceptSearch
-import Explanations
+import ChessInterpretability
 import Images
 import PositionCollections
-import ProbeTracker
-import Report
 import Tabular
 
 struct DemoCommand: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import DataFiles
 import Foundation
 import Images
-import Probing
+import Interpretability
 
 struct ImagesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

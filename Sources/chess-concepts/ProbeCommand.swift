@@ -2,7 +2,7 @@ import ArgumentParser
 import Concepts
 import DataFiles
 import Foundation
-import ProbeTracker
+import ChessInterpretability
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

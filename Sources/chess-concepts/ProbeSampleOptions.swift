@@ -1,6 +1,6 @@
 import ArgumentParser
 import Concepts
-import ProbeTracker
+import ChessInterpretability
 
 /// What a probe grid and an activation export are computed on: the model's checkpoints
 /// and layers, and the positions drawn from the collections.

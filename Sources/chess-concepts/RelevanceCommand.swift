@@ -1,6 +1,7 @@
 import ArgumentParser
-import Explanations
+import ChessInterpretability
 import Foundation
+import Interpretability
 import Neural
 
 struct RelevanceCommand: ParsableCommand {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Report
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

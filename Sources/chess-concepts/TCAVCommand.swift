@@ -1,7 +1,7 @@
 import ArgumentParser
 import Concepts
 import Foundation
-import ProbeTracker
+import ChessInterpretability
 
 struct TCAVCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DataFiles
 import Foundation
-import Probing
+import Interpretability
 import Tabular
 
 struct TabularCommand: ParsableCommand {

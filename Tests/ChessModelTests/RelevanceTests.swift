@@ -4,6 +4,7 @@ import Foundation
 import Neural
 import Testing
 @testable import ChessModel
+import Interpretability
 
 struct RelevanceTests {
     static let fens = [

@@ -1,7 +1,6 @@
 import Chess
 import Concepts
 import Testing
-import UCI
 
 struct StockfishEvalLabellerTests {
     static let stockfishInstalled = UCIEngine.findStockfish() != nil

@@ -2,7 +2,7 @@ import DataFiles
 import Foundation
 import Neural
 import Plotting
-import Probing
+import Interpretability
 import Testing
 @testable import Images
 

@@ -1,6 +1,6 @@
 import DataFiles
 import Foundation
-import Probing
+import Interpretability
 import Testing
 import Tabular
 

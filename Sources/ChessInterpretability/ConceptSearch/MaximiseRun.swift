@@ -1,0 +1,193 @@
+import Chess
+import ChessModel
+import Concepts
+import DataFiles
+import Foundation
+import PositionCollections
+import Interpretability
+
+/// One concept-maximisation run: a concept's probe at one (checkpoint, layer) cell,
+/// searches from held-out positions with one or more methods, and the files a user
+/// reads (`results.jsonl`, `summary.csv`, before/after boards). The `maximise` command,
+/// the benchmark and the demo all run through here.
+public struct MaximiseRun {
+    /// What to run.
+    public struct Settings: Sendable {
+        public var model = "models/default"
+        /// Checkpoint step; `nil` for the last.
+        public var checkpoint: Int?
+        public var concept: String
+        /// Probe layer; `nil` for the last residual block.
+        public var layer: String?
+        /// The probe prediction to reach.
+        public var target = 1.0
+        /// One position to edit, or …
+        public var fen: String?
+        /// … a collection whose test games give the start positions.
+        public var positions: String?
+        public var limit = 200
+        public var out = "maximise-output"
+        /// The first method's results are drawn; all are summarised.
+        public var methods: [ConceptSearch.Method] = [.gradient]
+        public var budget = 4
+        public var beam = 1
+        public var proposals = 4
+        public var editCost = 0.0
+        /// A `probe` output directory holding saved probes (a missing one is fitted there).
+        public var probes = "probe-output"
+        public var seed: UInt64 = 1
+
+        public init(concept: String) { self.concept = concept }
+    }
+
+    /// One method's line of the summary.
+    public struct MethodSummary: Sendable {
+        public let method: ConceptSearch.Method
+        public let searches: Int
+        /// Share of searches whose every visited board is valid (must be 1).
+        public let legal: Double
+        public let reached: Double
+        public let meanEdits: Double
+        /// Share of result boards on which the rules' concept has the target value: the probe was not merely fooled.
+        public let conceptAgrees: Double
+        public let meanEvaluations: Double
+        public let searchesPerSecond: Double
+
+        public static let csvHeader = "method,searches,legal,reached_target,mean_edits,concept_agrees,mean_evaluations,searches_per_second"
+
+        public var csvRow: String {
+            String(format: "%@,%d,%.3f,%.3f,%.2f,%.3f,%.1f,%.2f", method.rawValue as NSString, searches, legal, reached, meanEdits,
+                   conceptAgrees, meanEvaluations, searchesPerSecond)
+        }
+    }
+
+    public let settings: Settings
+    public let concept: Concept
+    public let step: Int
+    public let layer: String
+    private let network: PolicyValueNetwork
+
+    /// Resolves the concept, checkpoint and layer; fails with a message naming the bad setting.
+    public init(settings: Settings) throws(MaximiseError) {
+        guard (settings.fen == nil) != (settings.positions == nil) else { throw MaximiseError("give exactly one of a FEN and a positions file") }
+        guard settings.budget >= 1, settings.beam >= 1, settings.proposals >= 1, settings.limit >= 1, !settings.methods.isEmpty else {
+            throw MaximiseError("budget, beam, proposals and limit must be at least 1, and one method given")
+        }
+        do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw MaximiseError(error.description) }
+        guard concept.kind == .binary || concept.kind == .scalar else {
+            throw MaximiseError("\(concept.name) is categorical; concept search needs a binary or scalar concept")
+        }
+        let directory = ModelDirectory(path: settings.model)
+        do {
+            let configuration = try directory.readConfiguration()
+            guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw MaximiseError("\(settings.model) holds no checkpoint") }
+            self.step = step
+            network = try directory.load(step: step)
+            layer = settings.layer ?? "block\(configuration.architecture.blocks)"
+        } catch let error as MaximiseError {
+            throw error
+        } catch {
+            throw MaximiseError("\(settings.model): \(error)")
+        }
+        self.settings = settings
+    }
+
+    /// Runs every method over the start positions, writes the files, and returns the summary.
+    /// `progress` gets (method, searches done, searches in all); `onWarning` every skipped input.
+    public func run(progress: (ConceptSearch.Method, Int, Int) -> Void = { _, _, _ in },
+                    onWarning: (String) -> Void = { _ in }) throws -> [MethodSummary] {
+        let probe = try loadProbe(onWarning: onWarning)
+        let starts = try startPositions(onWarning: onWarning)
+        try FileManager.default.createDirectory(atPath: settings.out + "/boards", withIntermediateDirectories: true)
+        let searchTarget = SearchTarget(kind: probe.kind, value: settings.target)
+        var summaries = [MethodSummary](), lines = ""
+        for method in settings.methods {
+            let search = ConceptSearch(model: ProbedNetwork(network: network, layer: layer, probe: probe), target: searchTarget,
+                                       method: method, budget: settings.budget, beam: settings.beam, proposals: settings.proposals,
+                                       editCost: settings.editCost, seed: settings.seed)
+            var results = [ConceptSearch.Result](), conceptAfter = [Double]()
+            for (index, start) in starts.enumerated() {
+                let result = search.run(from: start)
+                let before = concept.value(result.start), after = concept.value(result.result)
+                results.append(result)
+                conceptAfter.append(after)
+                lines += resultLine(result, method: method, conceptBefore: before, conceptAfter: after) + "\n"
+                if method == settings.methods[0] { try drawBoards(result, index: index) }
+                progress(method, index + 1, starts.count)
+            }
+            summaries.append(summary(method: method, results: results, conceptAfter: conceptAfter))
+        }
+        try AtomicFileWriter.write(Data(lines.utf8), to: settings.out + "/results.jsonl")
+        let table = ([MethodSummary.csvHeader] + summaries.map(\.csvRow)).joined(separator: "\n") + "\n"
+        try AtomicFileWriter.write(Data(table.utf8), to: settings.out + "/summary.csv")
+        return summaries
+    }
+
+    /// The saved probe for the cell, or a fresh fit of that one cell when none is saved.
+    private func loadProbe(onWarning: (String) -> Void) throws -> LinearProbe {
+        let store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.positions.map { [$0] } ?? ["positions/selfplay.pgn.gz"],
+                               seed: settings.seed)
+        do {
+            return try store.probe(concept: concept.name, step: step, layer: layer, onWarning: onWarning)
+        } catch {
+            throw MaximiseError(error.description)
+        }
+    }
+
+    /// The given FEN, or the first positions of the collection's test games (never trained or probed on).
+    private func startPositions(onWarning: (String) -> Void) throws -> [Position] {
+        if let fen = settings.fen {
+            do { return [try Position(fen: fen)] } catch { throw MaximiseError(error.description) }
+        }
+        let file = settings.positions!
+        let sample = PositionSample.draw(from: [file], count: settings.limit * 10, seed: settings.seed, onError: { onWarning("warning: \($0)") })
+        let heldOut = sample.positions(in: .test).map(\.position)
+        guard !heldOut.isEmpty else { throw MaximiseError("\(file): no positions in the test games") }
+        return Array(heldOut.prefix(settings.limit))
+    }
+
+    private func resultLine(_ result: ConceptSearch.Result, method: ConceptSearch.Method, conceptBefore: Double, conceptAfter: Double) -> String {
+        "{" + [
+            "\"method\":" + TableFormat.jsonString(method.rawValue), "\"fen\":" + TableFormat.jsonString(result.start.fen),
+            "\"result_fen\":" + TableFormat.jsonString(result.result.fen),
+            "\"edits\":[" + result.edits.map { TableFormat.jsonString($0.description) }.joined(separator: ",") + "]",
+            "\"probe_before\":\(result.before)", "\"probe_after\":\(result.after)", "\"reached\":\(result.reached)",
+            "\"concept_before\":\(conceptBefore)", "\"concept_after\":\(conceptAfter)", "\"steps\":\(result.edits.count)",
+            "\"evaluations\":\(result.evaluations)", String(format: "\"seconds\":%.4f", result.seconds),
+        ].joined(separator: ",") + "}"
+    }
+
+    private func drawBoards(_ result: ConceptSearch.Result, index: Int) throws {
+        let changed = Set(result.edits.flatMap(\.squares))
+        let edits = result.edits.map(\.description).joined(separator: " ")
+        let pictures = [
+            BoardPicture(result.start, highlighted: changed, title: String(format: "before: P=%.2f", result.before)),
+            BoardPicture(result.result, highlighted: changed, title: String(format: "after %@: P=%.2f", edits as NSString, result.after)),
+        ]
+        let name = String(format: "%@/boards/%03d", settings.out, index)
+        try BoardPicture.row(pictures).writePNG(to: name + ".png")
+        try AtomicFileWriter.write(Data(BoardPicture.rowSVG(pictures).utf8), to: name + ".svg")
+    }
+
+    private func summary(method: ConceptSearch.Method, results: [ConceptSearch.Result], conceptAfter: [Double]) -> MethodSummary {
+        let count = Double(max(results.count, 1))
+        let target = settings.target
+        let agrees = conceptAfter.count { value in concept.kind == .binary ? (value >= 0.5) == (target >= 0.5) : abs(value - target) <= 0.5 }
+        let seconds = results.reduce(0) { $0 + $1.seconds }
+        return MethodSummary(
+            method: method, searches: results.count,
+            legal: Double(results.count { result in result.visited.allSatisfy(\.issues.isEmpty) }) / count,
+            reached: Double(results.count(where: \.reached)) / count,
+            meanEdits: Double(results.reduce(0) { $0 + $1.edits.count }) / count,
+            conceptAgrees: Double(agrees) / count,
+            meanEvaluations: Double(results.reduce(0) { $0 + $1.evaluations }) / count,
+            searchesPerSecond: Double(results.count) / max(seconds, 1e-9))
+    }
+}
+
+/// A maximisation setting or input that cannot be used, with the reason.
+public struct MaximiseError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}

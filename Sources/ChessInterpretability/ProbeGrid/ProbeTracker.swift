@@ -1,0 +1,231 @@
+import Chess
+import ChessModel
+import Concepts
+import DataFiles
+import Dispatch
+import Foundation
+import Neural
+import PositionCollections
+import Interpretability
+
+/// The what–when–where tracker: for every concept, checkpoint and layer, how well a
+/// linear probe reads the concept from the network's activations on held-out games,
+/// beside the input-encoding, random-network and shuffled-label baselines.
+///
+/// Writes `grid.csv` (rewritten atomically after every checkpoint, so an interrupted
+/// run keeps what it finished), `probes/<concept>/step-NNNNNNN-<layer>.safetensors`
+/// (+ `.json`), and the figures of `TrackerFigures`.
+public struct ProbeTracker {
+    /// How far a run has got.
+    public struct Progress: Sendable {
+        public let cellsDone: Int
+        public let cells: Int
+        public let detail: String
+    }
+
+    /// What a run did.
+    public struct Summary: Sendable {
+        public let rows: [GridRow]
+        public let positions: [DataSplit: Int]
+        /// Concepts left out, with the reason (e.g. never true in the sample).
+        public let skipped: [(concept: String, reason: String)]
+        public let files: [String]
+    }
+
+    public let settings: TrackerSettings
+    let configuration: ModelDirectory.Configuration
+    let concepts: [Concept]
+    let layers: [String]
+    let steps: [Int]
+    var directory: ModelDirectory { ModelDirectory(path: settings.model) }
+
+    /// Checks the settings against the model and the catalogue before any work starts.
+    public init(settings: TrackerSettings) throws {
+        self.settings = settings
+        let directory = ModelDirectory(path: settings.model)
+        configuration = try directory.readConfiguration()
+        concepts = try settings.concepts.map { name throws(UnknownConceptError) in try ConceptCatalogue.named(name) }
+        let available = PolicyValueNetwork(configuration.architecture, seed: 0).probeLayers
+        if settings.layers.isEmpty {
+            layers = available
+        } else {
+            for layer in settings.layers where !available.contains(layer) {
+                throw TrackerError("unknown layer '\(layer)'; this network has \(available.joined(separator: ", "))")
+            }
+            layers = available.filter(settings.layers.contains)
+        }
+        let saved = directory.savedSteps()
+        guard !saved.isEmpty else { throw TrackerError("\(settings.model) holds no checkpoint (step-*.safetensors)") }
+        for step in settings.steps where !saved.contains(step) && step != 0 {
+            throw TrackerError("\(settings.model) has no checkpoint at step \(step); saved: \(saved.map(String.init).joined(separator: ", "))")
+        }
+        // Step 0 is the random-network baseline: the saved one, or the initialisation the trainer starts from.
+        steps = Array(Set([0] + (settings.steps.isEmpty ? saved : settings.steps))).sorted()
+        guard !concepts.isEmpty else { throw TrackerError("no concept to probe") }
+        guard settings.positions >= 100 else { throw TrackerError("--positions \(settings.positions): probing needs at least 100 positions") }
+    }
+
+    /// Runs the whole grid into `out`.
+    public func run(out: String, onError: (CollectionError) -> Void = { _ in },
+                    progress: (Progress) -> Void = { _ in }) throws -> Summary {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "sampling \(settings.positions) positions"))
+        let sample = ProbeSample(data: settings.data, concepts: concepts, count: settings.positions, seed: settings.seed, onError: onError)
+        let bySplit = sample.positions
+        for split in DataSplit.allCases where bySplit[split]!.count < 10 {
+            throw TrackerError("only \(bySplit[split]!.count) positions fell in the \(split.rawValue) games; draw more positions (--positions) or add games")
+        }
+        let (tasks, skipped) = tasks(of: sample)
+        let extractor = ActivationExtractor(sample)
+        let groups = layerGroups(positions: sample.count)
+        var outcomes = [Key: CellFit.Outcome]()
+        var files = [String]()
+        var done = 0
+        for step in steps {
+            let network = try network(at: step)
+            for group in groups {
+                // The input planes do not depend on the weights: probed once, at the first checkpoint.
+                let needed = group.filter { $0 != "input" || step == steps[0] }
+                let cells = extractor.cells(of: network, layers: needed)
+                for layer in group {
+                    progress(Progress(cellsDone: done, cells: steps.count * layers.count, detail: "step \(step), \(layer)"))
+                    if let cell = cells[layer] {
+                        let results = cell.run(tasks, readout: settings.readout, penalties: settings.penalties, resamples: settings.resamples,
+                                               seed: settings.seed)
+                        for (task, outcome) in zip(tasks, results) {
+                            outcomes[Key(concept: task.concept.name, step: step, layer: layer)] = outcome
+                            if let probe = outcome.probe { files.append(try save(probe, outcome, of: task, step: step, layer: layer, out: out)) }
+                        }
+                    } else {
+                        for task in tasks {
+                            outcomes[Key(concept: task.concept.name, step: step, layer: layer)] = outcomes[Key(concept: task.concept.name, step: steps[0], layer: layer)]
+                        }
+                    }
+                    done += 1
+                }
+            }
+            try writeGrid(rows(tasks: tasks, outcomes: outcomes), to: out + "/grid.csv")
+        }
+        let rows = rows(tasks: tasks, outcomes: outcomes)
+        progress(Progress(cellsDone: done, cells: done, detail: "drawing figures"))
+        files += try TrackerFigures(rows: rows, steps: steps, layers: layers).write(to: out)
+        return Summary(rows: rows, positions: bySplit.mapValues(\.count), skipped: skipped, files: ["\(out)/grid.csv"] + files)
+    }
+
+    /// Fits one concept's probe at one checkpoint and layer, as a grid run would, and
+    /// saves it into `out/probes/` alone: no grid, no figures, nothing else rewritten.
+    /// What `ProbeStore` does for a probe it lacks. Returns the probe's path.
+    public func fitProbe(concept name: String, step: Int, layer: String, out: String,
+                         onError: (CollectionError) -> Void = { _ in }) throws -> String {
+        guard let concept = concepts.first(where: { $0.name == name }) else { throw TrackerError("\(name) is not among this run's concepts") }
+        guard layers.contains(layer) else { throw TrackerError("unknown layer '\(layer)'; this network has \(layers.joined(separator: ", "))") }
+        let sample = ProbeSample(data: settings.data, concepts: [concept], count: settings.positions, seed: settings.seed, onError: onError)
+        let (tasks, skipped) = tasks(of: sample)
+        guard let task = tasks.first else {
+            throw TrackerError("cannot fit a probe of \(name): among the \(sample.count) positions drawn from \(settings.data.joined(separator: ", ")) "
+                               + "it \(skipped.first?.reason ?? "has nothing to fit"); give a collection where it varies")
+        }
+        let extractor = ActivationExtractor(sample)
+        let cell = extractor.cells(of: try network(at: step), layers: [layer])[layer]!
+        let outcome = cell.run([task], readout: .linear, penalties: settings.penalties, resamples: settings.resamples, seed: settings.seed)[0]
+        return try save(outcome.probe!, outcome, of: task, step: step, layer: layer, out: out)
+    }
+
+    /// The concepts' probing problems on a sample, and the concepts left out with the reason.
+    func tasks(of sample: ProbeSample) -> (tasks: [ProbeTask], skipped: [(concept: String, reason: String)]) {
+        var tasks = [ProbeTask](), skipped = [(concept: String, reason: String)]()
+        for (index, concept) in sample.concepts.enumerated() {
+            let task = ProbeTask(concept: concept, labels: sample.labels.mapValues { $0.map { $0[index] } }, seed: settings.seed)
+            if task.isInformative {
+                tasks.append(task)
+            } else {
+                skipped.append((concept.name, task.uninformativeReason))
+            }
+        }
+        return (tasks, skipped)
+    }
+
+    private struct Key: Hashable {
+        let concept: String
+        let step: Int
+        let layer: String
+    }
+
+    /// Layers in network order, grouped so that each group's activations (and their
+    /// standardised copies) fit the memory budget; each group costs one forward pass.
+    /// The checkpoint at `step`; at step 0 without a saved one, the initialisation the trainer starts from.
+    func network(at step: Int) throws -> PolicyValueNetwork {
+        try step == 0 && !directory.savedSteps().contains(0)
+            ? PolicyValueNetwork(configuration.architecture, seed: configuration.seed)
+            : directory.load(step: step)
+    }
+
+    func layerGroups(positions: Int) -> [[String]] {
+        let widths = ActivationExtractor.widths(of: PolicyValueNetwork(configuration.architecture, seed: 0), layers: layers)
+        var groups = [[String]](), current = [String](), bytes = 0
+        for layer in layers {
+            let size = positions * widths[layer]! * MemoryLayout<Float>.size * 2
+            if !current.isEmpty && bytes + size > settings.memoryBudget {
+                groups.append(current)
+                (current, bytes) = ([], 0)
+            }
+            current.append(layer)
+            bytes += size
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
+    }
+
+    private func rows(tasks: [ProbeTask], outcomes: [Key: CellFit.Outcome]) -> [GridRow] {
+        var rows = [GridRow]()
+        for task in tasks {
+            for step in steps {
+                for layer in layers {
+                    guard let outcome = outcomes[Key(concept: task.concept.name, step: step, layer: layer)] else { continue }
+                    let input = outcomes[Key(concept: task.concept.name, step: steps[0], layer: "input")]
+                    let random = outcomes[Key(concept: task.concept.name, step: 0, layer: layer)]
+                    for metric in task.metrics {
+                        let score = outcome.scores[metric]!
+                        rows.append(GridRow(
+                            concept: task.concept.name, step: step, layer: layer, probe: task.probeName, readout: settings.readout.description,
+                            classWeight: task.kind == .linear ? "none" : "balanced", metric: metric.rawValue,
+                            score: score.score, low: score.low, high: score.high,
+                            inputBaseline: input?.scores[metric]?.score ?? .nan, randomBaseline: random?.scores[metric]?.score ?? .nan,
+                            control: outcome.control[metric]!, penalty: Double("\(outcome.penalty)") ?? .nan,
+                            trainPositions: task.train.labelledRows, validationPositions: task.validation.labelledRows,
+                            testPositions: task.test.labelledRows, trainPositives: task.positives(in: task.train),
+                            testPositives: task.positives(in: task.test)))
+                    }
+                }
+            }
+        }
+        return rows
+    }
+
+    private func writeGrid(_ rows: [GridRow], to path: String) throws {
+        let format = TableFormat.csv
+        var text = format.header(GridRow.columns)!
+        for row in rows { text += format.row(row.values, columns: GridRow.columns) }
+        try AtomicFileWriter.write(Data(text.utf8), to: path)
+    }
+
+    private func save(_ probe: LinearProbe, _ outcome: CellFit.Outcome, of task: ProbeTask, step: Int, layer: String, out: String) throws -> String {
+        let folder = "\(out)/probes/\(task.concept.name)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = "\(folder)/\(ModelDirectory.stepName(step))-\(layer).safetensors"
+        let metric = task.metrics[0]
+        try probe.write(to: path, metadata: [
+            "concept": task.concept.name, "layer": layer, "step": String(step), "model": settings.model,
+            "metric": metric.rawValue, "score": String(outcome.scores[metric]!.score), "penalty": String(outcome.penalty),
+            "readout": settings.readout.description,
+            "seed": String(settings.seed), "encoder_version": String(BoardEncoder.version),
+        ])
+        return path
+    }
+}
+
+/// A tracker run that cannot start, and why.
+public struct TrackerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

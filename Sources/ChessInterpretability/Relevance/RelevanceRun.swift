@@ -1,0 +1,179 @@
+import Chess
+import ChessModel
+import Concepts
+import DataFiles
+import Foundation
+import Neural
+import Plotting
+import Interpretability
+
+/// Relevance maps for one position: LRP from a concept probe's logit (or the value head's
+/// win-minus-loss logit) back to the input planes, summed per square and drawn over the
+/// board; the channels of the layer that carry most of it; and, as Concept Relevance
+/// Propagation does, the input relevance flowing through each of those channels alone.
+public struct RelevanceRun {
+    public struct Settings: Sendable {
+        public var model = "models/default"
+        /// Checkpoint step; `nil` for the last.
+        public var checkpoint: Int?
+        /// A concept with a saved (or fittable) probe, or `value` for the value head.
+        public var concept: String
+        /// The probe's layer (for `value`, the layer whose channels are ranked); `nil` for the last residual block.
+        public var layer: String?
+        public var fen: String
+        public var rule = LayerwiseRelevance.Rule.epsilon
+        public var epsilon: Float = 1e-6
+        /// How many of the most relevant channels get a conditional map.
+        public var channels = 4
+        /// A `probe` output directory holding saved probes (a missing one is fitted there).
+        public var probes = "probe-output"
+        /// Collections to fit a missing probe on.
+        public var data = ["positions/selfplay.pgn.gz"]
+        public var seed: UInt64 = 1
+
+        public init(concept: String, fen: String) {
+            self.concept = concept
+            self.fen = fen
+        }
+    }
+
+    /// What the run found.
+    public struct Outcome: Sendable {
+        /// P(concept) for a binary concept, the predicted value for a scalar one, P(win) − P(loss) for `value`.
+        public let prediction: Double
+        /// The read-out's value without its bias: the relevance propagated.
+        public let total: Double
+        /// Relevance kept by biases, batch-norm shifts and ε on the way down.
+        public let absorbed: Double
+        /// Relevance per board square (`Square.index`).
+        public let squares: [Double]
+        /// Relevance per input plane (see `BoardEncoder.planeNames`).
+        public let planes: [Double]
+        /// Channels of the layer by relevance, largest first.
+        public let channels: [(channel: Int, relevance: Double)]
+
+        /// The `count` squares with the largest relevance in magnitude, strongest first.
+        public func strongestSquares(_ count: Int) -> [(square: Square, relevance: Double)] {
+            squares.enumerated().sorted { abs($0.element) > abs($1.element) }.prefix(count)
+                .map { (Square(rawValue: UInt8($0.offset)), $0.element) }
+        }
+    }
+
+    public let settings: Settings
+    public let step: Int
+    public let layer: String
+    public let position: Position
+    private let network: PolicyValueNetwork
+    private let store: ProbeStore
+
+    /// Resolves the model, checkpoint, layer and position; errors name the bad setting.
+    public init(settings: Settings) throws(ExplanationError) {
+        do { position = try Position(fen: settings.fen) } catch { throw ExplanationError("--fen: \(error)") }
+        let directory = ModelDirectory(path: settings.model)
+        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw ExplanationError("\(settings.model) holds no checkpoint") }
+        guard directory.savedSteps().contains(step) else { throw ExplanationError("\(settings.model) has no checkpoint at step \(step)") }
+        self.step = step
+        do { network = try directory.load(step: step) } catch { throw ExplanationError("\(settings.model): \(error)") }
+        layer = settings.layer ?? "block\(network.architecture.blocks)"
+        guard network.probeLayers.contains(layer) else {
+            throw ExplanationError("--layer \(layer): not a layer of this network (\(network.probeLayers.joined(separator: ", ")))")
+        }
+        if settings.concept == "value" {
+            guard layer != "input" else { throw ExplanationError("--layer: the value's channels are ranked at a layer of the network, not the input") }
+        } else {
+            let concept: Concept
+            do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw ExplanationError("\(error)") }
+            guard concept.kind == .binary || concept.kind == .scalar else { throw ExplanationError("\(concept.name) is categorical; relevance needs a one-output (binary or scalar) probe") }
+        }
+        guard settings.channels >= 0, settings.epsilon >= 0 else { throw ExplanationError("--channels and --epsilon must not be negative") }
+        self.settings = settings
+        store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.data, seed: settings.seed)
+    }
+
+    /// Propagates, writes the maps and tables into `out`, and returns what was found.
+    public func run(out: String, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
+        let planes = BoardEncoder.encode([position])
+        let (layers, readout, prediction) = try readOut(planes, onWarning: onWarning)
+        let lrp = LayerwiseRelevance(layers: layers, rule: settings.rule, epsilon: settings.epsilon)
+        let result = lrp.explain(planes, readout: readout)
+        let channelRelevance = result.layers[layer].map(Self.channelSums) ?? Self.channelSums(result.input)
+        let ranked = channelRelevance.enumerated().map { (channel: $0.offset, relevance: $0.element) }.sorted { $0.relevance > $1.relevance }
+        let outcome = Outcome(prediction: prediction, total: result.total, absorbed: result.absorbed, squares: squareSums(result.input),
+                              planes: Self.channelSums(result.input), channels: ranked)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let what = settings.concept == "value" ? "value" : "\(settings.concept) at \(layer)"
+        try draw([BoardPicture(position, title: "\(what), step \(step): LRP-\(settings.rule == .epsilon ? "epsilon" : "z+")",
+                               heat: Self.normalised(outcome.squares))], name: "relevance", out: out)
+        let conditional = ranked.prefix(settings.channels).filter { $0.relevance > 0 }.map { channel in
+            let map = lrp.explain(planes, readout: readout, condition: .init(layer: layer, channels: [channel.channel]))
+            return BoardPicture(position, title: "\(layer) channel \(channel.channel)", heat: Self.normalised(squareSums(map.input)))
+        }
+        if !conditional.isEmpty { try draw(conditional, name: "channels", out: out) }
+        try writeTables(outcome, out: out)
+        return outcome
+    }
+
+    /// The layers to walk back through, the read-out weights on the last one, and the prediction.
+    private func readOut(_ planes: Tensor, onWarning: (String) -> Void) throws -> ([Layer], [Float], Double) {
+        if settings.concept == "value" {
+            let p = PolicyValueNetwork.outcomeProbabilities(network.forward(planes, mode: .inference).value, row: 0)
+            return (network.layers(through: "value"), network.valueReadout, Double(p[0] - p[2]))
+        }
+        let probe: LinearProbe
+        do { probe = try store.probe(concept: settings.concept, step: step, layer: layer, onWarning: onWarning) } catch { throw ExplanationError(error.description) }
+        let activations = network.activations(planes, layers: [layer])[layer]!
+        let prediction = probe.predict(activations)[0]
+        return (layer == "input" ? [] : network.layers(through: layer), probe.direction, prediction)
+    }
+
+    /// Sums over every axis but the last: one number per channel (or plane).
+    static func channelSums(_ relevance: Tensor) -> [Double] {
+        let width = relevance.shape.last!
+        var sums = [Double](repeating: 0, count: width)
+        for (index, value) in relevance.storage.enumerated() { sums[index % width] += Double(value) }
+        return sums
+    }
+
+    /// Sums over the planes of each square, mapped back from the side to move's view to the board.
+    private func squareSums(_ input: Tensor) -> [Double] {
+        var sums = [Double](repeating: 0, count: 64)
+        for index in 0..<64 {
+            let square = BoardEncoder.square(atPlaneIndex: index, sideToMove: position.sideToMove)
+            sums[square.index] = (0..<BoardEncoder.planeCount).reduce(0) { $0 + Double(input.storage[index * BoardEncoder.planeCount + $1]) }
+        }
+        return sums
+    }
+
+    /// Values divided by their largest magnitude (all zero stays zero).
+    static func normalised(_ values: [Double]) -> [Double] {
+        let largest = values.map(abs).max() ?? 0
+        return largest > 0 ? values.map { $0 / largest } : values
+    }
+
+    private func draw(_ pictures: [BoardPicture], name: String, out: String) throws {
+        try AtomicFileWriter.write(Data(BoardPicture.rowSVG(pictures).utf8), to: "\(out)/\(name).svg")
+        try BoardPicture.row(pictures).writePNG(to: "\(out)/\(name).png")
+    }
+
+    private func writeTables(_ outcome: Outcome, out: String) throws {
+        var squares = "square,piece,relevance\n"
+        for index in 0..<64 {
+            let square = Square(rawValue: UInt8(index))
+            squares += "\(square),\(position.piece(at: square).map { String($0.fenSymbol) } ?? ""),\(String(format: "%.6g", outcome.squares[index]))\n"
+        }
+        try AtomicFileWriter.write(Data(squares.utf8), to: out + "/squares.csv")
+        var planes = "plane,name,relevance\n"
+        for (index, value) in outcome.planes.enumerated() { planes += "\(index),\(BoardEncoder.planeNames[index]),\(String(format: "%.6g", value))\n" }
+        try AtomicFileWriter.write(Data(planes.utf8), to: out + "/planes.csv")
+        var channels = "layer,rank,channel,relevance\n"
+        for (rank, entry) in outcome.channels.enumerated() { channels += "\(layer),\(rank + 1),\(entry.channel),\(String(format: "%.6g", entry.relevance))\n" }
+        try AtomicFileWriter.write(Data(channels.utf8), to: out + "/channels.csv")
+        let fields = [
+            "\"fen\":" + TableFormat.jsonString(position.fen), "\"concept\":" + TableFormat.jsonString(settings.concept),
+            "\"layer\":" + TableFormat.jsonString(layer), "\"step\":\(step)", "\"rule\":" + TableFormat.jsonString(settings.rule.rawValue),
+            "\"prediction\":\(outcome.prediction)", "\"relevance_total\":\(outcome.total)", "\"relevance_absorbed\":\(outcome.absorbed)",
+            "\"relevance_input\":\(outcome.squares.reduce(0, +))",
+        ]
+        try AtomicFileWriter.write(Data(("{" + fields.joined(separator: ",") + "}\n").utf8), to: out + "/relevance.json")
+    }
+}

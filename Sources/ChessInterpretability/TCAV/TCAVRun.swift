@@ -1,0 +1,151 @@
+import Chess
+import ChessModel
+import Concepts
+import DataFiles
+import Foundation
+import Neural
+import Plotting
+import PositionCollections
+import Interpretability
+
+/// TCAV on the chess network: for each binary concept, its CAV at a trunk layer against
+/// random counter-sets of positions, the sensitivity of an output (the value, or one
+/// move's policy logit) on held-out positions, and the significance test against random
+/// CAVs. Writes `tcav.csv` and a bar chart `tcav.png`.
+public struct TCAVRun {
+    public struct Settings: Sendable {
+        /// Binary concepts a player would expect to matter for the evaluation.
+        public static let defaultConcepts = ["in_check", "has_checking_move", "material_advantage", "my_queen_attacked", "has_mate_in_one"]
+
+        public var model = "models/default"
+        /// Checkpoint step; `nil` for the last.
+        public var checkpoint: Int?
+        public var concepts: [String]
+        /// A trunk layer: stem or blockN.
+        public var layer: String
+        /// `value`, or `move:<uci>` for that move's policy logit (tested where the move is legal).
+        public var output = "value"
+        public var positions = ["positions/selfplay.pgn.gz"]
+        /// Positions in the concept set and in each random set.
+        public var examples = 100
+        public var randomSets = 20
+        /// Held-out positions whose sensitivities are counted.
+        public var tested = 300
+        public var seed: UInt64 = 1
+
+        public init(concepts: [String], layer: String) {
+            self.concepts = concepts
+            self.layer = layer
+        }
+    }
+
+    /// One concept's line of the table.
+    public struct Row: Sendable {
+        public let concept: String
+        public let examples: Int
+        public let result: TCAV.Result
+    }
+
+    public let settings: Settings
+    public let step: Int
+    private let network: PolicyValueNetwork
+    private let concepts: [Concept]
+
+    /// Loads the checkpoint and checks the concepts, layer and output; errors say which setting is wrong.
+    public init(settings: Settings) throws {
+        let directory = ModelDirectory(path: settings.model)
+        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw TrackerError("\(settings.model) holds no checkpoint") }
+        self.step = step
+        network = try directory.load(step: step)
+        guard network.trunk.layerNames.contains(settings.layer) else {
+            throw TrackerError("--layer \(settings.layer): TCAV reads a trunk layer (\(network.trunk.layerNames.filter { $0 == "stem" || $0.hasPrefix("block") }.joined(separator: ", ")))")
+        }
+        guard settings.output == "value" || settings.output.hasPrefix("move:") else { throw TrackerError("--output must be 'value' or 'move:<uci>', not \(settings.output)") }
+        guard settings.randomSets >= 2, settings.examples >= 10 else { throw TrackerError("TCAV needs at least 2 random sets of at least 10 positions") }
+        concepts = try settings.concepts.map { name in
+            let concept: Concept
+            do { concept = try ConceptCatalogue.named(name) } catch { throw TrackerError("\(error)") }
+            guard concept.kind == .binary else { throw TrackerError("\(name) is \(concept.kind); TCAV needs a binary concept (its positive positions form the concept set)") }
+            return concept
+        }
+        self.settings = settings
+    }
+
+    /// Runs the tests, writes the table and chart into `out`, and returns the rows.
+    public func run(out: String, onError: @escaping (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> [Row] {
+        let needed = settings.examples * (settings.randomSets + 4) * 4 + settings.tested * 4
+        let sample = PositionSample.draw(from: settings.positions, count: needed, seed: settings.seed, onError: { onError("\($0)") })
+        let train = sample.positions(in: .train)
+        var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "tcav sets"))
+        // The tested positions: held-out games, where the output is defined.
+        var tested = [Position](), indices = [Int]()
+        let move = settings.output.hasPrefix("move:") ? String(settings.output.dropFirst(5)) : nil
+        for sampled in sample.positions(in: .test) where tested.count < settings.tested {
+            guard let move else { tested.append(sampled.position); continue }
+            guard let legal = try? sampled.position.move(uci: move) else { continue }
+            tested.append(sampled.position)
+            indices.append(MoveIndex.index(of: legal, in: sampled.position))
+        }
+        guard tested.count >= 10 else { throw TrackerError("only \(tested.count) held-out positions where \(settings.output) is defined; at least 10 are needed") }
+        progress("gradients of \(settings.output) at \(settings.layer) on \(tested.count) positions")
+        let gradients = outputGradients(tested, indices: indices)
+        progress("activations of \(settings.randomSets) random sets")
+        let randomSets = (0..<settings.randomSets).map { _ in
+            activations(Array(train.shuffled(using: &random).prefix(settings.examples)).map(\.position))
+        }
+        var rows = [Row]()
+        // Several concepts are tested at once: Bonferroni keeps the family-wise error at 5%.
+        let tcav = TCAV(significanceLevel: 0.05 / Double(concepts.count))
+        for concept in concepts {
+            progress("testing \(concept.name)")
+            let positive = train.filter { concept.value($0.conceptInput) >= 0.5 }.shuffled(using: &random).prefix(settings.examples)
+            guard positive.count >= 10 else {
+                onError("\(concept.name): only \(positive.count) positive positions in the sample; skipped")
+                continue
+            }
+            let result = tcav.test(concept: activations(positive.map(\.position)), randomSets: randomSets, gradients: gradients)
+            rows.append(Row(concept: concept.name, examples: positive.count, result: result))
+        }
+        try write(rows, tested: tested.count, out: out)
+        return rows
+    }
+
+    private func activations(_ positions: [Position]) -> Tensor {
+        ActivationExtractor.activations(of: network, planes: BoardEncoder.encode(positions), layers: [settings.layer])[settings.layer]!
+    }
+
+    /// ∂output/∂activations, in chunks so that memory stays small.
+    private func outputGradients(_ positions: [Position], indices: [Int]) -> Tensor {
+        var rows = [Float](), width = 0
+        for start in stride(from: 0, to: positions.count, by: 128) {
+            let end = min(start + 128, positions.count)
+            let gradient = network.outputGradient(BoardEncoder.encode(Array(positions[start..<end])), layer: settings.layer,
+                                                  output: indices.isEmpty ? .value : .policy,
+                                                  indices: indices.isEmpty ? [] : Array(indices[start..<end])).gradient
+            width = gradient.rowSize
+            rows += gradient.storage
+        }
+        return Tensor(shape: [positions.count, width], rows)
+    }
+
+    private func write(_ rows: [Row], tested: Int, out: String) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var table = "concept,layer,output,step,examples,tested,tcav_mean,tcav_sd,random_mean,random_sd,t,df,p,effect_size,cav_accuracy,significant\n"
+        for row in rows {
+            let r = row.result
+            table += "\(row.concept),\(settings.layer),\(settings.output),\(step),\(row.examples),\(tested),"
+                + String(format: "%.4f,%.4f,%.4f,%.4f,%.3f,%.1f,%.3g,%.3f,%.3f,", r.mean, r.deviation, r.randomMean, r.randomDeviation,
+                         r.test.t, r.test.degreesOfFreedom, r.test.p, r.test.effectSize, r.cavAccuracy)
+                + (r.significant ? "yes" : "no") + "\n"
+        }
+        try AtomicFileWriter.write(Data(table.utf8), to: out + "/tcav.csv")
+        var bars = [BarChart.Bar]()
+        for row in rows {
+            bars.append(BarChart.Bar(label: row.concept, value: row.result.mean, error: row.result.deviation, mark: row.result.significant ? "*" : "",
+                                     color: LinePlot.palette[0]))
+            bars.append(BarChart.Bar(label: "random CAVs", value: row.result.randomMean, error: row.result.randomDeviation, color: .grey))
+        }
+        try BarChart(title: "TCAV of \(settings.output) at \(settings.layer), step \(step) (* significant after Bonferroni)",
+                     valueLabel: "share of positions with positive sensitivity", bars: bars, range: 0...1).render().writePNG(to: out + "/tcav.png")
+    }
+}

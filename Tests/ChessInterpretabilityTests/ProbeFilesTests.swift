@@ -1,0 +1,108 @@
+import Chess
+import ChessModel
+import DataFiles
+import Foundation
+import Neural
+import Plotting
+import Interpretability
+@testable import ChessInterpretability
+import Testing
+
+/// What probe-related commands leave on disk: exported activations, and saved probes
+/// that a later command fits into an existing run.
+struct ProbeFilesTests {
+    static func folder(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("probe-files-\(name)-\(getpid())").path
+    }
+
+    @Test func exportedArraysHoldTheNetworksActivationsOfTheListedPositions() throws {
+        var settings = TrackerTests.settings
+        settings.layers = ["stem", "value"]
+        let out = Self.folder("export")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let files = try ActivationExport(settings: settings).run(out: out)
+        #expect(files.count == 1 + 2 * 2 + 1)  // positions, 2 steps × 2 layers, manifest
+        let table = try CSVTable(path: out + "/positions.csv")
+        #expect(Array(table.columns.prefix(7)) == ["row", "fen", "source", "game", "ply", "split", "en_passant"])
+        #expect(table.rows.count == settings.positions)
+        // Train rows, then validation, then test.
+        let splits = table.rows.map { $0[5] }
+        #expect(splits == splits.sorted { ["train", "validation", "test"].firstIndex(of: $0)! < ["train", "validation", "test"].firstIndex(of: $1)! })
+
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/step-0002000-stem.npy"))
+        let headerLength = Int(data[8]) | Int(data[9]) << 8
+        let header = String(decoding: data[10..<(10 + headerLength)], as: UTF8.self)
+        #expect(header.contains("'descr': '<f4'") && header.contains("'shape': (\(settings.positions), \(64 * 48))"))
+        #expect((10 + headerLength) % 64 == 0 && data.count == 10 + headerLength + settings.positions * 64 * 48 * 4)
+
+        // A row re-derived from its FEN (and the encoder's en passant square) through the checkpoint.
+        let row = try #require(table.rows.firstIndex { $0[6] == "-" })
+        let position = try Position(fen: table.rows[row][1])
+        let network = try ModelDirectory(path: settings.model).load(step: 2000)
+        let expected = network.activations(BoardEncoder.encode([position]), layers: ["stem"])["stem"]!.storage
+        let stored = data.withUnsafeBytes { bytes in
+            (0..<(64 * 48)).map { bytes.loadUnaligned(fromByteOffset: 10 + headerLength + (row * 64 * 48 + $0) * 4, as: Float.self) }
+        }
+        #expect(zip(expected, stored).map { abs($0 - $1) }.max()! < 1e-4)
+    }
+
+    @Test func anExportRefusesADirectoryHoldingAnotherRun() throws {
+        let out = Self.folder("refuse")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        try Data("concept\n".utf8).write(to: URL(fileURLWithPath: out + "/grid.csv"))
+        #expect(throws: TrackerError.self) { try ActivationExport(settings: TrackerTests.settings).run(out: out) }
+    }
+
+    @Test func aMissingProbeIsFittedAloneAndTheRunsFilesStayAsTheyWere() throws {
+        let out = Self.folder("store")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let grid = "concept,step\nin_check,2000\n"
+        try Data(grid.utf8).write(to: URL(fileURLWithPath: out + "/grid.csv"))
+        let settings = TrackerTests.settings
+        let store = ProbeStore(directory: out, model: settings.model, data: settings.data, seed: settings.seed, positions: settings.positions)
+        var warnings = [String]()
+        let probe = try store.probe(concept: "in_check", step: 2000, layer: "block2") { warnings.append($0) }
+        #expect(probe.kind == .logistic && probe.features == 64 * 48)
+        #expect(warnings.contains { $0.contains("fitting one") })
+        #expect(try String(contentsOfFile: out + "/grid.csv", encoding: .utf8) == grid)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["grid.csv", "probes"])
+        #expect(FileManager.default.fileExists(atPath: store.path(concept: "in_check", step: 2000, layer: "block2")))
+    }
+
+    @Test func aConceptThatNeverHoldsInTheCollectionIsNamedPlainly() throws {
+        let settings = TrackerTests.settings
+        // Opening plies in which no side ever has a mate in one (scripts/make-probe-fixtures.py).
+        let openings = Bundle.module.url(forResource: "openings", withExtension: "pgn", subdirectory: "Fixtures")!.path
+        let store = ProbeStore(directory: Self.folder("never"), model: settings.model, data: [openings], seed: settings.seed,
+                               positions: settings.positions)
+        defer { try? FileManager.default.removeItem(atPath: Self.folder("never")) }
+        #expect {
+            _ = try store.probe(concept: "has_mate_in_one", step: 2000, layer: "block2") { _ in }
+        } throws: { error in
+            "\(error)".contains("has_mate_in_one") && "\(error)".contains("false in every one")
+        }
+    }
+}
+
+struct SparsityCurveTests {
+    /// At the value head's 64 units: one unit reads less of my queen count than the dense
+    /// probe, and a "sparse" probe allowed all 64 (fitted iteratively) scores as the dense
+    /// one (exact ridge) does.
+    @Test func scoreGrowsWithTheFeaturesAProbeMayUse() throws {
+        var settings = TrackerTests.settings
+        (settings.penalties, settings.layers) = ([1, 0.1, 0.01], ["value"])
+        let tracker = try ProbeTracker(settings: settings)
+        let curve = try SparsityCurve(tracker: tracker, concept: "my_queens", step: 2000, layer: "value", sizes: [64, 1])
+        #expect(curve.points.map(\.k) == [1, 64, nil])
+        let scores = curve.points.map(\.score)
+        #expect(scores[0] < scores[2])
+        #expect(abs(scores[1] - scores[2]) < 1e-3, "the iterative fit on every unit agrees with exact ridge")
+        let out = ProbeFilesTests.folder("sparsity")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let files = try curve.write(to: out)
+        #expect(try CSVTable(path: files[0]).rows.count == 3)
+        _ = try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: files[1])))
+    }
+}

@@ -1,0 +1,84 @@
+import DataFiles
+import Foundation
+import Plotting
+import PositionCollections
+import Interpretability
+@testable import ChessInterpretability
+import Testing
+
+/// Runs the tracker on the shipped network and corpus at a small scale.
+struct TrackerTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+    static let settings = TrackerSettings(
+        model: root + "/models/default", data: [root + "/positions/selfplay.pgn.gz"],
+        concepts: ["my_queens", "in_check", "game_phase"], layers: ["input", "block2"], steps: [2000],
+        positions: 500, seed: 5, resamples: 20)
+
+    static func run(into name: String) throws -> (ProbeTracker.Summary, String) {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-\(name)-\(getpid())").path
+        return (try ProbeTracker(settings: settings).run(out: out), out)
+    }
+
+    @Test func gridHoldsEveryCellWithItsBaselinesAndFilesAndASeedReproducesIt() throws {
+        let (summary, out) = try Self.run(into: "grid")
+        let (again, againOut) = try Self.run(into: "again")
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: againOut)
+        }
+        #expect(again.rows == summary.rows)
+        // 3 concepts × 2 steps (0 and 2000) × 2 layers, in_check with two metrics.
+        #expect(summary.rows.count == 2 * 2 * (1 + 2 + 1))
+        for row in summary.rows {
+            let input = summary.rows.first { $0.concept == row.concept && $0.metric == row.metric && $0.layer == "input" && $0.step == row.step }!
+            let random = summary.rows.first { $0.concept == row.concept && $0.metric == row.metric && $0.layer == row.layer && $0.step == 0 }!
+            #expect(row.inputBaseline == input.score)
+            #expect(row.randomBaseline == random.score)
+            #expect(row.low <= row.score && row.score <= row.high)
+        }
+        // The input planes do not change with training: one fit serves every step.
+        let inputScores = Set(summary.rows.filter { $0.concept == "in_check" && $0.layer == "input" && $0.metric == "roc_auc" }.map(\.score))
+        #expect(inputScores.count == 1)
+        // A piece count is a sum over one input plane: a linear probe reads much of it even from a few hundred positions.
+        let queens = summary.rows.first { $0.concept == "my_queens" && $0.layer == "input" }!
+        #expect(queens.score > 0.4)
+        // The trained network holds "in check" better than shuffled labels allow.
+        let check = summary.rows.first { $0.concept == "in_check" && $0.layer == "block2" && $0.step == 2000 && $0.metric == "roc_auc" }!
+        #expect(check.score > 0.7 && check.selectivity > 0.15)
+
+        let header = try String(contentsOfFile: out + "/grid.csv", encoding: .utf8).split(separator: "\n").first
+        #expect(header == Substring(GridRow.columns.joined(separator: ",")))
+        for concept in ["my_queens", "in_check", "game_phase"] {
+            for kind in ["heatmap", "curves"] {
+                let image = try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: "\(out)/\(concept)-\(kind).png")))
+                #expect(image.width > 300 && image.height > 200)
+            }
+        }
+        _ = try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: out + "/overview.png")))
+        let (probe, metadata) = try LinearProbe.read(from: out + "/probes/game_phase/step-0002000-block2.safetensors")
+        #expect(probe.kind == .multinomial(classes: 3) && probe.features == 8 * 8 * 48)
+        #expect(metadata["concept"] == "game_phase" && metadata["layer"] == "block2" && metadata["step"] == "2000")
+    }
+
+    @Test func enrichmentBringsRarePositivesIntoTheSample() throws {
+        let settings = Self.settings
+        let tracker = try ProbeTracker(settings: settings)
+        let pool = PositionSample.draw(from: settings.data, count: 1_000, seed: 1).positions
+        let labels = ProbeSample.label(pool, with: tracker.concepts)
+        let check = tracker.concepts.firstIndex { $0.name == "in_check" }!
+        let (_, chosen) = ProbeSample.enrich(pool, labels: labels, concepts: tracker.concepts, count: 400, seed: 1)
+        let poolRate = Double(labels.count { $0[check] == 1 }) / Double(labels.count)
+        let sampleRate = Double(chosen.count { $0[check] == 1 }) / Double(chosen.count)
+        #expect(chosen.count == 400)
+        #expect(poolRate < 0.15 && sampleRate > 2 * poolRate)
+    }
+
+    @Test func badSettingsAreRefusedBeforeAnyWork() {
+        var settings = Self.settings
+        settings.layers = ["block9"]
+        #expect(throws: TrackerError.self) { try ProbeTracker(settings: settings) }
+        settings = Self.settings
+        settings.steps = [7]
+        #expect(throws: TrackerError.self) { try ProbeTracker(settings: settings) }
+    }
+}
