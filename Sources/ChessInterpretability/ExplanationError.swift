@@ -1,5 +1,5 @@
 /// A setting or input an explanation run cannot use, with what is wrong.
-public struct ExplanationError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct ExplanationError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -19,24 +19,24 @@ import Neural
 ///
 /// The decoder inverts this exactly for every legal position; the fullmove number,
 /// which no plane holds, is passed in.
-public enum BoardEncoder {
-    public static let planeCount = 20
+package enum BoardEncoder {
+    package static let planeCount = 20
     /// A short name for each plane, in order (see the table above).
-    public static let planeNames = ["my pawns", "my knights", "my bishops", "my rooks", "my queens", "my king",
+    package static let planeNames = ["my pawns", "my knights", "my bishops", "my rooks", "my queens", "my king",
                                     "their pawns", "their knights", "their bishops", "their rooks", "their queens", "their king",
                                     "my kingside castling", "my queenside castling", "their kingside castling", "their queenside castling",
                                     "en passant square", "halfmove clock", "black to move", "ones"]
     /// Version written to `config.json`; bump it whenever the planes change.
-    public static let version = 1
+    package static let version = 1
 
     /// The board square of plane position `index` (0–63) when `color` is to move.
-    public static func square(atPlaneIndex index: Int, sideToMove color: Color) -> Square { Square(rawValue: UInt8(relative(index, color))) }
+    package static func square(atPlaneIndex index: Int, sideToMove color: Color) -> Square { Square(rawValue: UInt8(relative(index, color))) }
 
     /// The square index a `square` has from `color`'s view.
     @inline(__always) static func relative(_ square: Int, _ color: Color) -> Int { color == .white ? square : square ^ 56 }
 
     /// Writes the planes of `position` into `planes` (64 × `planeCount` floats, zeroed by the caller).
-    public static func encode(_ position: Position, into planes: UnsafeMutableBufferPointer<Float>) {
+    package static func encode(_ position: Position, into planes: UnsafeMutableBufferPointer<Float>) {
         let us = position.sideToMove
         for (side, color) in [us, us.opponent].enumerated() {
             for kind in PieceKind.allCases {
@@ -61,7 +61,7 @@ public enum BoardEncoder {
     }
 
     /// The planes of a batch of positions as an NHWC tensor [n, 8, 8, planeCount].
-    public static func encode(_ positions: [Position]) -> Tensor {
+    package static func encode(_ positions: [Position]) -> Tensor {
         var tensor = Tensor(shape: [positions.count, 8, 8, planeCount])
         tensor.storage.withUnsafeMutableBufferPointer { buffer in
             for (index, position) in positions.enumerated() {
@@ -73,7 +73,7 @@ public enum BoardEncoder {
 
     /// The position the planes describe, or `nil` when they are not a valid position's
     /// encoding (edited planes that broke the rules).
-    public static func decode(_ planes: UnsafeBufferPointer<Float>, fullmoveNumber: Int = 1) -> Position? {
+    package static func decode(_ planes: UnsafeBufferPointer<Float>, fullmoveNumber: Int = 1) -> Position? {
         let us: Color = planes[18] > 0.5 ? .black : .white
         var fen = ""
         for rank in (0..<8).reversed() {

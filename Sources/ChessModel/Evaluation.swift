@@ -1,21 +1,21 @@
 import Neural
 
 /// How well a network predicts the moves played and the results, on some positions.
-public struct Evaluation: Sendable {
-    public var policyLoss = 0.0
-    public var valueLoss = 0.0
+package struct Evaluation: Sendable {
+    package var policyLoss = 0.0
+    package var valueLoss = 0.0
     /// Share of positions where the played move is the network's first choice among legal moves.
-    public var policyTop1 = 0.0
+    package var policyTop1 = 0.0
     /// … among its first three choices.
-    public var policyTop3 = 0.0
+    package var policyTop3 = 0.0
     /// Share of positions where the most likely win/draw/loss is the game's result.
-    public var valueAccuracy = 0.0
+    package var valueAccuracy = 0.0
 
     /// All zeros, for filling in from a log.
-    public init() {}
+    package init() {}
 
     /// Evaluates `network` (inference mode) on `examples`, in batches.
-    public init(network: PolicyValueNetwork, examples: [TrainingExample], batchSize: Int = 512) {
+    package init(network: PolicyValueNetwork, examples: [TrainingExample], batchSize: Int = 512) {
         guard !examples.isEmpty else { return }
         for start in stride(from: 0, to: examples.count, by: batchSize) {
             let batch = TrainingBatch(Array(examples[start..<min(start + batchSize, examples.count)]))

@@ -4,25 +4,28 @@ import Neural
 
 /// A trained network on disk: `config.json` and one `step-NNNNNNN.safetensors` per
 /// checkpoint, plus the optimizer state and training log needed to resume.
-public struct ModelDirectory {
+package struct ModelDirectory {
     /// Everything `config.json` records.
-    public struct Configuration: Codable, Equatable, Sendable {
-        public var architecture: PolicyValueNetwork.Architecture
-        public var encoderVersion = BoardEncoder.version
-        public var planes = BoardEncoder.planeCount
-        public var policySize = MoveIndex.count
-        public var layout = "NHWC activations; convolution weights [out, kh, kw, in]; policy index = square * 73 + move type"
-        public var data: [String]
-        public var seed: UInt64
-        public var steps: Int
-        public var batchSize: Int
-        public var learningRate: Float
-        public var weightDecay: Float
-        public var validationFraction: Double
-        public var checkpoints: [Int]
+    package struct Configuration: Codable, Equatable, Sendable {
+        package var architecture: PolicyValueNetwork.Architecture
+        package var encoderVersion = BoardEncoder.version
+        package var planes = BoardEncoder.planeCount
+        package var policySize = MoveIndex.count
+        package var layout = "NHWC activations; convolution weights [out, kh, kw, in]; policy index = square * 73 + move type"
+        package var data: [String]
+        package var seed: UInt64
+        package var steps: Int
+        package var batchSize: Int
+        package var learningRate: Float
+        package var weightDecay: Float
+        package var validationFraction: Double
+        package var checkpoints: [Int]
+        /// How checkpoint weights are stored; reading gives Float32 whatever it is.
+        package var checkpointPrecision: Safetensors.Precision
 
-        public init(architecture: PolicyValueNetwork.Architecture, data: [String], seed: UInt64, steps: Int, batchSize: Int,
-                    learningRate: Float, weightDecay: Float, validationFraction: Double, checkpoints: [Int]) {
+        package init(architecture: PolicyValueNetwork.Architecture, data: [String], seed: UInt64, steps: Int, batchSize: Int,
+                    learningRate: Float, weightDecay: Float, validationFraction: Double, checkpoints: [Int],
+                    checkpointPrecision: Safetensors.Precision = .float32) {
             self.architecture = architecture
             self.data = data
             self.seed = seed
@@ -32,27 +35,53 @@ public struct ModelDirectory {
             self.weightDecay = weightDecay
             self.validationFraction = validationFraction
             self.checkpoints = checkpoints
+            self.checkpointPrecision = checkpointPrecision
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case architecture, encoderVersion, planes, policySize, layout, data, seed, steps, batchSize, learningRate, weightDecay
+            case validationFraction, checkpoints, checkpointPrecision
+        }
+
+        /// Reads `config.json`; models written before half-precision checkpoints existed have no
+        /// `checkpointPrecision` and are Float32.
+        package init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            architecture = try container.decode(PolicyValueNetwork.Architecture.self, forKey: .architecture)
+            encoderVersion = try container.decode(Int.self, forKey: .encoderVersion)
+            planes = try container.decode(Int.self, forKey: .planes)
+            policySize = try container.decode(Int.self, forKey: .policySize)
+            layout = try container.decode(String.self, forKey: .layout)
+            data = try container.decode([String].self, forKey: .data)
+            seed = try container.decode(UInt64.self, forKey: .seed)
+            steps = try container.decode(Int.self, forKey: .steps)
+            batchSize = try container.decode(Int.self, forKey: .batchSize)
+            learningRate = try container.decode(Float.self, forKey: .learningRate)
+            weightDecay = try container.decode(Float.self, forKey: .weightDecay)
+            validationFraction = try container.decode(Double.self, forKey: .validationFraction)
+            checkpoints = try container.decode([Int].self, forKey: .checkpoints)
+            checkpointPrecision = try container.decodeIfPresent(Safetensors.Precision.self, forKey: .checkpointPrecision) ?? .float32
         }
     }
 
-    public let path: String
+    package let path: String
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
     var configurationPath: String { path + "/config.json" }
     var optimizerPath: String { path + "/optimizer.safetensors" }
-    public var logPath: String { path + "/training.csv" }
+    package var logPath: String { path + "/training.csv" }
 
-    public func checkpointPath(step: Int) -> String {
+    package func checkpointPath(step: Int) -> String {
         path + "/" + Self.stepName(step) + ".safetensors"
     }
 
     /// `step-NNNNNNN`: the zero-padded name of a checkpoint (and of what is derived from it), sorting by step.
-    public static func stepName(_ step: Int) -> String {
+    package static func stepName(_ step: Int) -> String {
         "step-" + String(repeating: "0", count: max(0, 7 - String(step).count)) + String(step)
     }
 
-    public func readConfiguration() throws -> Configuration {
+    package func readConfiguration() throws -> Configuration {
         guard let data = FileManager.default.contents(atPath: configurationPath) else {
             throw StateError(reason: "\(configurationPath): no such model configuration")
         }
@@ -63,7 +92,7 @@ public struct ModelDirectory {
         }
     }
 
-    public func write(_ configuration: Configuration) throws {
+    package func write(_ configuration: Configuration) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -71,7 +100,7 @@ public struct ModelDirectory {
     }
 
     /// The steps whose checkpoint files exist, ascending.
-    public func savedSteps() -> [Int] {
+    package func savedSteps() -> [Int] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         return names.compactMap { name in
             guard name.hasPrefix("step-"), name.hasSuffix(".safetensors") else { return nil }
@@ -80,7 +109,7 @@ public struct ModelDirectory {
     }
 
     /// The network as saved at `step`.
-    public func load(step: Int) throws -> PolicyValueNetwork {
+    package func load(step: Int) throws -> PolicyValueNetwork {
         let configuration = try readConfiguration()
         guard configuration.encoderVersion == BoardEncoder.version else {
             throw StateError(reason: "\(path) was trained with encoder version \(configuration.encoderVersion); this build has \(BoardEncoder.version)")

@@ -8,16 +8,16 @@ import Chess
 /// knight moves, 64–72 under-promotions (capture left, straight, capture right ×
 /// knight, bishop, rook). Index = origin square × 73 + type, which is the NHWC order
 /// of a convolution with 73 output channels.
-public enum MoveIndex {
-    public static let typesPerSquare = 73
-    public static let count = 64 * typesPerSquare
+package enum MoveIndex {
+    package static let typesPerSquare = 73
+    package static let count = 64 * typesPerSquare
 
     static let directions = [(0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1)]
     static let knightJumps = [(1, 2), (2, 1), (2, -1), (1, -2), (-1, -2), (-2, -1), (-2, 1), (-1, 2)]
     static let underPromotions: [PieceKind] = [.knight, .bishop, .rook]
 
     /// The policy index of a legal move of `position`.
-    public static func index(of move: Move, in position: Position) -> Int {
+    package static func index(of move: Move, in position: Position) -> Int {
         let us = position.sideToMove
         let from = BoardEncoder.relative(move.from.index, us), to = BoardEncoder.relative(move.to.index, us)
         let df = to % 8 - from % 8, dr = to / 8 - from / 8
@@ -35,7 +35,7 @@ public enum MoveIndex {
     }
 
     /// The legal move of `position` at `index`, or `nil` when that output names no legal move.
-    public static func move(at index: Int, in position: Position) -> Move? {
+    package static func move(at index: Int, in position: Position) -> Move? {
         guard (0..<count).contains(index) else { return nil }
         let us = position.sideToMove
         let from = index / typesPerSquare, type = index % typesPerSquare
@@ -62,7 +62,7 @@ public enum MoveIndex {
     }
 
     /// 1 at the indices of the legal moves, 0 elsewhere.
-    public static func legalMask(_ position: Position, into mask: UnsafeMutableBufferPointer<Float>) {
+    package static func legalMask(_ position: Position, into mask: UnsafeMutableBufferPointer<Float>) {
         for move in position.legalMoves { mask[index(of: move, in: position)] = 1 }
     }
 }

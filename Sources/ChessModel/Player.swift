@@ -3,7 +3,7 @@ import DataFiles
 import Foundation
 
 /// Something that picks a move: the network, or one of the baselines it is measured against.
-public enum Player {
+package enum Player {
     /// The network's most likely legal move.
     case network(PolicyValueNetwork)
     /// A one-ply search guided by the network: a mate in one if there is one; otherwise,
@@ -17,7 +17,7 @@ public enum Player {
     /// by the new piece's value), ties broken at random: a one-ply material-greedy player.
     case greedy
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .network: "network"
         case .search: "network+search"
@@ -27,12 +27,12 @@ public enum Player {
     }
 
     /// The move this player chooses in `position` (which must have a legal move).
-    public func move(in position: Position, random: inout SplitMix64) -> Move {
+    package func move(in position: Position, random: inout SplitMix64) -> Move {
         move(in: Board(position), random: &random)
     }
 
     /// The move this player chooses at the end of `board`'s game (the history lets a searching player see repetitions).
-    public func move(in board: Board, random: inout SplitMix64) -> Move {
+    package func move(in board: Board, random: inout SplitMix64) -> Move {
         let position = board.position
         let moves = Array(position.legalMoves)
         switch self {
@@ -67,7 +67,7 @@ public enum Player {
     }
 
     /// Material won by a move at once: the captured piece, plus a promotion's gain.
-    public static func materialGain(_ move: Move, in position: Position) -> Int {
+    package static func materialGain(_ move: Move, in position: Position) -> Int {
         var gain = move.isEnPassant ? 1 : position.piece(at: move.to)?.kind.materialValue ?? 0
         if let promotion = move.promotion { gain += promotion.materialValue - 1 }
         return gain
@@ -75,13 +75,13 @@ public enum Player {
 }
 
 /// A match between two players, alternating colours from the start position.
-public struct Match {
-    public var wins = 0, draws = 0, losses = 0
+package struct Match {
+    package var wins = 0, draws = 0, losses = 0
     /// Points for the first player (win 1, draw ½) as a share of the games.
-    public var score: Double { (Double(wins) + Double(draws) / 2) / Double(max(1, wins + draws + losses)) }
+    package var score: Double { (Double(wins) + Double(draws) / 2) / Double(max(1, wins + draws + losses)) }
 
     /// Plays `games` games; a game still going after `maximumPlies` is scored a draw.
-    public init(_ first: Player, against second: Player, games: Int, seed: UInt64, maximumPlies: Int = 300) {
+    package init(_ first: Player, against second: Player, games: Int, seed: UInt64, maximumPlies: Int = 300) {
         var random = SplitMix64(seed: seed)
         for game in 0..<games {
             let firstIsWhite = game % 2 == 0

@@ -6,24 +6,24 @@ import Neural
 /// The network whose knowledge is studied: an AlphaZero-style residual tower with a
 /// policy head (4,672 move logits) and a value head (win/draw/loss logits from the
 /// side to move's view).
-public final class PolicyValueNetwork {
+package final class PolicyValueNetwork {
     /// Architecture, stored in `config.json`.
-    public struct Architecture: Codable, Equatable, Sendable {
-        public var blocks: Int
-        public var channels: Int
-        public init(blocks: Int, channels: Int) {
+    package struct Architecture: Codable, Equatable, Sendable {
+        package var blocks: Int
+        package var channels: Int
+        package init(blocks: Int, channels: Int) {
             self.blocks = blocks
             self.channels = channels
         }
     }
 
-    public let architecture: Architecture
+    package let architecture: Architecture
     /// Input to the last residual block: the shared trunk.
-    public let trunk: Sequential
-    public let policyHead: Sequential
-    public let valueHead: Sequential
+    package let trunk: Sequential
+    package let policyHead: Sequential
+    package let valueHead: Sequential
 
-    public init(_ architecture: Architecture, seed: UInt64) {
+    package init(_ architecture: Architecture, seed: UInt64) {
         self.architecture = architecture
         var random = SplitMix64(seed: seed)
         let c = architecture.channels
@@ -52,38 +52,38 @@ public final class PolicyValueNetwork {
         ])
     }
 
-    public var parameters: [Parameter] { trunk.parameters + policyHead.parameters + valueHead.parameters }
-    public var state: [String: Tensor] {
+    package var parameters: [Parameter] { trunk.parameters + policyHead.parameters + valueHead.parameters }
+    package var state: [String: Tensor] {
         trunk.state.merging(policyHead.state) { a, _ in a }.merging(valueHead.state) { a, _ in a }
     }
 
-    public func load(_ tensors: [String: Tensor]) throws {
+    package func load(_ tensors: [String: Tensor]) throws {
         try trunk.load(tensors)
         try policyHead.load(tensors)
         try valueHead.load(tensors)
     }
 
-    public func zeroGradients() {
+    package func zeroGradients() {
         trunk.zeroGradients()
         policyHead.zeroGradients()
         valueHead.zeroGradients()
     }
 
     /// Policy logits [n, 4672] and value logits [n, 3] (win, draw, loss for the side to move).
-    public func forward(_ planes: Tensor, mode: Mode) -> (policy: Tensor, value: Tensor) {
+    package func forward(_ planes: Tensor, mode: Mode) -> (policy: Tensor, value: Tensor) {
         let features = trunk.forward(planes, mode: mode)
         return (policyHead.forward(features, mode: mode), valueHead.forward(features, mode: mode))
     }
 
     /// The layers a probe can read, input to output: the planes themselves (`input`),
     /// the stem, every residual block, and the two heads' hidden layers (`policy`, `value`).
-    public var probeLayers: [String] {
+    package var probeLayers: [String] {
         ["input", "stem"] + (1...architecture.blocks).map { "block\($0)" } + ["policy", "value"]
     }
 
     /// The outputs of the named layers (see `probeLayers`) for a batch of planes, in inference mode.
     /// Only the parts of the network the request needs are run.
-    public func activations(_ planes: Tensor, layers: Set<String>) -> [String: Tensor] {
+    package func activations(_ planes: Tensor, layers: Set<String>) -> [String: Tensor] {
         var result = [String: Tensor]()
         if layers.contains("input") { result["input"] = planes }
         let trunkLayers = layers.intersection(trunk.layerNames)
@@ -98,7 +98,7 @@ public final class PolicyValueNetwork {
     }
 
     /// P(win), P(draw), P(loss) of row `row` of value logits [n, 3] (a softmax).
-    public static func outcomeProbabilities(_ value: Tensor, row: Int) -> [Float] {
+    package static func outcomeProbabilities(_ value: Tensor, row: Int) -> [Float] {
         let logits = value.storage[(row * 3)..<(row * 3 + 3)]
         let largest = logits.max()!
         let weights = logits.map { exp($0 - largest) }
@@ -108,7 +108,7 @@ public final class PolicyValueNetwork {
 
     /// The layers from the input planes to the output of the probe layer `layer` (any of
     /// `probeLayers` but `input`), in order: what relevance propagation walks back through.
-    public func layers(through layer: String) -> [Layer] {
+    package func layers(through layer: String) -> [Layer] {
         let tower = trunk.layers
         if let end = tower.firstIndex(where: { $0.name == layer }) { return Array(tower[...end]) }
         let head = layer == "policy" ? policyHead : valueHead
@@ -118,7 +118,7 @@ public final class PolicyValueNetwork {
 
     /// Backpropagates `gradient`, ∂output/∂(output of the probe layer `layer`), down to the
     /// input, accumulating parameter gradients, after `activations` computed that layer.
-    public func backward(from layer: String, _ gradient: Tensor) {
+    package func backward(from layer: String, _ gradient: Tensor) {
         if trunk.layerNames.contains(layer) {
             _ = trunk.backward(from: layer, gradient)
         } else {
@@ -128,7 +128,7 @@ public final class PolicyValueNetwork {
     }
 
     /// An independent network with the same architecture and weights (one per thread).
-    public func copy() -> PolicyValueNetwork {
+    package func copy() -> PolicyValueNetwork {
         let twin = PolicyValueNetwork(architecture, seed: 0)
         try! twin.load(state)
         return twin
@@ -136,14 +136,14 @@ public final class PolicyValueNetwork {
 
     /// The value head's win-minus-loss logit as a linear read-out of the `value` layer:
     /// one weight per hidden unit (the bias, a constant, is left out).
-    public var valueReadout: [Float] {
+    package var valueReadout: [Float] {
         let logits = valueHead.layers.last as! Dense
         let width = logits.weight.value.shape[1]
         return (0..<width).map { logits.weight.value.storage[$0] - logits.weight.value.storage[2 * width + $0] }
     }
 
     /// A single number the network computes for a position, for sensitivity analyses (TCAV).
-    public enum ScalarOutput: Equatable, Sendable {
+    package enum ScalarOutput: Equatable, Sendable {
         /// The value head's expected score for the side to move, P(win) − P(loss).
         case value
         /// The policy logit of each row's move (the `indices` of `outputGradient`, see `MoveIndex`).
@@ -153,7 +153,7 @@ public final class PolicyValueNetwork {
     /// The outputs of the trunk layer `layer` (stem or a residual block) and the gradient of
     /// `output` with respect to them, for a batch of planes in inference mode; `indices` gives
     /// each row's policy index when `output` is a move (one per row), else it is ignored.
-    public func outputGradient(_ planes: Tensor, layer: String, output: ScalarOutput, indices: [Int] = []) -> (activations: Tensor, gradient: Tensor) {
+    package func outputGradient(_ planes: Tensor, layer: String, output: ScalarOutput, indices: [Int] = []) -> (activations: Tensor, gradient: Tensor) {
         precondition(trunk.layerNames.contains(layer), "\(layer) is not a trunk layer")
         let (features, captured) = trunk.forward(planes, mode: .inference, through: trunk.layerNames.last!, capture: [layer])
         let n = planes.rows
@@ -183,7 +183,7 @@ public final class PolicyValueNetwork {
     /// log(p/(1 − p)) of the move played (among the legal moves) and of the game's result.
     /// For each, the gradient with respect to `parameters` (concatenated in order) and the
     /// weight 1 − p = −∂loss/∂margin of the cross-entropy the network was trained with.
-    public func marginGradients(_ example: TrainingExample, parameters: [Parameter]) -> [(gradient: [Float], weight: Float)] {
+    package func marginGradients(_ example: TrainingExample, parameters: [Parameter]) -> [(gradient: [Float], weight: Float)] {
         let batch = TrainingBatch([example])
         let (policy, value) = forward(batch.planes, mode: .inference)
         let policyGradient = Self.marginGradient(policy, target: batch.moves[0], mask: batch.masks)
@@ -212,7 +212,7 @@ public final class PolicyValueNetwork {
     }
 
     /// Backpropagates both heads' gradients through the tower (after `forward`).
-    public func backward(policy: Tensor, value: Tensor) {
+    package func backward(policy: Tensor, value: Tensor) {
         var features = policyHead.backward(policy)
         features.add(valueHead.backward(value))
         _ = trunk.backward(features)

@@ -5,37 +5,50 @@ import Neural
 /// Trains the policy/value network on a corpus with Adam and a cosine schedule,
 /// writing checkpoints at log-spaced steps (step 0, the random network, included),
 /// a CSV log and everything needed to resume exactly where an interrupted run stopped.
-public final class Trainer {
+package final class Trainer {
     /// One line of `training.csv`.
-    public struct LogRow: Sendable {
-        public var step: Int
-        public var learningRate: Float
-        public var trainPolicyLoss: Double
-        public var trainValueLoss: Double
-        public var validation: Evaluation
-        public var seconds: Double
+    package struct LogRow: Sendable {
+        package var step: Int
+        package var learningRate: Float
+        package var trainPolicyLoss: Double
+        package var trainValueLoss: Double
+        package var validation: Evaluation
+        package var seconds: Double
     }
 
-    public let directory: ModelDirectory
-    public let configuration: ModelDirectory.Configuration
-    public let network: PolicyValueNetwork
+    package let directory: ModelDirectory
+    package let configuration: ModelDirectory.Configuration
+    package let network: PolicyValueNetwork
     private let corpus: TrainingCorpus
     private let optimizer: Adam
     private let schedule: LearningRateSchedule
     private let validationSubset: [TrainingExample]
-    public private(set) var log: [LogRow] = []
+    package private(set) var log: [LogRow] = []
     /// The last step already done (and saved) when `run` starts.
-    public private(set) var completedStep = -1
+    package private(set) var completedStep = -1
 
-    /// `count` checkpoint steps from 0 to `total`, spaced evenly on a log scale after step 0.
-    public static func checkpointSteps(total: Int, count: Int) -> [Int] {
+    /// `count` checkpoint steps from 0 to `total` that resolve both ends of training: a
+    /// third of them spaced evenly over the second half, where the network changes
+    /// slowly, and the rest spaced evenly on a log scale from step 1 to the half-way
+    /// step, where it changes fast. With `count` ≥ `total` + 1, every step.
+    package static func checkpointSteps(total: Int, count: Int) -> [Int] {
         guard total > 0, count > 1 else { return total > 0 ? [0, total] : [0] }
+        guard count <= total else { return Array(0...total) }
+        let half = total / 2
+        let even = max(1, count / 3)
         var steps = Set([0, total])
-        var wanted = count
-        while steps.count < min(count, total + 1) {
-            steps = [0, total]
-            for index in 0..<(wanted - 1) {
-                steps.insert(Int((pow(Double(total), Double(index) / Double(wanted - 2))).rounded()))
+        for index in 1...even { steps.insert(half + (total - half) * index / even) }
+        // Log-spaced steps can collide early (1, 1, 2, …); ask for more until enough are distinct.
+        var wanted = count - steps.count
+        while steps.count < count {
+            var candidate = steps
+            for index in 0..<wanted {
+                let exponent = wanted > 1 ? Double(index) / Double(wanted - 1) : 1
+                candidate.insert(Int(pow(Double(max(half, 1)), exponent).rounded()))
+            }
+            if candidate.count >= count || wanted > total {
+                steps = candidate
+                break
             }
             wanted += 1
         }
@@ -44,7 +57,7 @@ public final class Trainer {
 
     /// Prepares a run. With `resume`, the configuration, weights and optimizer state of
     /// the last checkpoint in `directory` are loaded and training continues from there.
-    public init(configuration: ModelDirectory.Configuration, corpus: TrainingCorpus, directory: ModelDirectory, resume: Bool) throws {
+    package init(configuration: ModelDirectory.Configuration, corpus: TrainingCorpus, directory: ModelDirectory, resume: Bool) throws {
         self.directory = directory
         self.configuration = configuration
         self.corpus = corpus
@@ -58,12 +71,15 @@ public final class Trainer {
         guard saved == configuration else {
             throw StateError(reason: "\(directory.path) was started with other settings; resume with the same options (see config.json)")
         }
-        try network.load(try Safetensors.read(from: directory.checkpointPath(step: last)).tensors)
         let (state, metadata) = try Safetensors.read(from: directory.optimizerPath)
         guard metadata["step"] == String(last), let steps = Int(metadata["adam_steps"] ?? "") else {
             throw StateError(reason: "\(directory.optimizerPath) does not belong to checkpoint \(last)")
         }
-        optimizer.restore(state, for: network.parameters, steps: steps)
+        // The optimizer file keeps the weights at full precision (under `weights.`), so a
+        // resumed run matches an uninterrupted one even when checkpoints are stored in half.
+        let weights = state.filter { $0.key.hasPrefix(Self.weightsPrefix) }
+        try network.load(Dictionary(uniqueKeysWithValues: weights.map { (String($0.key.dropFirst(Self.weightsPrefix.count)), $0.value) }))
+        optimizer.restore(state.filter { !$0.key.hasPrefix(Self.weightsPrefix) }, for: network.parameters, steps: steps)
         log = try Self.readLog(directory.logPath).filter { $0.step <= last }
         completedStep = last
     }
@@ -77,7 +93,7 @@ public final class Trainer {
 
     /// Runs to `configuration.steps` (or stops after `lastStep`, as an interruption would),
     /// calling `onProgress(step, policy loss, value loss)` after every step.
-    public func run(through lastStep: Int? = nil, onProgress: (Int, Double, Double) -> Void = { _, _, _ in }) throws {
+    package func run(through lastStep: Int? = nil, onProgress: (Int, Double, Double) -> Void = { _, _, _ in }) throws {
         guard !corpus.train.isEmpty else { throw StateError(reason: "no training positions: the data has no finished games") }
         try directory.write(configuration)
         let started = ContinuousClock.now
@@ -115,11 +131,17 @@ public final class Trainer {
         let evaluation = Evaluation(network: network, examples: validationSubset)
         log.append(LogRow(step: step, learningRate: optimizer.learningRate, trainPolicyLoss: trainPolicy, trainValueLoss: trainValue,
                           validation: evaluation, seconds: seconds))
-        try Safetensors.write(network.state, metadata: ["step": String(step), "format": "pt"], to: directory.checkpointPath(step: step))
-        try Safetensors.write(optimizer.state(for: network.parameters),
-                              metadata: ["step": String(step), "adam_steps": String(optimizer.steps)], to: directory.optimizerPath)
+        let weights = network.state
+        try Safetensors.write(weights, metadata: ["step": String(step), "format": "pt"], precision: configuration.checkpointPrecision,
+                              to: directory.checkpointPath(step: step))
+        let resumeState = optimizer.state(for: network.parameters)
+            .merging(weights.map { (Self.weightsPrefix + $0.key, $0.value) }) { optimizerValue, _ in optimizerValue }
+        try Safetensors.write(resumeState, metadata: ["step": String(step), "adam_steps": String(optimizer.steps)], to: directory.optimizerPath)
         try writeLog()
     }
+
+    /// Where the optimizer file keeps the full-precision weights.
+    static let weightsPrefix = "weights."
 
     static let logHeader = "step,learning_rate,train_policy_loss,train_value_loss,val_policy_loss,val_value_loss,val_policy_top1,val_policy_top3,val_value_accuracy,seconds"
 

@@ -4,34 +4,35 @@ import Foundation
 import Neural
 
 /// One training example: a position, the move played from it and how the game ended.
-public struct TrainingExample: Sendable {
-    public let position: Position
-    public let move: Move
+package struct TrainingExample: Sendable {
+    package let position: Position
+    package let move: Move
     /// The game's result from the side to move's view: 0 win, 1 draw, 2 loss.
-    public let outcome: Int
+    package let outcome: Int
 }
 
 /// Every main-line position of some PGN collections with a move and a known result,
 /// split by game into training and validation sets. Games are streamed from the
 /// files; the examples are kept compactly (about 100 bytes each) and encoded into
 /// planes a batch at a time.
-public struct TrainingCorpus: Sendable {
-    public private(set) var train: [TrainingExample] = []
-    public private(set) var validation: [TrainingExample] = []
+package struct TrainingCorpus: Sendable {
+    package private(set) var train: [TrainingExample] = []
+    package private(set) var validation: [TrainingExample] = []
     /// Games that could not be read, and games without a result (skipped).
-    public private(set) var skippedGames = 0
+    package private(set) var skippedGames = 0
 
     /// A corpus of given examples, e.g. another corpus's with some left out.
-    public init(train: [TrainingExample], validation: [TrainingExample]) {
+    package init(train: [TrainingExample], validation: [TrainingExample]) {
         self.train = train
         self.validation = validation
     }
 
-    /// Reads `paths`; `validationFraction` of the games (chosen by `seed`) go to validation.
-    public init(paths: [String], seed: UInt64, validationFraction: Double = 0.1,
+    /// Reads `paths` (a directory stands for the files in it); `validationFraction` of the
+    /// games (chosen by `seed`) go to validation.
+    package init(paths: [String], seed: UInt64, validationFraction: Double = 0.1,
                 maximumGames: Int = .max, onProgress: (Int) -> Void = { _ in }) throws {
         var games = 0
-        for path in paths {
+        for path in try FileList.expand(paths) {
             let file = try CompressedFileReader(path: path)
             let source = URL(fileURLWithPath: path).lastPathComponent
             var reader = PGNReader(file: path) { try file.read(into: $0) }
@@ -68,19 +69,19 @@ public struct TrainingCorpus: Sendable {
 extension Array where Element == TrainingExample {
     /// At most `count` examples spread evenly over the array: a held-out sample that
     /// covers every game instead of the first few.
-    public func evenlySpaced(_ count: Int) -> [TrainingExample] {
+    package func evenlySpaced(_ count: Int) -> [TrainingExample] {
         Array(Swift.stride(from: 0, to: self.count, by: Swift.max(1, self.count / Swift.max(count, 1))).prefix(count).map { self[$0] })
     }
 }
 
 /// A batch ready for the network: planes, legal-move masks and targets.
-public struct TrainingBatch {
-    public let planes: Tensor
-    public let masks: Tensor
-    public let moves: [Int]
-    public let outcomes: [Int]
+package struct TrainingBatch {
+    package let planes: Tensor
+    package let masks: Tensor
+    package let moves: [Int]
+    package let outcomes: [Int]
 
-    public init(_ examples: [TrainingExample]) {
+    package init(_ examples: [TrainingExample]) {
         planes = BoardEncoder.encode(examples.map(\.position))
         var masks = Tensor(shape: [examples.count, MoveIndex.count])
         masks.storage.withUnsafeMutableBufferPointer { buffer in

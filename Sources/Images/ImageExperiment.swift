@@ -11,52 +11,52 @@ import Interpretability
 /// penalty on the perturbation and a term keeping the image near the original's
 /// reconstruction. The search moves along the data manifold the decoder learned, not
 /// through adversarial pixel noise.
-public struct ImageExperiment {
-    public struct Settings: Sendable {
+package struct ImageExperiment {
+    package struct Settings: Sendable {
         /// Classes that make up the concept.
-        public var conceptClasses: Set<Int>
-        public var latentDimension = 64
+        package var conceptClasses: Set<Int>
+        package var latentDimension = 64
         /// The classifier layer the probe reads (conv1_relu, conv2_relu, conv3_relu or fc_relu).
-        public var layer = "fc_relu"
+        package var layer = "fc_relu"
         /// Images used for training (the rest of the set is held out).
-        public var trainingImages = 12_000
-        public var epochs = 3
+        package var trainingImages = 12_000
+        package var epochs = 3
         /// Held-out images outside the concept that are searched and drawn.
-        public var examples = 8
+        package var examples = 8
         /// Weight of ‖D(z + δ) − D(z)‖² (mean over pixels) in the search objective.
-        public var reconstructionWeight: Float = 1
-        public var search = PerturbationSearch(l1: 0.001, l2: 0.001, learningRate: 0.05, steps: 200)
+        package var reconstructionWeight: Float = 1
+        package var search = PerturbationSearch(l1: 0.001, l2: 0.001, learningRate: 0.05, steps: 200)
         /// Class names for the pictures (indices when empty).
-        public var classNames: [String] = []
-        public var seed: UInt64 = 1
+        package var classNames: [String] = []
+        package var seed: UInt64 = 1
 
-        public init(conceptClasses: Set<Int>) { self.conceptClasses = conceptClasses }
+        package init(conceptClasses: Set<Int>) { self.conceptClasses = conceptClasses }
     }
 
     /// One searched image.
-    public struct Example: Sendable {
-        public let label: Int
-        public let predictedBefore: Int, predictedAfter: Int
-        public let probeBefore: Double, probeAfter: Double
+    package struct Example: Sendable {
+        package let label: Int
+        package let predictedBefore: Int, predictedAfter: Int
+        package let probeBefore: Double, probeAfter: Double
         /// Mean absolute change of the latent code.
-        public let latentChange: Double
+        package let latentChange: Double
     }
 
-    public struct Summary: Sendable {
-        public let reconstructionError: Double
-        public let classifierAccuracy: Double
-        public let probeAccuracy: Double
-        public let examples: [Example]
+    package struct Summary: Sendable {
+        package let reconstructionError: Double
+        package let classifierAccuracy: Double
+        package let probeAccuracy: Double
+        package let examples: [Example]
         /// Share of examples whose probe reads the concept (P ≥ ½) after the search.
-        public let probeReached: Double
+        package let probeReached: Double
         /// Share of examples the classifier itself puts in a concept class after the search.
-        public let classifierAgrees: Double
+        package let classifierAgrees: Double
     }
 
-    public let settings: Settings
+    package let settings: Settings
     private let images: ImageSet
 
-    public init(images: ImageSet, settings: Settings) throws(DataFileError) {
+    package init(images: ImageSet, settings: Settings) throws(DataFileError) {
         guard ["conv1_relu", "conv2_relu", "conv3_relu", "fc_relu"].contains(settings.layer) else {
             throw DataFileError(path: "settings", reason: "no classifier layer \(settings.layer) (conv1_relu, conv2_relu, conv3_relu or fc_relu)")
         }
@@ -69,7 +69,7 @@ public struct ImageExperiment {
     }
 
     /// Trains, probes, searches, and writes `grid.png` and `examples.csv` to `out`.
-    public func run(out: String, progress: (String) -> Void = { _ in }) throws -> Summary {
+    package func run(out: String, progress: (String) -> Void = { _ in }) throws -> Summary {
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "image split"))
         let order = Array(0..<images.count).shuffled(using: &random)
         let trainCount = min(settings.trainingImages, images.count * 4 / 5)

@@ -4,23 +4,23 @@ import Neural
 
 /// Labelled grey-scale images with pixels in [0, 1]: read from IDX files (the MNIST and
 /// Fashion-MNIST format, plain or gzip) or from CSV rows of `label, pixel…`.
-public struct ImageSet: Sendable {
+package struct ImageSet: Sendable {
     /// [n × height × width × 1].
-    public let pixels: Tensor
-    public let labels: [Int]
+    package let pixels: Tensor
+    package let labels: [Int]
 
-    public var count: Int { labels.count }
-    public var height: Int { pixels.shape[1] }
-    public var width: Int { pixels.shape[2] }
+    package var count: Int { labels.count }
+    package var height: Int { pixels.shape[1] }
+    package var width: Int { pixels.shape[2] }
 
-    public init(pixels: Tensor, labels: [Int]) {
+    package init(pixels: Tensor, labels: [Int]) {
         precondition(pixels.shape.count == 4 && pixels.shape[3] == 1 && pixels.rows == labels.count)
         self.pixels = pixels
         self.labels = labels
     }
 
     /// An IDX image file (unsigned bytes, n × rows × columns) and its IDX label file; at most `limit` images.
-    public init(idxImages: String, idxLabels: String, limit: Int = .max) throws(DataFileError) {
+    package init(idxImages: String, idxLabels: String, limit: Int = .max) throws(DataFileError) {
         let images = try IDXFile(path: idxImages)
         let labels = try IDXFile(path: idxLabels)
         guard images.dimensions.count == 3 else {
@@ -36,7 +36,7 @@ public struct ImageSet: Sendable {
     }
 
     /// CSV rows `label, p1 … p(side²)` with a header, pixels 0–255 (the Kaggle MNIST layout); at most `limit` images.
-    public init(csv path: String, limit: Int = .max) throws(DataFileError) {
+    package init(csv path: String, limit: Int = .max) throws(DataFileError) {
         let table = try CSVTable(path: path)
         let side = Int(Double(table.columns.count - 1).squareRoot().rounded())
         guard side * side == table.columns.count - 1, side > 0 else {
@@ -65,7 +65,7 @@ public struct ImageSet: Sendable {
     }
 
     /// The images at `indices`.
-    public func subset(_ indices: [Int]) -> ImageSet {
+    package func subset(_ indices: [Int]) -> ImageSet {
         ImageSet(pixels: pixels.gathering(rows: indices), labels: indices.map { labels[$0] })
     }
 }

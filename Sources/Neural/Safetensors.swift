@@ -5,15 +5,36 @@ import Foundation
 /// a JSON header naming each tensor's dtype, shape and byte range, then the raw
 /// little-endian data), so that `safetensors.torch.load_file` opens our checkpoints.
 public enum Safetensors {
-    /// Writes `tensors` (Float32) and string `metadata` to `path` atomically.
-    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws {
+    /// How the values of a tensor are stored on disk. Tensors in memory are always Float32;
+    /// the half-precision kinds halve a checkpoint and are rounded to nearest on writing.
+    public enum Precision: String, Codable, CaseIterable, Sendable {
+        /// IEEE 754 single precision.
+        case float32 = "F32"
+        /// IEEE 754 half precision (PyTorch's `torch.float16`).
+        case float16 = "F16"
+        /// The upper half of a Float32 (PyTorch's `torch.bfloat16`): Float32's range, 8 bits of mantissa.
+        case bfloat16 = "BF16"
+
+        /// Bytes per stored value.
+        public var width: Int { self == .float32 ? 4 : 2 }
+    }
+
+    /// Writes `tensors` and string `metadata` to `path` atomically, each tensor's values
+    /// stored with `precision`.
+    ///
+    /// ```swift
+    /// try Safetensors.write(["w": Tensor(shape: [2], [1, 2])], precision: .float16, to: "w.safetensors")
+    /// let (tensors, _) = try Safetensors.read(from: "w.safetensors")   // Float32 again
+    /// ```
+    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], precision: Precision = .float32,
+                             to path: String) throws {
         var entries = [String]()
         var offset = 0
         let names = tensors.keys.sorted()
         for name in names {
             let tensor = tensors[name]!
-            let size = tensor.count * 4
-            entries.append("\(json(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}")
+            let size = tensor.count * precision.width
+            entries.append("\(json(name)):{\"dtype\":\"\(precision.rawValue)\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}")
             offset += size
         }
         if !metadata.isEmpty {
@@ -28,8 +49,13 @@ public enum Safetensors {
         data.append(contentsOf: header)
         for name in names {
             tensors[name]!.storage.withUnsafeBufferPointer { values in
-                for value in values {
-                    withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+                switch precision {
+                case .float32:
+                    for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+                case .float16:
+                    for value in values { withUnsafeBytes(of: Float16(value).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+                case .bfloat16:
+                    for value in values { withUnsafeBytes(of: bfloat16Bits(value).littleEndian) { data.append(contentsOf: $0) } }
                 }
             }
         }
@@ -63,24 +89,39 @@ public enum Safetensors {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
             else { throw fail("tensor '\(name)' lacks dtype, shape or data_offsets") }
-            guard dtype == "F32" else { throw fail("tensor '\(name)' has dtype \(dtype); only F32 is supported") }
+            guard let precision = Precision(rawValue: dtype) else {
+                throw fail("tensor '\(name)' has dtype \(dtype); F32, F16 and BF16 are supported")
+            }
             let count = shape.reduce(1, *)
-            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * 4 else {
-                throw fail("tensor '\(name)' of shape \(shape) needs \(count * 4) bytes, its offsets give \(offsets[1] - offsets[0])")
+            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * precision.width else {
+                throw fail("tensor '\(name)' of shape \(shape) needs \(count * precision.width) bytes, its offsets give \(offsets[1] - offsets[0])")
             }
             guard offsets[1] <= dataSize else {
                 throw fail("tensor '\(name)' ends at byte \(offsets[1]) of a \(dataSize)-byte data section: the file is truncated")
             }
             var values = [Float](repeating: 0, count: count)
             data.withUnsafeBytes { raw in
-                for i in 0..<count {
-                    let bits = raw.loadUnaligned(fromByteOffset: base + offsets[0] + 4 * i, as: UInt32.self)
-                    values[i] = Float(bitPattern: UInt32(littleEndian: bits))
+                let start = base + offsets[0]
+                switch precision {
+                case .float32:
+                    for i in 0..<count { values[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self))) }
+                case .float16:
+                    for i in 0..<count { values[i] = Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * i, as: UInt16.self)))) }
+                case .bfloat16:
+                    for i in 0..<count { values[i] = Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * i, as: UInt16.self))) << 16) }
                 }
             }
             tensors[name] = Tensor(shape: shape, values)
         }
         return (tensors, metadata)
+    }
+
+    /// The bfloat16 nearest `value` (ties to even), as PyTorch rounds; NaN stays NaN.
+    static func bfloat16Bits(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        if value.isNaN { return UInt16(bits >> 16) | 0x40 }
+        let rounding = 0x7FFF + ((bits >> 16) & 1)
+        return UInt16((bits &+ rounding) >> 16)
     }
 
     private static func json(_ text: String) -> String {

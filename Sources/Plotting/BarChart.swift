@@ -3,18 +3,18 @@ import Foundation
 /// Horizontal bars around zero, one per named quantity, with optional error bars and a
 /// short mark after each bar: a feature's mean change under concept maximisation, or a
 /// concept's TCAV score with its interval and significance.
-public struct BarChart: Sendable {
+package struct BarChart: Sendable {
     /// One bar.
-    public struct Bar: Sendable {
-        public var label: String
-        public var value: Double
+    package struct Bar: Sendable {
+        package var label: String
+        package var value: Double
         /// Half-width of the error bar (none when `nil`).
-        public var error: Double?
+        package var error: Double?
         /// Drawn after the bar (e.g. "*" for significant).
-        public var mark: String
-        public var color: RGB
+        package var mark: String
+        package var color: RGB
 
-        public init(label: String, value: Double, error: Double? = nil, mark: String = "", color: RGB = LinePlot.palette[0]) {
+        package init(label: String, value: Double, error: Double? = nil, mark: String = "", color: RGB = LinePlot.palette[0]) {
             self.label = label
             self.value = value
             self.error = error
@@ -23,20 +23,20 @@ public struct BarChart: Sendable {
         }
     }
 
-    public var title: String
-    public var valueLabel: String
-    public var bars: [Bar]
+    package var title: String
+    package var valueLabel: String
+    package var bars: [Bar]
     /// The value axis; `nil` spans the bars (and their errors) and zero.
-    public var range: ClosedRange<Double>?
+    package var range: ClosedRange<Double>?
 
-    public init(title: String, valueLabel: String, bars: [Bar], range: ClosedRange<Double>? = nil) {
+    package init(title: String, valueLabel: String, bars: [Bar], range: ClosedRange<Double>? = nil) {
         self.title = title
         self.valueLabel = valueLabel
         self.bars = bars
         self.range = range
     }
 
-    public func render(width: Int = 760) -> Image {
+    package func render(width: Int = 760) -> Image {
         let titleLines = Self.wrap(title, width: width - 20)
         let rowHeight = 28, top = 26 + 20 * titleLines.count, bottom = 70, right = 40
         let left = min(width / 2, 24 + (bars.map { Image.textWidth($0.label, scale: 2) }.max() ?? 0))

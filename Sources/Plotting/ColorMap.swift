@@ -1,14 +1,14 @@
 /// A sequential colour map for scores: dark blue through teal and green to pale
 /// yellow, with lightness rising steadily so that order reads the same in grey and
 /// for colour-blind readers.
-public enum ColorMap {
+package enum ColorMap {
     /// Anchor colours at even steps of t, lightness increasing.
     static let anchors: [(Double, Double, Double)] = [
         (32, 24, 78), (46, 66, 136), (36, 112, 142), (38, 152, 130), (92, 186, 96), (178, 212, 72), (246, 232, 120),
     ]
 
     /// The colour of `t` in [0, 1] (clamped).
-    public static func color(_ t: Double) -> RGB {
+    package static func color(_ t: Double) -> RGB {
         let clamped = t.isNaN ? 0 : min(1, max(0, t))
         let position = clamped * Double(anchors.count - 1)
         let index = min(Int(position), anchors.count - 2)
@@ -20,7 +20,7 @@ public enum ColorMap {
 
     /// A diverging colour for signed values: blue for −1 through white at 0 to red for +1
     /// (clamped), for relevance and other quantities whose sign matters.
-    public static func diverging(_ t: Double) -> RGB {
+    package static func diverging(_ t: Double) -> RGB {
         let clamped = t.isNaN ? 0 : min(1, max(-1, t))
         let end: (Double, Double, Double) = clamped < 0 ? (59, 76, 192) : (180, 4, 38)
         let amount = abs(clamped)

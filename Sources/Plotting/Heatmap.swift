@@ -2,20 +2,20 @@ import Foundation
 
 /// A grid of scores drawn as coloured cells with labelled axes and a colour bar:
 /// the what–when–where picture (x: training step, y: layer, colour: probe score).
-public struct Heatmap: Sendable {
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
+package struct Heatmap: Sendable {
+    package var title: String
+    package var xLabel: String
+    package var yLabel: String
     /// Column labels (left to right) and row labels (top to bottom).
-    public var columns: [String]
-    public var rows: [String]
+    package var columns: [String]
+    package var rows: [String]
     /// values[row][column]; NaN cells are drawn grey.
-    public var values: [[Double]]
+    package var values: [[Double]]
     /// The colour scale's ends.
-    public var range: ClosedRange<Double>
-    public var colorBarLabel: String
+    package var range: ClosedRange<Double>
+    package var colorBarLabel: String
 
-    public init(title: String, xLabel: String, yLabel: String, columns: [String], rows: [String], values: [[Double]],
+    package init(title: String, xLabel: String, yLabel: String, columns: [String], rows: [String], values: [[Double]],
                 range: ClosedRange<Double> = 0...1, colorBarLabel: String = "score") {
         self.title = title
         self.xLabel = xLabel
@@ -28,7 +28,7 @@ public struct Heatmap: Sendable {
     }
 
     /// The picture, cells `cell` pixels square.
-    public func render(cell: Int = 44) -> Image {
+    package func render(cell: Int = 44) -> Image {
         let scale = 2
         let rowLabelWidth = (rows.map { Image.textWidth($0, scale: scale) }.max() ?? 0) + 12
         let left = 40 + rowLabelWidth, top = 50

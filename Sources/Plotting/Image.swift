@@ -3,28 +3,28 @@ import DataFiles
 import Foundation
 
 /// An RGB colour.
-public struct RGB: Equatable, Sendable {
-    public var red: UInt8, green: UInt8, blue: UInt8
-    public init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
+package struct RGB: Equatable, Sendable {
+    package var red: UInt8, green: UInt8, blue: UInt8
+    package init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
         self.red = red
         self.green = green
         self.blue = blue
     }
 
-    public static let white = RGB(255, 255, 255)
-    public static let black = RGB(0, 0, 0)
-    public static let grey = RGB(128, 128, 128)
-    public static let lightGrey = RGB(220, 220, 220)
+    package static let white = RGB(255, 255, 255)
+    package static let black = RGB(0, 0, 0)
+    package static let grey = RGB(128, 128, 128)
+    package static let lightGrey = RGB(220, 220, 220)
 }
 
 /// A raster picture (8-bit RGBA) to draw plots and boards on, written as PNG through libpng.
-public struct Image: Equatable, Sendable {
-    public let width: Int
-    public let height: Int
+package struct Image: Equatable, Sendable {
+    package let width: Int
+    package let height: Int
     /// Row-major RGBA bytes.
-    public private(set) var pixels: [UInt8]
+    package private(set) var pixels: [UInt8]
 
-    public init(width: Int, height: Int, background: RGB = .white) {
+    package init(width: Int, height: Int, background: RGB = .white) {
         precondition(width > 0 && height > 0, "an image needs a positive size")
         self.width = width
         self.height = height
@@ -33,13 +33,13 @@ public struct Image: Equatable, Sendable {
     }
 
     /// The colour at (x, y).
-    public func color(x: Int, y: Int) -> RGB {
+    package func color(x: Int, y: Int) -> RGB {
         let index = (y * width + x) * 4
         return RGB(pixels[index], pixels[index + 1], pixels[index + 2])
     }
 
     /// Sets one pixel; points outside the image are ignored.
-    public mutating func set(x: Int, y: Int, _ color: RGB) {
+    package mutating func set(x: Int, y: Int, _ color: RGB) {
         guard x >= 0 && x < width && y >= 0 && y < height else { return }
         let index = (y * width + x) * 4
         pixels[index] = color.red
@@ -49,7 +49,7 @@ public struct Image: Equatable, Sendable {
     }
 
     /// Fills a rectangle (clipped to the image).
-    public mutating func fill(x: Int, y: Int, width: Int, height: Int, _ color: RGB) {
+    package mutating func fill(x: Int, y: Int, width: Int, height: Int, _ color: RGB) {
         let (top, bottom) = (max(0, y), min(self.height, y + height))
         let (left, right) = (max(0, x), min(self.width, x + width))
         guard top < bottom && left < right else { return }
@@ -60,7 +60,7 @@ public struct Image: Equatable, Sendable {
 
     /// Copies `other` with its top-left corner at (x, y), clipped to this image: how
     /// small multiples are assembled into one figure.
-    public mutating func draw(_ other: Image, x: Int, y: Int) {
+    package mutating func draw(_ other: Image, x: Int, y: Int) {
         let (top, bottom) = (max(0, y), min(height, y + other.height))
         let (left, right) = (max(0, x), min(width, x + other.width))
         guard top < bottom && left < right else { return }
@@ -71,7 +71,7 @@ public struct Image: Equatable, Sendable {
     }
 
     /// A filled disc (clipped to the image).
-    public mutating func fillCircle(centerX: Int, centerY: Int, radius: Int, _ color: RGB) {
+    package mutating func fillCircle(centerX: Int, centerY: Int, radius: Int, _ color: RGB) {
         for dy in -radius...radius {
             let half = Int((Double(radius * radius - dy * dy)).squareRoot())
             fill(x: centerX - half, y: centerY + dy, width: 2 * half + 1, height: 1, color)
@@ -79,7 +79,7 @@ public struct Image: Equatable, Sendable {
     }
 
     /// A straight line `thickness` pixels wide (Bresenham, with a square pen).
-    public mutating func line(from start: (x: Int, y: Int), to end: (x: Int, y: Int), _ color: RGB, thickness: Int = 1) {
+    package mutating func line(from start: (x: Int, y: Int), to end: (x: Int, y: Int), _ color: RGB, thickness: Int = 1) {
         var (x, y) = start
         let dx = abs(end.x - x), dy = -abs(end.y - y)
         let stepX = x < end.x ? 1 : -1, stepY = y < end.y ? 1 : -1
@@ -95,15 +95,15 @@ public struct Image: Equatable, Sendable {
     }
 
     /// How a text's position is read: its left edge, centre or right edge at `x`.
-    public enum Alignment: Sendable { case left, center, right }
+    package enum Alignment: Sendable { case left, center, right }
 
     /// The width in pixels of `text` at `scale`.
-    public static func textWidth(_ text: String, scale: Int) -> Int {
+    package static func textWidth(_ text: String, scale: Int) -> Int {
         max(0, text.count * PixelFont.advance - 1) * scale
     }
 
     /// Draws `text` with its top at `y`, in the built-in 5×7 font magnified `scale` times.
-    public mutating func text(_ text: String, x: Int, y: Int, scale: Int = 2, alignment: Alignment = .left, _ color: RGB = .black) {
+    package mutating func text(_ text: String, x: Int, y: Int, scale: Int = 2, alignment: Alignment = .left, _ color: RGB = .black) {
         let width = Self.textWidth(text, scale: scale)
         var left = switch alignment {
         case .left: x
@@ -121,7 +121,7 @@ public struct Image: Equatable, Sendable {
     }
 
     /// Draws `text` rotated a quarter turn anticlockwise (reading upwards), centred on (x, y): for y-axis titles.
-    public mutating func verticalText(_ text: String, x: Int, y: Int, scale: Int = 2, _ color: RGB = .black) {
+    package mutating func verticalText(_ text: String, x: Int, y: Int, scale: Int = 2, _ color: RGB = .black) {
         var label = Image(width: max(1, Self.textWidth(text, scale: scale)), height: PixelFont.glyphHeight * scale, background: .white)
         label.text(text, x: 0, y: 0, scale: scale, color)
         for row in 0..<label.height {
@@ -132,7 +132,7 @@ public struct Image: Equatable, Sendable {
     }
 
     /// The picture as PNG bytes.
-    public func pngData() throws -> Data {
+    package func pngData() throws -> Data {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)
@@ -151,12 +151,12 @@ public struct Image: Equatable, Sendable {
     }
 
     /// Writes the picture as a PNG file, atomically.
-    public func writePNG(to path: String) throws {
+    package func writePNG(to path: String) throws {
         try AtomicFileWriter.write(try pngData(), to: path)
     }
 
     /// Decodes PNG bytes (any format libpng reads) into an RGBA image.
-    public static func decodePNG(_ data: Data) throws -> Image {
+    package static func decodePNG(_ data: Data) throws -> Image {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, data.count) }
@@ -174,7 +174,7 @@ public struct Image: Equatable, Sendable {
 }
 
 /// A picture that could not be encoded or decoded.
-public struct ImageError: Error, CustomStringConvertible {
-    public let reason: String
-    public var description: String { reason }
+package struct ImageError: Error, CustomStringConvertible {
+    package let reason: String
+    package var description: String { reason }
 }

@@ -2,14 +2,14 @@ import Foundation
 
 /// Lines of y against x (optionally on a log x-axis) with ticks, a legend and titles:
 /// a concept's score per layer over training, with the baselines dashed.
-public struct LinePlot: Sendable {
+package struct LinePlot: Sendable {
     /// One line.
-    public struct Series: Sendable {
-        public var name: String
-        public var points: [(x: Double, y: Double)]
-        public var color: RGB
-        public var dashed: Bool
-        public init(name: String, points: [(x: Double, y: Double)], color: RGB, dashed: Bool = false) {
+    package struct Series: Sendable {
+        package var name: String
+        package var points: [(x: Double, y: Double)]
+        package var color: RGB
+        package var dashed: Bool
+        package init(name: String, points: [(x: Double, y: Double)], color: RGB, dashed: Bool = false) {
             self.name = name
             self.points = points
             self.color = color
@@ -17,15 +17,15 @@ public struct LinePlot: Sendable {
         }
     }
 
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
-    public var series: [Series]
-    public var yRange: ClosedRange<Double>
+    package var title: String
+    package var xLabel: String
+    package var yLabel: String
+    package var series: [Series]
+    package var yRange: ClosedRange<Double>
     /// Plot x on a log₁₀(1 + x) scale, so that step 0 fits beside the later steps.
-    public var logarithmicX: Bool
+    package var logarithmicX: Bool
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], yRange: ClosedRange<Double>, logarithmicX: Bool = true) {
+    package init(title: String, xLabel: String, yLabel: String, series: [Series], yRange: ClosedRange<Double>, logarithmicX: Bool = true) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -35,12 +35,12 @@ public struct LinePlot: Sendable {
     }
 
     /// Distinct, colour-blind-safe line colours.
-    public static let palette: [RGB] = [
+    package static let palette: [RGB] = [
         RGB(0, 114, 178), RGB(230, 159, 0), RGB(0, 158, 115), RGB(204, 121, 167),
         RGB(86, 180, 233), RGB(213, 94, 0), RGB(240, 228, 66), RGB(90, 90, 90),
     ]
 
-    public func render(width: Int = 760, height: Int = 460) -> Image {
+    package func render(width: Int = 760, height: Int = 460) -> Image {
         var image = Image(width: width, height: height)
         let left = 80, right = 190, top = 46, bottom = 70
         let plotWidth = width - left - right, plotHeight = height - top - bottom

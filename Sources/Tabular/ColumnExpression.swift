@@ -1,13 +1,13 @@
 /// An arithmetic formula over a table's columns, such as `total_bedrooms / population`:
 /// numbers, column names, + − × ÷, unary minus and parentheses, with the usual precedence.
-public indirect enum ColumnExpression: Sendable, Equatable, CustomStringConvertible {
+package indirect enum ColumnExpression: Sendable, Equatable, CustomStringConvertible {
     case number(Double)
     case column(String)
     case negate(ColumnExpression)
     case binary(Character, ColumnExpression, ColumnExpression)
 
     /// Parses `text`; the error says where it stopped making sense.
-    public init(parsing text: String) throws(ExpressionError) {
+    package init(parsing text: String) throws(ExpressionError) {
         var parser = Parser(characters: Array(text))
         self = try parser.expression()
         parser.skipSpaces()
@@ -15,7 +15,7 @@ public indirect enum ColumnExpression: Sendable, Equatable, CustomStringConverti
     }
 
     /// Every column the formula reads.
-    public var columns: Set<String> {
+    package var columns: Set<String> {
         switch self {
         case .number: []
         case .column(let name): [name]
@@ -25,7 +25,7 @@ public indirect enum ColumnExpression: Sendable, Equatable, CustomStringConverti
     }
 
     /// The value with `value(column)` for each column (NaN or ±∞ where a division by zero says so).
-    public func evaluate(_ value: (String) -> Double) -> Double {
+    package func evaluate(_ value: (String) -> Double) -> Double {
         switch self {
         case .number(let number): number
         case .column(let name): value(name)
@@ -40,7 +40,7 @@ public indirect enum ColumnExpression: Sendable, Equatable, CustomStringConverti
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
         case .column(let name): name
@@ -113,10 +113,10 @@ public indirect enum ColumnExpression: Sendable, Equatable, CustomStringConverti
 }
 
 /// A formula that does not parse, with the position where it went wrong.
-public struct ExpressionError: Error, Equatable, CustomStringConvertible {
-    public let text: String
-    public let position: Int
-    public let reason: String
+package struct ExpressionError: Error, Equatable, CustomStringConvertible {
+    package let text: String
+    package let position: Int
+    package let reason: String
 
-    public var description: String { "formula \"\(text)\", at character \(position + 1): \(reason)" }
+    package var description: String { "formula \"\(text)\", at character \(position + 1): \(reason)" }
 }

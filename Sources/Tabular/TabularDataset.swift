@@ -3,9 +3,9 @@ import Foundation
 
 /// Feature columns and a target column of a CSV table as numbers, with missing values and
 /// text (categorical) columns handled as the user chose, and a note of what was done.
-public struct TabularDataset: Sendable {
+package struct TabularDataset: Sendable {
     /// What to do with a row that lacks a value in a used column.
-    public enum MissingValues: String, Sendable, CaseIterable {
+    package enum MissingValues: String, Sendable, CaseIterable {
         /// Leave the row out.
         case drop
         /// Use the column's mean over the rows that have it.
@@ -15,23 +15,23 @@ public struct TabularDataset: Sendable {
     }
 
     /// What to do with text columns among the features.
-    public enum CategoricalColumns: String, Sendable, CaseIterable {
+    package enum CategoricalColumns: String, Sendable, CaseIterable {
         /// One 0/1 column per value (`column=value`).
         case oneHot = "one-hot"
         case exclude
     }
 
-    public let featureNames: [String]
+    package let featureNames: [String]
     /// Rows × features, in original units.
-    public let features: [[Double]]
-    public let target: [Double]
+    package let features: [[Double]]
+    package let target: [Double]
     /// The file line of each kept row.
-    public let lines: [Int]
+    package let lines: [Int]
     /// What was dropped, filled or excluded, for the user.
-    public let notes: [String]
+    package let notes: [String]
 
     /// `featureColumns` nil means every column but the target.
-    public init(table: CSVTable, target targetName: String, featureColumns: [String]?, missing: MissingValues,
+    package init(table: CSVTable, target targetName: String, featureColumns: [String]?, missing: MissingValues,
                 categorical: CategoricalColumns) throws(DataFileError) {
         let targetIndex = try table.index(of: targetName)
         guard table.isNumeric(targetIndex) else { throw DataFileError(path: table.path, reason: "the target column \(targetName) is not numeric") }

@@ -8,25 +8,25 @@ import Interpretability
 /// regressor of a target column, a linear probe for a formula concept at a hidden layer,
 /// and a continuous search that perturbs rows until the probe reads the target value.
 /// How every feature moved shows what the network ties to the concept.
-public struct TabularExperiment {
-    public struct Settings: Sendable {
-        public var csv: String
-        public var target: String
+package struct TabularExperiment {
+    package struct Settings: Sendable {
+        package var csv: String
+        package var target: String
         /// Feature columns; `nil` for every column but the target.
-        public var features: [String]?
-        public var concept: String
-        public var missing = TabularDataset.MissingValues.drop
-        public var categorical = TabularDataset.CategoricalColumns.exclude
-        public var hiddenWidth = 64
-        public var epochs = 60
+        package var features: [String]?
+        package var concept: String
+        package var missing = TabularDataset.MissingValues.drop
+        package var categorical = TabularDataset.CategoricalColumns.exclude
+        package var hiddenWidth = 64
+        package var epochs = 60
         /// The probe's value to reach; `nil` for the concept's 95th percentile on the training rows.
-        public var conceptTarget: Double?
+        package var conceptTarget: Double?
         /// Test rows perturbed.
-        public var rows = 200
-        public var search = PerturbationSearch()
-        public var seed: UInt64 = 1
+        package var rows = 200
+        package var search = PerturbationSearch()
+        package var seed: UInt64 = 1
 
-        public init(csv: String, target: String, concept: String) {
+        package init(csv: String, target: String, concept: String) {
             self.csv = csv
             self.target = target
             self.concept = concept
@@ -34,30 +34,30 @@ public struct TabularExperiment {
     }
 
     /// One feature's mean change over the perturbed rows.
-    public struct FeatureChange: Sendable {
-        public let name: String
-        public let meanChange: Double
+    package struct FeatureChange: Sendable {
+        package let name: String
+        package let meanChange: Double
         /// The change in the feature's standard deviations.
-        public let standardizedChange: Double
+        package let standardizedChange: Double
     }
 
-    public struct Summary: Sendable {
-        public let rows: Int
-        public let modelR2: Double
-        public let probeR2: Double
-        public let conceptTarget: Double
-        public let probeBefore: Double, probeAfter: Double
-        public let conceptBefore: Double, conceptAfter: Double
-        public let changes: [FeatureChange]
-        public let notes: [String]
+    package struct Summary: Sendable {
+        package let rows: Int
+        package let modelR2: Double
+        package let probeR2: Double
+        package let conceptTarget: Double
+        package let probeBefore: Double, probeAfter: Double
+        package let conceptBefore: Double, conceptAfter: Double
+        package let changes: [FeatureChange]
+        package let notes: [String]
     }
 
-    public let settings: Settings
+    package let settings: Settings
     private let expression: ColumnExpression
     private let data: TabularDataset
 
     /// Reads and checks the table and the formula; errors name the file, line or column.
-    public init(settings: Settings) throws {
+    package init(settings: Settings) throws {
         self.settings = settings
         do { expression = try ColumnExpression(parsing: settings.concept) } catch { throw DataFileError(path: settings.csv, reason: error.description) }
         data = try TabularDataset(table: try CSVTable(path: settings.csv), target: settings.target, featureColumns: settings.features,
@@ -71,7 +71,7 @@ public struct TabularExperiment {
     }
 
     /// Trains, probes, searches, and writes `feature_changes.csv`, `feature_changes.png` and `rows.csv` to `out`.
-    public func run(out: String, progress: (String) -> Void = { _ in }) throws -> Summary {
+    package func run(out: String, progress: (String) -> Void = { _ in }) throws -> Summary {
         let d = data.featureNames.count
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "tabular split"))
         let order = Array(data.features.indices).shuffled(using: &random)

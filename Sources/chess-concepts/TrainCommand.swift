@@ -2,6 +2,7 @@ import ArgumentParser
 import ChessModel
 import DataFiles
 import Foundation
+import Neural
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,20 +15,20 @@ struct TrainCommand: ParsableCommand {
             the last checkpoint and ends with the same weights as an uninterrupted run.
             """)
 
-    @Option(parsing: .upToNextOption, help: "PGN collections (.pgn or .pgn.gz).")
-    var data: [String] = ["positions/selfplay.pgn.gz"]
+    @Option(parsing: .upToNextOption, help: "PGN collections (.pgn or .pgn.gz); a directory stands for the files in it.")
+    var data: [String] = ["positions/selfplay.pgn.gz", "positions/corpus"]
 
     @Option(help: "The model directory to write.")
     var out = "models/default"
 
     @Option(help: "Residual blocks.")
-    var blocks = 4
+    var blocks = 6
 
     @Option(help: "Channels per convolution.")
-    var channels = 48
+    var channels = 64
 
     @Option(help: "Training steps (one minibatch each).")
-    var steps = 2_000
+    var steps = 30_000
 
     @Option(help: "Positions per minibatch.")
     var batch = 256
@@ -38,8 +39,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Decoupled weight decay (AdamW).")
     var weightDecay: Float = 1e-4
 
-    @Option(help: "Number of checkpoints, step 0 and the last included.")
-    var checkpoints = 13
+    @Option(help: "Number of checkpoints, step 0 and the last included: log-spaced over the first half, a third of them evenly over the second.")
+    var checkpoints = 24
+
+    @Option(help: "How checkpoint weights are stored: F32, or F16 / BF16 to halve the model directory (read back as Float32; resuming stays exact).")
+    var precision: Safetensors.Precision = .float16
 
     @Option(help: "Share of games held out for validation.")
     var validation = 0.1
@@ -67,7 +71,7 @@ struct TrainCommand: ParsableCommand {
         let configuration = ModelDirectory.Configuration(
             architecture: .init(blocks: blocks, channels: channels), data: data, seed: seed, steps: steps, batchSize: batch,
             learningRate: lr, weightDecay: weightDecay, validationFraction: validation,
-            checkpoints: Trainer.checkpointSteps(total: steps, count: checkpoints))
+            checkpoints: Trainer.checkpointSteps(total: steps, count: checkpoints), checkpointPrecision: precision)
         let trainer = try Trainer(configuration: configuration, corpus: corpus, directory: ModelDirectory(path: out), resume: resume)
         if trainer.completedStep >= 0 { printError("resuming after step \(trainer.completedStep)") }
         let steps = ProgressLine(unit: "steps")
@@ -82,3 +86,4 @@ struct TrainCommand: ParsableCommand {
         }
     }
 }
+extension Safetensors.Precision: ExpressibleByArgument {}

@@ -24,10 +24,16 @@ struct TrainingTests {
         #expect(Self.corpus.train.allSatisfy { (0...2).contains($0.outcome) && $0.position.isLegal($0.move) })
     }
 
-    @Test func checkpointsAreLogSpacedFromTheRandomNetwork() {
-        let steps = Trainer.checkpointSteps(total: 2_000, count: 13)
-        #expect(steps.count == 13 && steps.first == 0 && steps.last == 2_000)
-        #expect(steps == steps.sorted() && Set(steps).count == 13)
+    @Test func checkpointsAreLogSpacedEarlyAndEvenLate() {
+        let steps = Trainer.checkpointSteps(total: 30_000, count: 24)
+        #expect(steps.count == 24 && steps.first == 0 && steps.last == 30_000)
+        #expect(steps == steps.sorted() && Set(steps).count == 24)
+        // A third (8) spaced evenly over the second half…
+        #expect(steps.filter { $0 > 15_000 } == [16_875, 18_750, 20_625, 22_500, 24_375, 26_250, 28_125, 30_000])
+        // …and the first half log-spaced: from step 1, with ratios between neighbours no larger than 2.
+        let early = steps.filter { $0 > 0 && $0 <= 15_000 }
+        #expect(early.first == 1 && early.last == 15_000)
+        #expect(zip(early, early.dropFirst()).allSatisfy { Double($1) / Double($0) <= 2.01 })
         #expect(Trainer.checkpointSteps(total: 3, count: 13) == [0, 1, 2, 3])
     }
 
@@ -49,8 +55,12 @@ struct TrainingTests {
         #expect(log.count == 3 && log[0].hasPrefix("step,learning_rate"))
     }
 
-    @Test func resumingAfterAnInterruptionGivesTheUninterruptedResult() throws {
-        let configuration = Self.configuration(steps: 12, checkpoints: [0, 4, 8, 12])
+    /// Half-precision checkpoints too: the resumed run starts from the full-precision
+    /// weights kept beside the optimizer state, not from the rounded checkpoint.
+    @Test(arguments: [Safetensors.Precision.float32, .float16])
+    func resumingAfterAnInterruptionGivesTheUninterruptedResult(precision: Safetensors.Precision) throws {
+        var configuration = Self.configuration(steps: 12, checkpoints: [0, 4, 8, 12])
+        configuration.checkpointPrecision = precision
         let straight = Self.temporaryDirectory(), interrupted = Self.temporaryDirectory()
         defer {
             try? FileManager.default.removeItem(atPath: straight.path)

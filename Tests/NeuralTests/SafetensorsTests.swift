@@ -26,6 +26,22 @@ struct SafetensorsTests {
         #expect(Int(data[0]) % 8 == 0)
     }
 
+    @Test(arguments: [Safetensors.Precision.float16, .bfloat16])
+    func halfPrecisionRoundsToNearestAndReadsBackAsFloat32(precision: Safetensors.Precision) throws {
+        let path = Self.temporaryPath("half.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let values: [Float] = [1, -2.5, 1.0 / 3, 65504, 1e-3, 0]
+        try Safetensors.write(["x": Tensor(shape: [6], values)], precision: precision, to: path)
+        let read = try Safetensors.read(from: path).tensors["x"]!
+        // Nearest values by hand: 1/3 is 0x3555 in binary16 and 0x3EAB in bfloat16; 1e-3 is 0x1419 and 0x3A83.
+        let expected: [Float] = precision == .float16
+            ? [1, -2.5, Float(Float16(bitPattern: 0x3555)), 65504, Float(Float16(bitPattern: 0x1419)), 0]
+            : [1, -2.5, Float(bitPattern: 0x3EAB_0000), 65536, Float(bitPattern: 0x3A83_0000), 0]
+        #expect(read.storage == expected)
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        #expect(size == 8 + Int(try Data(contentsOf: URL(fileURLWithPath: path))[0]) + 12)
+    }
+
     @Test func truncatedAndCorruptFilesAreClearErrors() throws {
         let path = Self.temporaryPath("model.safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -57,20 +73,25 @@ struct SafetensorsTests {
         let path = Self.temporaryPath("model.safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Safetensors.write(Self.tensors, metadata: ["step": "3"], to: path)
+        let half = path + ".f16"
+        defer { try? FileManager.default.removeItem(atPath: half) }
+        try Safetensors.write(Self.tensors, precision: .float16, to: half)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """
             import sys
             from safetensors.numpy import load_file
             t = load_file(sys.argv[1])
-            print(t["block.conv.weight"].shape, t["head.bias"].tolist(), t["scalar"].tolist())
-            """, path]
+            h = load_file(sys.argv[2])
+            print(t["block.conv.weight"].shape, t["head.bias"].tolist(), t["scalar"].tolist(), h["head.bias"].dtype,
+                  (h["block.conv.weight"] == t["block.conv.weight"].astype("float16")).all())
+            """, path, half]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "(2, 3, 3, 3) [1.0, -2.5, 3.141592502593994, 0.0] 7.0")
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "(2, 3, 3, 3) [1.0, -2.5, 3.141592502593994, 0.0] 7.0 float16 True")
     }
 
     @Test func networkStateLoadsBackAndRejectsMismatches() throws {

@@ -19,83 +19,83 @@ import Interpretability
 /// Optionally, the removal check of that paper at small scale: fresh networks trained
 /// on the attributed sample, whole or without its top-, bottom- or randomly chosen
 /// positions, and the concept's probe score at the layer for each.
-public struct AttributionRun {
-    public struct Settings: Sendable {
-        public var model = "models/default"
-        public var concept: String
+package struct AttributionRun {
+    package struct Settings: Sendable {
+        package var model = "models/default"
+        package var concept: String
         /// The probe's layer; `nil` for the last residual block.
-        public var layer: String?
+        package var layer: String?
         /// Collections of the network's training games: the positions attributed.
-        public var train = ["positions/selfplay.pgn.gz"]
+        package var train = ["positions/selfplay.pgn.gz"]
         /// Collections whose held-out games give the test positions (and fit missing probes).
-        public var test = ["positions/selfplay.pgn.gz"]
+        package var test = ["positions/selfplay.pgn.gz"]
         /// Read only this many of the training games; `nil` for all.
-        public var trainGames: Int?
+        package var trainGames: Int?
         /// Training positions attributed (a seeded sample of the training games' positions).
-        public var trainPositions = 2_000
+        package var trainPositions = 2_000
         /// Test positions whose probe margin is explained.
-        public var testPositions = 400
+        package var testPositions = 400
         /// Dimension of the random projection of the gradients.
-        public var projectionDimension = 1_024
+        package var projectionDimension = 1_024
         /// The last this many saved checkpoints (after step 0) form the ensemble.
-        public var checkpoints = 3
+        package var checkpoints = 3
         /// Boards drawn from each end of the ranking.
-        public var shown = 8
+        package var shown = 8
         /// A `probe` output directory with saved probes (a missing probe is fitted there).
-        public var probes = "probe-output"
+        package var probes = "probe-output"
         /// Retrain without the top/bottom/random positions and compare the probe scores.
-        public var retrainCheck = false
+        package var retrainCheck = false
         /// Positions left out in each retraining; `nil` for a fifth of the sample.
-        public var removed: Int?
+        package var removed: Int?
         /// Training steps of each retrained network.
-        public var retrainSteps = 200
-        public var seed: UInt64 = 1
+        package var retrainSteps = 200
+        package var seed: UInt64 = 1
 
-        public init(concept: String) { self.concept = concept }
+        package init(concept: String) { self.concept = concept }
     }
 
     /// One attributed training position.
-    public struct Attribution: Sendable {
-        public let example: TrainingExample
+    package struct Attribution: Sendable {
+        package let example: TrainingExample
         /// Mean over the checkpoints.
-        public let score: Double
-        public let scoresByCheckpoint: [Double]
-        public let conceptValue: Double
+        package let score: Double
+        package let scoresByCheckpoint: [Double]
+        package let conceptValue: Double
     }
 
     /// One retrained network of the removal check.
-    public struct RetrainRow: Sendable {
-        public let name: String
-        public let removed: Int
-        public let trainingPositions: Int
-        public let metric: String
-        public let score: Double
-        public let low: Double
-        public let high: Double
+    package struct RetrainRow: Sendable {
+        package let name: String
+        package let removed: Int
+        package let trainingPositions: Int
+        package let metric: String
+        package let score: Double
+        package let low: Double
+        package let high: Double
         /// The same probe on the retrained network's step 0: whether the concept emerged at all.
-        public let untrained: Double
+        package let untrained: Double
     }
 
     /// Everything the run found.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// Training positions, highest score first.
-        public let attributions: [Attribution]
-        public let steps: [Int]
-        public let testPositions: Int
+        package let attributions: [Attribution]
+        package let steps: [Int]
+        package let testPositions: Int
         /// Pearson correlation of the scores of consecutive checkpoints.
-        public let checkpointAgreement: [Double]
-        public let retrain: [RetrainRow]
+        package let checkpointAgreement: [Double]
+        package let retrain: [RetrainRow]
     }
 
-    public let settings: Settings
-    public let concept: Concept
-    public let layer: String
-    public let steps: [Int]
+    package let settings: Settings
+    package let concept: Concept
+    package let layer: String
+    package let steps: [Int]
     private let configuration: ModelDirectory.Configuration
     private let store: ProbeStore
 
     /// Resolves the concept, layer and checkpoints; errors name the bad setting.
-    public init(settings: Settings) throws(ExplanationError) {
+    package init(settings: Settings) throws(ExplanationError) {
         do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw ExplanationError("\(error)") }
         guard concept.kind == .binary || concept.kind == .scalar else {
             throw ExplanationError("\(concept.name) is categorical; attribution explains a one-output (binary or scalar) probe")
@@ -123,7 +123,7 @@ public struct AttributionRun {
     }
 
     /// Scores the training positions, writes the tables and boards into `out`, and returns the outcome.
-    public func run(out: String, onWarning: @escaping (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> Outcome {
+    package func run(out: String, onWarning: @escaping (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> Outcome {
         progress("reading the training games")
         let corpus: TrainingCorpus
         do {
@@ -342,7 +342,7 @@ public struct AttributionRun {
     }
 
     /// The concept's mean value over the whole sample and over its top and bottom tenth.
-    public static func conceptShares(_ ranked: [Attribution]) -> (all: Double, top: Double, bottom: Double) {
+    package static func conceptShares(_ ranked: [Attribution]) -> (all: Double, top: Double, bottom: Double) {
         let tail = max(1, ranked.count / 10)
         func mean(_ entries: ArraySlice<Attribution>) -> Double { entries.reduce(0) { $0 + $1.conceptValue } / Double(entries.count) }
         return (mean(ranked[...]), mean(ranked.prefix(tail)), mean(ranked.suffix(tail)))

@@ -9,9 +9,9 @@ import Interpretability
 /// construction: the smallest sequence of placement edits (`BoardEdit`) of a real
 /// position after which the probe's prediction reaches its target. Every board the
 /// search looks at is a valid position, checked by the rules core.
-public struct ConceptSearch {
+package struct ConceptSearch {
     /// How candidate edits are chosen.
-    public enum Method: String, Sendable, CaseIterable {
+    package enum Method: String, Sendable, CaseIterable {
         /// The gradient of the objective with respect to the input planes ranks every legal
         /// edit by its first-order effect; the best few are evaluated exactly.
         case gradient
@@ -25,36 +25,36 @@ public struct ConceptSearch {
     }
 
     /// One search's outcome.
-    public struct Result: Sendable {
-        public let start: Position
-        public let result: Position
-        public let edits: [BoardEdit]
+    package struct Result: Sendable {
+        package let start: Position
+        package let result: Position
+        package let edits: [BoardEdit]
         /// The probe's prediction (probability or value) before and after.
-        public let before: Double
-        public let after: Double
-        public let reached: Bool
+        package let before: Double
+        package let after: Double
+        package let reached: Bool
         /// Every board visited, in order (all valid).
-        public let visited: [Position]
+        package let visited: [Position]
         /// Network evaluations spent (positions forwarded; a gradient counts two).
-        public let evaluations: Int
-        public let seconds: Double
+        package let evaluations: Int
+        package let seconds: Double
     }
 
-    public let model: ProbedNetwork
-    public let target: SearchTarget
-    public var method: Method
+    package let model: ProbedNetwork
+    package let target: SearchTarget
+    package var method: Method
     /// Edits allowed.
-    public var budget: Int
+    package var budget: Int
     /// Boards kept per step (gradient and greedy methods).
-    public var beam: Int
+    package var beam: Int
     /// First-order candidates evaluated exactly per board (gradient method).
-    public var proposals: Int
+    package var proposals: Int
     /// λ₂: the cost of an edit against the fall of d(P, o) it buys (λ₁ = 1); an edit
     /// that gains less is not made.
-    public var editCost: Double
-    public var seed: UInt64
+    package var editCost: Double
+    package var seed: UInt64
 
-    public init(model: ProbedNetwork, target: SearchTarget, method: Method = .gradient, budget: Int = 4, beam: Int = 1,
+    package init(model: ProbedNetwork, target: SearchTarget, method: Method = .gradient, budget: Int = 4, beam: Int = 1,
                 proposals: Int = 4, editCost: Double = 0, seed: UInt64 = 1) {
         self.model = model
         self.target = target
@@ -74,7 +74,7 @@ public struct ConceptSearch {
     }
 
     /// Searches from `start`.
-    public func run(from start: Position) -> Result {
+    package func run(from start: Position) -> Result {
         let clock = ContinuousClock.now
         let evaluationsBefore = model.evaluations
         let initial = State(position: start, edits: [], output: model.outputs([start])[0])

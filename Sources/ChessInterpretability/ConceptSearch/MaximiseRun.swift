@@ -10,65 +10,65 @@ import Interpretability
 /// searches from held-out positions with one or more methods, and the files a user
 /// reads (`results.jsonl`, `summary.csv`, before/after boards). The `maximise` command,
 /// the benchmark and the demo all run through here.
-public struct MaximiseRun {
+package struct MaximiseRun {
     /// What to run.
-    public struct Settings: Sendable {
-        public var model = "models/default"
+    package struct Settings: Sendable {
+        package var model = "models/default"
         /// Checkpoint step; `nil` for the last.
-        public var checkpoint: Int?
-        public var concept: String
+        package var checkpoint: Int?
+        package var concept: String
         /// Probe layer; `nil` for the last residual block.
-        public var layer: String?
+        package var layer: String?
         /// The probe prediction to reach.
-        public var target = 1.0
+        package var target = 1.0
         /// One position to edit, or …
-        public var fen: String?
+        package var fen: String?
         /// … a collection whose test games give the start positions.
-        public var positions: String?
-        public var limit = 200
-        public var out = "maximise-output"
+        package var positions: String?
+        package var limit = 200
+        package var out = "maximise-output"
         /// The first method's results are drawn; all are summarised.
-        public var methods: [ConceptSearch.Method] = [.gradient]
-        public var budget = 4
-        public var beam = 1
-        public var proposals = 4
-        public var editCost = 0.0
+        package var methods: [ConceptSearch.Method] = [.gradient]
+        package var budget = 4
+        package var beam = 1
+        package var proposals = 4
+        package var editCost = 0.0
         /// A `probe` output directory holding saved probes (a missing one is fitted there).
-        public var probes = "probe-output"
-        public var seed: UInt64 = 1
+        package var probes = "probe-output"
+        package var seed: UInt64 = 1
 
-        public init(concept: String) { self.concept = concept }
+        package init(concept: String) { self.concept = concept }
     }
 
     /// One method's line of the summary.
-    public struct MethodSummary: Sendable {
-        public let method: ConceptSearch.Method
-        public let searches: Int
+    package struct MethodSummary: Sendable {
+        package let method: ConceptSearch.Method
+        package let searches: Int
         /// Share of searches whose every visited board is valid (must be 1).
-        public let legal: Double
-        public let reached: Double
-        public let meanEdits: Double
+        package let legal: Double
+        package let reached: Double
+        package let meanEdits: Double
         /// Share of result boards on which the rules' concept has the target value: the probe was not merely fooled.
-        public let conceptAgrees: Double
-        public let meanEvaluations: Double
-        public let searchesPerSecond: Double
+        package let conceptAgrees: Double
+        package let meanEvaluations: Double
+        package let searchesPerSecond: Double
 
-        public static let csvHeader = "method,searches,legal,reached_target,mean_edits,concept_agrees,mean_evaluations,searches_per_second"
+        package static let csvHeader = "method,searches,legal,reached_target,mean_edits,concept_agrees,mean_evaluations,searches_per_second"
 
-        public var csvRow: String {
+        package var csvRow: String {
             String(format: "%@,%d,%.3f,%.3f,%.2f,%.3f,%.1f,%.2f", method.rawValue as NSString, searches, legal, reached, meanEdits,
                    conceptAgrees, meanEvaluations, searchesPerSecond)
         }
     }
 
-    public let settings: Settings
-    public let concept: Concept
-    public let step: Int
-    public let layer: String
+    package let settings: Settings
+    package let concept: Concept
+    package let step: Int
+    package let layer: String
     private let network: PolicyValueNetwork
 
     /// Resolves the concept, checkpoint and layer; fails with a message naming the bad setting.
-    public init(settings: Settings) throws(MaximiseError) {
+    package init(settings: Settings) throws(MaximiseError) {
         guard (settings.fen == nil) != (settings.positions == nil) else { throw MaximiseError("give exactly one of a FEN and a positions file") }
         guard settings.budget >= 1, settings.beam >= 1, settings.proposals >= 1, settings.limit >= 1, !settings.methods.isEmpty else {
             throw MaximiseError("budget, beam, proposals and limit must be at least 1, and one method given")
@@ -94,7 +94,7 @@ public struct MaximiseRun {
 
     /// Runs every method over the start positions, writes the files, and returns the summary.
     /// `progress` gets (method, searches done, searches in all); `onWarning` every skipped input.
-    public func run(progress: (ConceptSearch.Method, Int, Int) -> Void = { _, _, _ in },
+    package func run(progress: (ConceptSearch.Method, Int, Int) -> Void = { _, _, _ in },
                     onWarning: (String) -> Void = { _ in }) throws -> [MethodSummary] {
         let probe = try loadProbe(onWarning: onWarning)
         let starts = try startPositions(onWarning: onWarning)
@@ -186,8 +186,8 @@ public struct MaximiseRun {
 }
 
 /// A maximisation setting or input that cannot be used, with the reason.
-public struct MaximiseError: Error, CustomStringConvertible {
-    public let description: String
+package struct MaximiseError: Error, CustomStringConvertible {
+    package let description: String
 
-    public init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }

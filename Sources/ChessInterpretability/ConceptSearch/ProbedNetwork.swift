@@ -5,14 +5,14 @@ import Interpretability
 
 /// A network prefix up to one probe layer, read out by a one-output probe: the function
 /// concept backpropagation drives. Counts every position it evaluates.
-public final class ProbedNetwork {
-    public let network: PolicyValueNetwork
-    public let layer: String
-    public let probe: LinearProbe
+package final class ProbedNetwork {
+    package let network: PolicyValueNetwork
+    package let layer: String
+    package let probe: LinearProbe
     /// Positions forwarded so far (a gradient counts as two: forward and backward).
-    public private(set) var evaluations = 0
+    package private(set) var evaluations = 0
 
-    public init(network: PolicyValueNetwork, layer: String, probe: LinearProbe) {
+    package init(network: PolicyValueNetwork, layer: String, probe: LinearProbe) {
         precondition(probe.outputs == 1, "concept search needs a logistic or linear probe")
         precondition(network.probeLayers.contains(layer), "no probe layer \(layer)")
         self.network = network
@@ -21,20 +21,20 @@ public final class ProbedNetwork {
     }
 
     /// The probe's raw output (logit or value) for each position.
-    public func outputs(_ positions: [Position]) -> [Double] {
+    package func outputs(_ positions: [Position]) -> [Double] {
         guard !positions.isEmpty else { return [] }
         return outputs(planes: BoardEncoder.encode(positions))
     }
 
     /// The probe's raw output for encoded planes [n, 8, 8, planes], valid positions or not.
-    public func outputs(planes: Tensor) -> [Double] {
+    package func outputs(planes: Tensor) -> [Double] {
         evaluations += planes.rows
         let activations = network.activations(planes, layers: [layer])[layer]!
         return probe.scores(activations).map(Double.init)
     }
 
     /// The raw output for one board's planes and its gradient with respect to them.
-    public func gradient(planes: Tensor) -> (output: Double, gradient: Tensor) {
+    package func gradient(planes: Tensor) -> (output: Double, gradient: Tensor) {
         precondition(planes.rows == 1)
         let direction = probe.direction
         if layer == "input" {

@@ -3,16 +3,16 @@ import Plotting
 
 /// A chess board drawn as SVG (Unicode piece glyphs, scalable) or as a raster image
 /// (pieces as lettered discs), with coordinates, highlighted squares, or a heatmap.
-public struct BoardPicture: Sendable {
-    public let position: Position
+package struct BoardPicture: Sendable {
+    package let position: Position
     /// Squares to mark, e.g. those an edit changed.
-    public var highlighted: Set<Square>
-    public var title: String
+    package var highlighted: Set<Square>
+    package var title: String
     /// Per-square values in −1…1 (indexed by `Square.index`) shown as a red (positive) and
     /// blue (negative) heatmap over the squares, e.g. relevance.
-    public var heat: [Double]?
+    package var heat: [Double]?
 
-    public init(_ position: Position, highlighted: Set<Square> = [], title: String = "", heat: [Double]? = nil) {
+    package init(_ position: Position, highlighted: Set<Square> = [], title: String = "", heat: [Double]? = nil) {
         precondition(heat == nil || heat!.count == 64, "a heatmap has one value per square")
         self.position = position
         self.highlighted = highlighted
@@ -35,7 +35,7 @@ public struct BoardPicture: Sendable {
     static let light = RGB(240, 217, 181), dark = RGB(181, 136, 99), mark = RGB(246, 226, 90)
 
     /// The board as a stand-alone SVG document, White at the bottom.
-    public var svg: String {
+    package var svg: String {
         let cell = 45, margin = 20, top = title.isEmpty ? 0 : 24
         let size = 8 * cell + 2 * margin
         var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(size)\" height=\"\(size + top)\" viewBox=\"0 0 \(size) \(size + top)\" font-family=\"sans-serif\">",
@@ -61,7 +61,7 @@ public struct BoardPicture: Sendable {
     }
 
     /// The board as an image: discs lettered K Q R B N P, white or black, on brown and cream squares.
-    public func image(cell: Int = 40) -> Image {
+    package func image(cell: Int = 40) -> Image {
         let margin = 22, top = title.isEmpty ? 0 : 26
         let size = 8 * cell + 2 * margin
         var image = Image(width: size, height: size + top)
@@ -89,12 +89,12 @@ public struct BoardPicture: Sendable {
     }
 
     /// Boards side by side (e.g. before and after an edit) as one image.
-    public static func row(_ pictures: [BoardPicture], cell: Int = 40) -> Image {
+    package static func row(_ pictures: [BoardPicture], cell: Int = 40) -> Image {
         grid(pictures, columns: max(pictures.count, 1), cell: cell)
     }
 
     /// Boards in rows of `columns`, left to right and top to bottom, as one image.
-    public static func grid(_ pictures: [BoardPicture], columns: Int, cell: Int = 40) -> Image {
+    package static func grid(_ pictures: [BoardPicture], columns: Int, cell: Int = 40) -> Image {
         let images = pictures.map { $0.image(cell: cell) }
         let (width, height) = ((images.map(\.width).max() ?? 0) + 10, (images.map(\.height).max() ?? 0) + 10)
         let rows = (images.count + columns - 1) / columns
@@ -104,12 +104,12 @@ public struct BoardPicture: Sendable {
     }
 
     /// Boards side by side as one SVG document.
-    public static func rowSVG(_ pictures: [BoardPicture]) -> String {
+    package static func rowSVG(_ pictures: [BoardPicture]) -> String {
         gridSVG(pictures, columns: max(pictures.count, 1))
     }
 
     /// Boards in rows of `columns` as one SVG document.
-    public static func gridSVG(_ pictures: [BoardPicture], columns: Int) -> String {
+    package static func gridSVG(_ pictures: [BoardPicture], columns: Int) -> String {
         let width = 8 * 45 + 40 + 10, height = 8 * 45 + 40 + 24 + 10
         let rows = (pictures.count + columns - 1) / columns
         let inner = pictures.enumerated().map { index, picture in

@@ -20,16 +20,16 @@ import PositionCollections
 /// let export = try ActivationExport(settings: TrackerSettings(model: "models/default", data: ["games.pgn"], concepts: ["in_check"]))
 /// let files = try export.run(out: "activations")
 /// ```
-public struct ActivationExport {
+package struct ActivationExport {
     let tracker: ProbeTracker
 
     /// Checks the settings against the model and the catalogue, as a probe run does.
-    public init(settings: TrackerSettings) throws {
+    package init(settings: TrackerSettings) throws {
         tracker = try ProbeTracker(settings: settings)
     }
 
     /// The files written into `out`, which must be new, empty, or an earlier export.
-    public func run(out: String, onError: (CollectionError) -> Void = { _ in },
+    package func run(out: String, onError: (CollectionError) -> Void = { _ in },
                     progress: (ProbeTracker.Progress) -> Void = { _ in }) throws -> [String] {
         let manifest = "\(out)/activations.json"
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []

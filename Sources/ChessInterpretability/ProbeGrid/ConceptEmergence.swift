@@ -2,26 +2,26 @@ import Foundation
 
 /// The reading of one concept's grid: how well the trained network holds it and
 /// where, against the baselines, and from which training step it is there.
-public struct ConceptEmergence: Sendable {
-    public let concept: String
-    public let metric: String
+package struct ConceptEmergence: Sendable {
+    package let concept: String
+    package let metric: String
     /// The best layer at the last checkpoint, with its score and interval.
-    public let layer: String
-    public let step: Int
-    public let score: Double
-    public let low: Double
-    public let high: Double
-    public let inputBaseline: Double
+    package let layer: String
+    package let step: Int
+    package let score: Double
+    package let low: Double
+    package let high: Double
+    package let inputBaseline: Double
     /// The best layer of the random network (step 0).
-    public let randomBaseline: Double
+    package let randomBaseline: Double
     /// The control task's score at the same cell.
-    public let control: Double
+    package let control: Double
     /// The first checkpoint at which some layer's interval lies wholly above both the
     /// input and the random-network baselines; `nil` if none does.
-    public let emergedAt: Int?
+    package let emergedAt: Int?
 
     /// One reading per concept from the grid's headline-metric rows.
-    public static func read(_ rows: [GridRow]) -> [ConceptEmergence] {
+    package static func read(_ rows: [GridRow]) -> [ConceptEmergence] {
         rows.concepts.compactMap { concept in
             let primary = rows.primaryRows(of: concept)
             guard let last = primary.map(\.step).max() else { return nil }
@@ -37,7 +37,7 @@ public struct ConceptEmergence: Sendable {
     }
 
     /// A fixed-width table of readings for a terminal.
-    public static func table(_ readings: [ConceptEmergence]) -> String {
+    package static func table(_ readings: [ConceptEmergence]) -> String {
         var lines = ["concept                    metric              best layer  score (95% CI)        input  random  control  above baselines from step"]
         for reading in readings {
             lines.append(reading.concept.padding(toLength: 27, withPad: " ", startingAt: 0)

@@ -2,45 +2,45 @@ import DataFiles
 
 /// One score of the what–when–where grid: a concept's probe at one checkpoint and
 /// layer, scored on the held-out test games, beside its baselines.
-public struct GridRow: Sendable, Equatable {
-    public var concept: String
-    public var step: Int
-    public var layer: String
+package struct GridRow: Sendable, Equatable {
+    package var concept: String
+    package var step: Int
+    package var layer: String
     /// `logistic`, `linear` or `multinomial`.
-    public var probe: String
+    package var probe: String
     /// The probe's kind: `linear` (dense) or `sparse:K`.
-    public var readout: String
+    package var readout: String
     /// `balanced` (every class weighs the same in training) or `none` (scalar concepts).
-    public var classWeight: String
+    package var classWeight: String
     /// `roc_auc`, `balanced_accuracy` or `r2`.
-    public var metric: String
-    public var score: Double
+    package var metric: String
+    package var score: Double
     /// 95% bootstrap interval of `score` over the test positions.
-    public var low: Double
-    public var high: Double
+    package var low: Double
+    package var high: Double
     /// The same probe on the raw input planes.
-    public var inputBaseline: Double
+    package var inputBaseline: Double
     /// The same probe at the same layer of the network at step 0 (random weights).
-    public var randomBaseline: Double
+    package var randomBaseline: Double
     /// The same probe fitted to shuffled labels (control task).
-    public var control: Double
+    package var control: Double
     /// The L2 strength chosen on the validation games.
-    public var penalty: Double
-    public var trainPositions: Int
-    public var validationPositions: Int
-    public var testPositions: Int
+    package var penalty: Double
+    package var trainPositions: Int
+    package var validationPositions: Int
+    package var testPositions: Int
     /// Positions where a binary concept holds, in the training and test games (nil for other kinds).
-    public var trainPositives: Int?
-    public var testPositives: Int?
+    package var trainPositives: Int?
+    package var testPositives: Int?
 
     /// score − control.
-    public var selectivity: Double { score - control }
+    package var selectivity: Double { score - control }
 
-    public static let columns = ["concept", "step", "layer", "probe", "readout", "class_weight", "metric", "score", "low", "high",
+    package static let columns = ["concept", "step", "layer", "probe", "readout", "class_weight", "metric", "score", "low", "high",
                                  "input_baseline", "random_baseline", "control", "selectivity", "penalty", "train_positions",
                                  "validation_positions", "test_positions", "train_positives", "test_positives"]
 
-    public var values: [TableValue] {
+    package var values: [TableValue] {
         [.text(concept), .integer(step), .text(layer), .text(probe), .text(readout), .text(classWeight), .text(metric), TableValue(score),
          TableValue(low), TableValue(high), TableValue(inputBaseline), TableValue(randomBaseline), TableValue(control),
          TableValue(selectivity), TableValue(penalty), .integer(trainPositions), .integer(validationPositions), .integer(testPositions),
@@ -64,7 +64,7 @@ extension [GridRow] {
 
 extension GridRow {
     /// The rows of a `grid.csv` written by the tracker.
-    public static func read(from path: String) throws(DataFileError) -> [GridRow] {
+    package static func read(from path: String) throws(DataFileError) -> [GridRow] {
         let table = try CSVTable(path: path)
         guard table.columns == columns else { throw DataFileError(path: path, reason: "not a probe grid (columns \(table.columns.joined(separator: ",")))") }
         return try zip(table.rows, table.lines).map { cells, line throws(DataFileError) in

@@ -1,7 +1,7 @@
 import Interpretability
 
 /// How a concept is read from a layer's activations.
-public enum ProbeReadout: Sendable, Equatable, CustomStringConvertible {
+package enum ProbeReadout: Sendable, Equatable, CustomStringConvertible {
     /// A dense linear probe: exact ridge for scalar concepts, converged logistic or
     /// multinomial regression for the others.
     case linear
@@ -11,7 +11,7 @@ public enum ProbeReadout: Sendable, Equatable, CustomStringConvertible {
     case mlp
 
     /// Reads `linear`, `sparse:K` or `mlp`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         if text == "linear" {
             self = .linear
         } else if text == "mlp" {
@@ -23,7 +23,7 @@ public enum ProbeReadout: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .linear: "linear"
         case .sparse(let k): "sparse:\(k)"

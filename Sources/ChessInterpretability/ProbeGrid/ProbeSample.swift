@@ -11,18 +11,18 @@ import PositionCollections
 /// Two samples with the same collections, concepts, count and seed hold the same
 /// positions in the same order, so a grid and an export of the same settings see the
 /// same rows.
-public struct ProbeSample: Sendable {
+package struct ProbeSample: Sendable {
     /// Positions of each split, in collection order.
-    public let positions: [DataSplit: [SampledPosition]]
+    package let positions: [DataSplit: [SampledPosition]]
     /// Each position's value of every concept, in the order of `concepts`.
-    public let labels: [DataSplit: [[Double]]]
-    public let concepts: [Concept]
+    package let labels: [DataSplit: [[Double]]]
+    package let concepts: [Concept]
 
     /// The pool a sample is chosen from, as a multiple of the sample size.
     static let poolFactor = 4
 
     /// Draws `count` positions of `data`, labelled with `concepts`.
-    public init(data: [String], concepts: [Concept], count: Int, seed: UInt64, onError: (CollectionError) -> Void = { _ in }) {
+    package init(data: [String], concepts: [Concept], count: Int, seed: UInt64, onError: (CollectionError) -> Void = { _ in }) {
         let pool = PositionSample.draw(from: data, count: count * Self.poolFactor, seed: seed, onError: onError)
         let (sample, sampleLabels) = Self.enrich(pool.positions, labels: Self.label(pool.positions, with: concepts), concepts: concepts,
                                                  count: count, seed: seed)
@@ -38,10 +38,10 @@ public struct ProbeSample: Sendable {
     }
 
     /// Positions in all splits.
-    public var count: Int { positions.values.reduce(0) { $0 + $1.count } }
+    package var count: Int { positions.values.reduce(0) { $0 + $1.count } }
 
     /// Every position, train then validation then test: the row order of exports.
-    public var ordered: [(position: SampledPosition, labels: [Double])] {
+    package var ordered: [(position: SampledPosition, labels: [Double])] {
         DataSplit.allCases.flatMap { split in zip(positions[split]!, labels[split]!).map { ($0, $1) } }
     }
 

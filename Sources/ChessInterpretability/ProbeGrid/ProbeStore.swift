@@ -5,18 +5,18 @@ import Interpretability
 /// The probes a `probe` run saved (`DIR/probes/<concept>/step-NNNNNNN-<layer>.safetensors`),
 /// with a missing one fitted on demand — one tracker cell — and saved there for next time,
 /// beside the run's files and without touching them.
-public struct ProbeStore: Sendable {
+package struct ProbeStore: Sendable {
     /// A `probe` output directory.
-    public let directory: String
+    package let directory: String
     /// The model whose activations the probes read.
-    public let model: String
+    package let model: String
     /// Collections to fit a missing probe on.
-    public let data: [String]
-    public let seed: UInt64
+    package let data: [String]
+    package let seed: UInt64
     /// Positions drawn to fit a missing probe.
-    public let positions: Int
+    package let positions: Int
 
-    public init(directory: String, model: String, data: [String], seed: UInt64, positions: Int = TrackerSettings.defaultPositions) {
+    package init(directory: String, model: String, data: [String], seed: UInt64, positions: Int = TrackerSettings.defaultPositions) {
         self.directory = directory
         self.model = model
         self.data = data
@@ -24,12 +24,12 @@ public struct ProbeStore: Sendable {
         self.positions = positions
     }
 
-    public func path(concept: String, step: Int, layer: String) -> String {
+    package func path(concept: String, step: Int, layer: String) -> String {
         "\(directory)/probes/\(concept)/\(ModelDirectory.stepName(step))-\(layer).safetensors"
     }
 
     /// The saved probe of (concept, step, layer), fitting it first when none is saved.
-    public func probe(concept: String, step: Int, layer: String, onWarning: (String) -> Void) throws(TrackerError) -> LinearProbe {
+    package func probe(concept: String, step: Int, layer: String, onWarning: (String) -> Void) throws(TrackerError) -> LinearProbe {
         let path = path(concept: concept, step: step, layer: layer)
         if !FileManager.default.fileExists(atPath: path) {
             onWarning("no saved probe at \(path); fitting one")

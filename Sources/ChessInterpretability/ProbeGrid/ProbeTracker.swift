@@ -15,24 +15,24 @@ import Interpretability
 /// Writes `grid.csv` (rewritten atomically after every checkpoint, so an interrupted
 /// run keeps what it finished), `probes/<concept>/step-NNNNNNN-<layer>.safetensors`
 /// (+ `.json`), and the figures of `TrackerFigures`.
-public struct ProbeTracker {
+package struct ProbeTracker {
     /// How far a run has got.
-    public struct Progress: Sendable {
-        public let cellsDone: Int
-        public let cells: Int
-        public let detail: String
+    package struct Progress: Sendable {
+        package let cellsDone: Int
+        package let cells: Int
+        package let detail: String
     }
 
     /// What a run did.
-    public struct Summary: Sendable {
-        public let rows: [GridRow]
-        public let positions: [DataSplit: Int]
+    package struct Summary: Sendable {
+        package let rows: [GridRow]
+        package let positions: [DataSplit: Int]
         /// Concepts left out, with the reason (e.g. never true in the sample).
-        public let skipped: [(concept: String, reason: String)]
-        public let files: [String]
+        package let skipped: [(concept: String, reason: String)]
+        package let files: [String]
     }
 
-    public let settings: TrackerSettings
+    package let settings: TrackerSettings
     let configuration: ModelDirectory.Configuration
     let concepts: [Concept]
     let layers: [String]
@@ -40,7 +40,7 @@ public struct ProbeTracker {
     var directory: ModelDirectory { ModelDirectory(path: settings.model) }
 
     /// Checks the settings against the model and the catalogue before any work starts.
-    public init(settings: TrackerSettings) throws {
+    package init(settings: TrackerSettings) throws {
         self.settings = settings
         let directory = ModelDirectory(path: settings.model)
         configuration = try directory.readConfiguration()
@@ -66,7 +66,7 @@ public struct ProbeTracker {
     }
 
     /// Runs the whole grid into `out`.
-    public func run(out: String, onError: (CollectionError) -> Void = { _ in },
+    package func run(out: String, onError: (CollectionError) -> Void = { _ in },
                     progress: (Progress) -> Void = { _ in }) throws -> Summary {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "sampling \(settings.positions) positions"))
@@ -115,7 +115,7 @@ public struct ProbeTracker {
     /// Fits one concept's probe at one checkpoint and layer, as a grid run would, and
     /// saves it into `out/probes/` alone: no grid, no figures, nothing else rewritten.
     /// What `ProbeStore` does for a probe it lacks. Returns the probe's path.
-    public func fitProbe(concept name: String, step: Int, layer: String, out: String,
+    package func fitProbe(concept name: String, step: Int, layer: String, out: String,
                          onError: (CollectionError) -> Void = { _ in }) throws -> String {
         guard let concept = concepts.first(where: { $0.name == name }) else { throw TrackerError("\(name) is not among this run's concepts") }
         guard layers.contains(layer) else { throw TrackerError("unknown layer '\(layer)'; this network has \(layers.joined(separator: ", "))") }
@@ -225,7 +225,7 @@ public struct ProbeTracker {
 }
 
 /// A tracker run that cannot start, and why.
-public struct TrackerError: Error, CustomStringConvertible {
-    public let description: String
+package struct TrackerError: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }

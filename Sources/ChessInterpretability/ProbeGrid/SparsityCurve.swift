@@ -8,26 +8,26 @@ import PositionCollections
 /// checkpoint and layer: k-sparse probes for each k beside the dense probe. A concept
 /// that a handful of units already carry is stored locally; one that needs most of
 /// the layer is spread over it (Gurnee et al.'s sparse probing).
-public struct SparsityCurve: Sendable {
+package struct SparsityCurve: Sendable {
     /// One point: `k` features (nil for the dense probe), the test score and its interval, and the control task's.
-    public struct Point: Sendable, Equatable {
-        public let k: Int?
-        public let score: Double
-        public let low: Double
-        public let high: Double
-        public let control: Double
+    package struct Point: Sendable, Equatable {
+        package let k: Int?
+        package let score: Double
+        package let low: Double
+        package let high: Double
+        package let control: Double
     }
 
-    public let concept: String
-    public let step: Int
-    public let layer: String
-    public let metric: String
-    public let points: [Point]
+    package let concept: String
+    package let step: Int
+    package let layer: String
+    package let metric: String
+    package let points: [Point]
 
-    public static let columns = ["concept", "step", "layer", "k", "metric", "score", "low", "high", "control"]
+    package static let columns = ["concept", "step", "layer", "k", "metric", "score", "low", "high", "control"]
 
     /// Fits the curve with `tracker`'s sample and penalties.
-    public init(tracker: ProbeTracker, concept name: String, step: Int, layer: String, sizes: [Int],
+    package init(tracker: ProbeTracker, concept name: String, step: Int, layer: String, sizes: [Int],
                 onError: (CollectionError) -> Void = { _ in }) throws {
         guard let concept = tracker.concepts.first(where: { $0.name == name }) else { throw TrackerError("\(name) is not among this run's concepts") }
         guard tracker.layers.contains(layer) else { throw TrackerError("unknown layer '\(layer)'") }
@@ -54,7 +54,7 @@ public struct SparsityCurve: Sendable {
     }
 
     /// Writes `sparsity-<concept>-<layer>.csv` (the dense probe's row has an empty `k`) and its `.png` into `out`.
-    public func write(to out: String) throws -> [String] {
+    package func write(to out: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let base = "\(out)/sparsity-\(concept)-\(layer)"
         let format = TableFormat.csv

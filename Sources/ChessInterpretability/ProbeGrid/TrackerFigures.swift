@@ -4,12 +4,12 @@ import Plotting
 /// The tracker's pictures: per concept a what–when–where heatmap (x: training step,
 /// y: layer, colour: test score) and a line plot of the score over training per
 /// layer with the baselines dashed; and an overview of all concepts' heatmaps.
-public struct TrackerFigures {
-    public let rows: [GridRow]
-    public let steps: [Int]
-    public let layers: [String]
+package struct TrackerFigures {
+    package let rows: [GridRow]
+    package let steps: [Int]
+    package let layers: [String]
 
-    public init(rows: [GridRow], steps: [Int], layers: [String]) {
+    package init(rows: [GridRow], steps: [Int], layers: [String]) {
         self.rows = rows
         self.steps = steps
         self.layers = layers
@@ -20,7 +20,7 @@ public struct TrackerFigures {
     func primaryRows(of concept: String) -> [GridRow] { rows.primaryRows(of: concept) }
 
     /// Writes `<concept>-heatmap.png`, `<concept>-curves.png` and `overview.png` into `directory`; returns their paths.
-    public func write(to directory: String) throws -> [String] {
+    package func write(to directory: String) throws -> [String] {
         var paths = [String]()
         for concept in concepts {
             let heatmapPath = "\(directory)/\(concept)-heatmap.png", curvesPath = "\(directory)/\(concept)-curves.png"
@@ -36,7 +36,7 @@ public struct TrackerFigures {
     }
 
     /// Layers top to bottom from the heads down to the input, as the network is usually drawn.
-    public func heatmap(of concept: String) -> Heatmap {
+    package func heatmap(of concept: String) -> Heatmap {
         let primary = primaryRows(of: concept)
         let shown = Array(layers.reversed())
         let values = shown.map { layer in
@@ -49,7 +49,7 @@ public struct TrackerFigures {
     }
 
     /// One line per layer over training; the input planes and the best layer of the random network dashed.
-    public func curves(of concept: String) -> LinePlot {
+    package func curves(of concept: String) -> LinePlot {
         let primary = primaryRows(of: concept)
         var series = [LinePlot.Series]()
         for (index, layer) in layers.filter({ $0 != "input" }).enumerated() {
@@ -70,7 +70,7 @@ public struct TrackerFigures {
     }
 
     /// Every concept's heatmap, small, in a grid of up to four columns.
-    public func overview() -> Image {
+    package func overview() -> Image {
         let tiles = concepts.map { heatmap(of: $0).render(cell: 20) }
         let columns = min(4, tiles.count), rowsCount = (tiles.count + columns - 1) / columns
         let tileWidth = tiles.map(\.width).max()!, tileHeight = tiles.map(\.height).max()!

@@ -1,46 +1,46 @@
 import Foundation
 
 /// Everything a tracker run depends on; two runs with equal settings write equal files.
-public struct TrackerSettings: Sendable {
+package struct TrackerSettings: Sendable {
     /// The model directory (`config.json` and `step-*.safetensors`).
-    public var model: String
+    package var model: String
     /// PGN, EPD or FEN collections (optionally gzipped) to sample positions from.
-    public var data: [String]
+    package var data: [String]
     /// Concept names from the catalogue.
-    public var concepts: [String]
+    package var concepts: [String]
     /// Probe layers of the network (see `PolicyValueNetwork.probeLayers`); empty for all.
-    public var layers: [String]
+    package var layers: [String]
     /// Checkpoint steps to probe; empty for every saved one. Step 0 (the random network)
     /// is always probed, being the baseline.
-    public var steps: [Int]
+    package var steps: [Int]
     /// Positions probed (split by game 70/15/15 into train, validation, test); drawn
     /// uniformly, but with rare values of binary concepts enriched (`ProbeSample.enrich`).
-    public var positions: Int
-    public var seed: UInt64
+    package var positions: Int
+    package var seed: UInt64
     /// L2 strengths tried, strongest first, on the mean-loss scale of standardised
     /// features (scikit-learn's alpha = λ·n for ridge, C = 1/(λ·n) for logistic
     /// regression); each concept keeps the one best on validation, and a path whose best
     /// sits at an end is extended past it.
-    public var penalties: [Float]
+    package var penalties: [Float]
     /// The kind of probe: dense linear, or sparse on a few features.
-    public var readout: ProbeReadout
+    package var readout: ProbeReadout
     /// Bootstrap resamples for the test-score intervals.
-    public var resamples: Int
+    package var resamples: Int
     /// Upper bound on the activation matrices held at once.
-    public var memoryBudget: Int
+    package var memoryBudget: Int
 
     /// Concepts a player recognises, from trivial to read off the board (material) to
     /// needing a calculation (mate in one), probed when none are named.
-    public static let defaultConcepts = ["material_balance", "material_advantage", "my_mobility", "in_check", "has_checking_move",
+    package static let defaultConcepts = ["material_balance", "material_advantage", "my_mobility", "in_check", "has_checking_move",
                                          "my_queen_attacked", "has_mate_in_one", "my_passed_pawns", "game_phase"]
 
     /// Enough positions that a grid cell's 95% interval is about ±0.03 or narrower.
-    public static let defaultPositions = 20_000
+    package static let defaultPositions = 20_000
 
     /// 15 strengths half a decade apart, 100 down to 10⁻⁵.
-    public static let defaultPenalties: [Float] = (0..<15).map { Float(pow(10, 2 - Double($0) / 2)) }
+    package static let defaultPenalties: [Float] = (0..<15).map { Float(pow(10, 2 - Double($0) / 2)) }
 
-    public init(model: String, data: [String], concepts: [String], layers: [String] = [], steps: [Int] = [],
+    package init(model: String, data: [String], concepts: [String], layers: [String] = [], steps: [Int] = [],
                 positions: Int = TrackerSettings.defaultPositions, seed: UInt64 = 1, penalties: [Float] = TrackerSettings.defaultPenalties, readout: ProbeReadout = .linear,
                 resamples: Int = 200, memoryBudget: Int = 1 << 30) {
         self.model = model

@@ -11,63 +11,63 @@ import Interpretability
 /// win-minus-loss logit) back to the input planes, summed per square and drawn over the
 /// board; the channels of the layer that carry most of it; and, as Concept Relevance
 /// Propagation does, the input relevance flowing through each of those channels alone.
-public struct RelevanceRun {
-    public struct Settings: Sendable {
-        public var model = "models/default"
+package struct RelevanceRun {
+    package struct Settings: Sendable {
+        package var model = "models/default"
         /// Checkpoint step; `nil` for the last.
-        public var checkpoint: Int?
+        package var checkpoint: Int?
         /// A concept with a saved (or fittable) probe, or `value` for the value head.
-        public var concept: String
+        package var concept: String
         /// The probe's layer (for `value`, the layer whose channels are ranked); `nil` for the last residual block.
-        public var layer: String?
-        public var fen: String
-        public var rule = LayerwiseRelevance.Rule.epsilon
-        public var epsilon: Float = 1e-6
+        package var layer: String?
+        package var fen: String
+        package var rule = LayerwiseRelevance.Rule.epsilon
+        package var epsilon: Float = 1e-6
         /// How many of the most relevant channels get a conditional map.
-        public var channels = 4
+        package var channels = 4
         /// A `probe` output directory holding saved probes (a missing one is fitted there).
-        public var probes = "probe-output"
+        package var probes = "probe-output"
         /// Collections to fit a missing probe on.
-        public var data = ["positions/selfplay.pgn.gz"]
-        public var seed: UInt64 = 1
+        package var data = ["positions/selfplay.pgn.gz"]
+        package var seed: UInt64 = 1
 
-        public init(concept: String, fen: String) {
+        package init(concept: String, fen: String) {
             self.concept = concept
             self.fen = fen
         }
     }
 
     /// What the run found.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// P(concept) for a binary concept, the predicted value for a scalar one, P(win) − P(loss) for `value`.
-        public let prediction: Double
+        package let prediction: Double
         /// The read-out's value without its bias: the relevance propagated.
-        public let total: Double
+        package let total: Double
         /// Relevance kept by biases, batch-norm shifts and ε on the way down.
-        public let absorbed: Double
+        package let absorbed: Double
         /// Relevance per board square (`Square.index`).
-        public let squares: [Double]
+        package let squares: [Double]
         /// Relevance per input plane (see `BoardEncoder.planeNames`).
-        public let planes: [Double]
+        package let planes: [Double]
         /// Channels of the layer by relevance, largest first.
-        public let channels: [(channel: Int, relevance: Double)]
+        package let channels: [(channel: Int, relevance: Double)]
 
         /// The `count` squares with the largest relevance in magnitude, strongest first.
-        public func strongestSquares(_ count: Int) -> [(square: Square, relevance: Double)] {
+        package func strongestSquares(_ count: Int) -> [(square: Square, relevance: Double)] {
             squares.enumerated().sorted { abs($0.element) > abs($1.element) }.prefix(count)
                 .map { (Square(rawValue: UInt8($0.offset)), $0.element) }
         }
     }
 
-    public let settings: Settings
-    public let step: Int
-    public let layer: String
-    public let position: Position
+    package let settings: Settings
+    package let step: Int
+    package let layer: String
+    package let position: Position
     private let network: PolicyValueNetwork
     private let store: ProbeStore
 
     /// Resolves the model, checkpoint, layer and position; errors name the bad setting.
-    public init(settings: Settings) throws(ExplanationError) {
+    package init(settings: Settings) throws(ExplanationError) {
         do { position = try Position(fen: settings.fen) } catch { throw ExplanationError("--fen: \(error)") }
         let directory = ModelDirectory(path: settings.model)
         guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw ExplanationError("\(settings.model) holds no checkpoint") }
@@ -91,7 +91,7 @@ public struct RelevanceRun {
     }
 
     /// Propagates, writes the maps and tables into `out`, and returns what was found.
-    public func run(out: String, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
+    package func run(out: String, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
         let planes = BoardEncoder.encode([position])
         let (layers, readout, prediction) = try readOut(planes, onWarning: onWarning)
         let lrp = LayerwiseRelevance(layers: layers, rule: settings.rule, epsilon: settings.epsilon)

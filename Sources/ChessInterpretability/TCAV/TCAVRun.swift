@@ -12,47 +12,47 @@ import Interpretability
 /// random counter-sets of positions, the sensitivity of an output (the value, or one
 /// move's policy logit) on held-out positions, and the significance test against random
 /// CAVs. Writes `tcav.csv` and a bar chart `tcav.png`.
-public struct TCAVRun {
-    public struct Settings: Sendable {
+package struct TCAVRun {
+    package struct Settings: Sendable {
         /// Binary concepts a player would expect to matter for the evaluation.
-        public static let defaultConcepts = ["in_check", "has_checking_move", "material_advantage", "my_queen_attacked", "has_mate_in_one"]
+        package static let defaultConcepts = ["in_check", "has_checking_move", "material_advantage", "my_queen_attacked", "has_mate_in_one"]
 
-        public var model = "models/default"
+        package var model = "models/default"
         /// Checkpoint step; `nil` for the last.
-        public var checkpoint: Int?
-        public var concepts: [String]
+        package var checkpoint: Int?
+        package var concepts: [String]
         /// A trunk layer: stem or blockN.
-        public var layer: String
+        package var layer: String
         /// `value`, or `move:<uci>` for that move's policy logit (tested where the move is legal).
-        public var output = "value"
-        public var positions = ["positions/selfplay.pgn.gz"]
+        package var output = "value"
+        package var positions = ["positions/selfplay.pgn.gz"]
         /// Positions in the concept set and in each random set.
-        public var examples = 100
-        public var randomSets = 20
+        package var examples = 100
+        package var randomSets = 20
         /// Held-out positions whose sensitivities are counted.
-        public var tested = 300
-        public var seed: UInt64 = 1
+        package var tested = 300
+        package var seed: UInt64 = 1
 
-        public init(concepts: [String], layer: String) {
+        package init(concepts: [String], layer: String) {
             self.concepts = concepts
             self.layer = layer
         }
     }
 
     /// One concept's line of the table.
-    public struct Row: Sendable {
-        public let concept: String
-        public let examples: Int
-        public let result: TCAV.Result
+    package struct Row: Sendable {
+        package let concept: String
+        package let examples: Int
+        package let result: TCAV.Result
     }
 
-    public let settings: Settings
-    public let step: Int
+    package let settings: Settings
+    package let step: Int
     private let network: PolicyValueNetwork
     private let concepts: [Concept]
 
     /// Loads the checkpoint and checks the concepts, layer and output; errors say which setting is wrong.
-    public init(settings: Settings) throws {
+    package init(settings: Settings) throws {
         let directory = ModelDirectory(path: settings.model)
         guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw TrackerError("\(settings.model) holds no checkpoint") }
         self.step = step
@@ -72,7 +72,7 @@ public struct TCAVRun {
     }
 
     /// Runs the tests, writes the table and chart into `out`, and returns the rows.
-    public func run(out: String, onError: @escaping (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> [Row] {
+    package func run(out: String, onError: @escaping (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> [Row] {
         let needed = settings.examples * (settings.randomSets + 4) * 4 + settings.tested * 4
         let sample = PositionSample.draw(from: settings.positions, count: needed, seed: settings.seed, onError: { onError("\($0)") })
         let train = sample.positions(in: .train)
