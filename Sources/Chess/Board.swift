@@ -1,5 +1,14 @@
 /// A position together with the moves that led to it: what the repetition rules
 /// need, and the natural model of a game being played (python-chess's `Board`).
+///
+/// ```swift
+/// var board = Board()
+/// try board.push(san: "e4")
+/// try board.push(uci: "e7e5")
+/// board.san(board.legalMoves[0])   // "Na3"
+/// board.pop()                      // e7e5
+/// board.fen                        // "rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1"
+/// ```
 public struct Board: Sendable {
     /// The position the moves start from.
     public let startPosition: Position
@@ -21,6 +30,29 @@ public struct Board: Sendable {
         moves.append(move)
         position.play(move)
     }
+
+    /// Plays the move written in SAN (`"Nf3"`, `"exd5"`, `"O-O"`, `"e8=Q+"`), which must be legal.
+    @discardableResult public mutating func push(san text: String) throws(MoveNotationError) -> Move {
+        let move = try position.move(san: text)
+        push(move)
+        return move
+    }
+
+    /// Plays the move written in UCI (`"g1f3"`, `"e7e8q"`), which must be legal.
+    @discardableResult public mutating func push(uci text: String) throws(MoveNotationError) -> Move {
+        let move = try position.move(uci: text)
+        push(move)
+        return move
+    }
+
+    /// The legal moves of the current position.
+    public var legalMoves: MoveList { position.legalMoves }
+
+    /// `move` in the current position written in SAN.
+    public func san(_ move: Move) -> String { position.san(move) }
+
+    /// The current position's FEN.
+    public var fen: String { position.fen }
 
     /// Takes back the last move and returns it, or `nil` at the start.
     @discardableResult public mutating func pop() -> Move? {
@@ -53,17 +85,30 @@ public struct Board: Sendable {
 
 extension Position {
     /// What makes two positions "the same" for repetition: placement, side to move,
-    /// castling rights and a legally capturable en passant square.
+    /// castling rights and a legally capturable en passant square. Fixed-size, so
+    /// comparing two allocates nothing.
     struct RepetitionKey: Hashable {
-        var boards: [UInt64]
+        var pieces: InlineArray<6, UInt64>
+        var colors: InlineArray<2, UInt64>
         var side: Color
         var castling: CastlingRights
         var enPassant: Square?
+
+        static func == (a: RepetitionKey, b: RepetitionKey) -> Bool {
+            a.side == b.side && a.castling == b.castling && a.enPassant == b.enPassant
+                && a.colors[.white] == b.colors[.white] && a.colors[.black] == b.colors[.black]
+                && PieceKind.allCases.allSatisfy { a.pieces[$0] == b.pieces[$0] }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            for kind in PieceKind.allCases { hasher.combine(pieces[kind]) }
+            hasher.combine(colors[.white])
+            hasher.combine(side)
+            hasher.combine(enPassant)
+        }
     }
 
     var repetitionKey: RepetitionKey {
-        RepetitionKey(
-            boards: (0..<6).map { kindBoards[$0] } + [colorBoards[0], colorBoards[1]],
-            side: sideToMove, castling: castlingRights, enPassant: legalEnPassantSquare)
+        RepetitionKey(pieces: kindBoards, colors: colorBoards, side: sideToMove, castling: castlingRights, enPassant: legalEnPassantSquare)
     }
 }

@@ -29,9 +29,9 @@ extension Position {
     func generateLegalMoves<Sink: MoveSink>(into sink: inout Sink) {
         let t = AttackTables.shared
         let us = sideToMove, them = us.opponent
-        let ours = colorBoards[Int(us.rawValue)], theirs = colorBoards[Int(them.rawValue)]
+        let ours = colorBoards[us], theirs = colorBoards[them]
         let occupiedAll = ours | theirs
-        let kingSquare = (kindBoards[5] & ours).trailingZeroBitCount
+        let kingSquare = (kindBoards[.king] & ours).trailingZeroBitCount
         let checkers = attackers(kingSquare, by: them, occupied: occupiedAll)
 
         // King moves: each destination is tested with the king lifted off the board,
@@ -53,14 +53,14 @@ extension Position {
         let pinnedPieces = pinned(us, kingSquare: kingSquare)
 
         // Knights: a pinned knight can never move.
-        var knights = kindBoards[1] & ours & ~pinnedPieces
+        var knights = kindBoards[.knight] & ours & ~pinnedPieces
         while knights != 0 {
             let from = knights.trailingZeroBitCount
             knights &= knights &- 1
             sink.addMoves(from: from, targets: t.knightAttacks(from) & targetMask)
         }
         // Sliders: a pinned slider keeps to the line through its king.
-        var diagonal = (kindBoards[2] | kindBoards[4]) & ours
+        var diagonal = (kindBoards[.bishop] | kindBoards[.queen]) & ours
         while diagonal != 0 {
             let from = diagonal.trailingZeroBitCount
             diagonal &= diagonal &- 1
@@ -68,7 +68,7 @@ extension Position {
             if pinnedPieces >> UInt64(from) & 1 != 0 { targets &= t.line(kingSquare, from) }
             sink.addMoves(from: from, targets: targets)
         }
-        var straight = (kindBoards[3] | kindBoards[4]) & ours
+        var straight = (kindBoards[.rook] | kindBoards[.queen]) & ours
         while straight != 0 {
             let from = straight.trailingZeroBitCount
             straight &= straight &- 1
@@ -98,14 +98,14 @@ extension Position {
     private func generatePawnMoves<Sink: MoveSink>(into sink: inout Sink, kingSquare: Int, checkMask: UInt64, pinnedPieces: UInt64, checkers: UInt64) {
         let t = AttackTables.shared
         let us = sideToMove
-        let ours = colorBoards[Int(us.rawValue)], theirs = colorBoards[Int(us.opponent.rawValue)]
+        let ours = colorBoards[us], theirs = colorBoards[us.opponent]
         let empty = ~(ours | theirs)
         let white = us == .white
         let up = white ? 8 : -8
         let lastRank: UInt64 = white ? 0xFF << 56 : 0xFF
         let doubleStepRank: UInt64 = white ? 0xFF << 16 : 0xFF << 40
         let notFileA: UInt64 = ~0x0101_0101_0101_0101, notFileH: UInt64 = ~0x8080_8080_8080_8080
-        let pawns = kindBoards[0] & ours
+        let pawns = kindBoards[.pawn] & ours
 
         // Free pawns move set-wise; pinned pawns one at a time along their pin line.
         emitPawnMoves(pawns & ~pinnedPieces, allowed: checkMask, into: &sink)

@@ -88,7 +88,7 @@ extension Position {
         guard case let .piece(kind?, to, fromFile, fromRank, nil) = parsed else { return nil }
         let t = AttackTables.shared
         let us = sideToMove
-        let ours = colorBoards[Int(us.rawValue)], theirs = colorBoards[Int(us.opponent.rawValue)]
+        let ours = colorBoards[us], theirs = colorBoards[us.opponent]
         let occupiedAll = ours | theirs
         let target = to.index, targetBit: UInt64 = 1 << UInt64(to.index)
         guard ours & targetBit == 0 else { return nil }
@@ -114,7 +114,7 @@ extension Position {
         case .queen: origins = t.queenAttacks(target, occupiedAll)
         case .king: origins = t.kingAttacks(target)
         }
-        origins &= ours & kindBoards[Int(kind.rawValue)]
+        origins &= ours & kindBoards[kind]
         if let fromFile { origins &= Bitboard.file(fromFile).rawValue }
         if let fromRank { origins &= Bitboard.rank(fromRank).rawValue }
         var found: Move?

@@ -16,40 +16,40 @@ extension Position {
         }
         let from = Int(move.rawValue & 63), to = Int(move.rawValue >> 6 & 63)
         let fromBit: UInt64 = 1 << UInt64(from), toBit: UInt64 = 1 << UInt64(to)
-        let moving = Int(kind(at: fromBit)!.rawValue)
+        let moving = kind(at: fromBit)!
         halfmoveClock += 1
 
-        if colorBoards[Int(them.rawValue)] & toBit != 0 {
-            let captured = Int(kind(at: toBit)!.rawValue)
+        if colorBoards[them] & toBit != 0 {
+            let captured = kind(at: toBit)!
             kindBoards[captured] ^= toBit
-            colorBoards[Int(them.rawValue)] ^= toBit
+            colorBoards[them] ^= toBit
             halfmoveClock = 0
         }
         kindBoards[moving] ^= fromBit | toBit
-        colorBoards[Int(us.rawValue)] ^= fromBit | toBit
+        colorBoards[us] ^= fromBit | toBit
 
         switch move.kind {
         case .normal:
             break
         case .promotion:
-            kindBoards[0] ^= toBit
-            kindBoards[Int(move.promotion!.rawValue)] |= toBit
+            kindBoards[.pawn] ^= toBit
+            kindBoards[move.promotion!] |= toBit
         case .enPassant:
             let capturedBit: UInt64 = us == .white ? toBit >> 8 : toBit << 8
-            kindBoards[0] ^= capturedBit
-            colorBoards[Int(them.rawValue)] ^= capturedBit
+            kindBoards[.pawn] ^= capturedBit
+            colorBoards[them] ^= capturedBit
         case .castling:
             let rookBits: UInt64 = to > from ? (toBit << 1) | (toBit >> 1) : (toBit >> 2) | (toBit << 1)
-            kindBoards[3] ^= rookBits
-            colorBoards[Int(us.rawValue)] ^= rookBits
+            kindBoards[.rook] ^= rookBits
+            colorBoards[us] ^= rookBits
         }
 
-        if moving == 0 {
+        if moving == .pawn {
             halfmoveClock = 0
             if from ^ to == 16 {
                 // Keep the en passant square only when an enemy pawn could capture onto it.
                 let adjacent = ((toBit << 1) & ~0x0101_0101_0101_0101) | ((toBit >> 1) & ~0x8080_8080_8080_8080)
-                if adjacent & kindBoards[0] & colorBoards[Int(them.rawValue)] != 0 {
+                if adjacent & kindBoards[.pawn] & colorBoards[them] != 0 {
                     enPassantIndex = UInt8((from + to) / 2)
                 }
             }

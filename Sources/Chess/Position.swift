@@ -20,7 +20,7 @@ public struct Position: Sendable {
     /// The move number, starting at 1 and incremented after Black moves.
     public internal(set) var fullmoveNumber: Int
 
-    /// An empty board with White to move; only for building positions internally.
+    /// An empty board with `side` to move and no rights; only for building positions internally.
     init(emptyWith side: Color) {
         kindBoards = InlineArray(repeating: 0)
         colorBoards = InlineArray(repeating: 0)
@@ -42,31 +42,30 @@ public struct Position: Sendable {
     public func piece(at square: Square) -> Piece? {
         let bit = square.bitboard.rawValue
         guard let kind = kind(at: bit) else { return nil }
-        return Piece(kind, colorBoards[0] & bit != 0 ? .white : .black)
+        return Piece(kind, colorBoards[.white] & bit != 0 ? .white : .black)
     }
 
     @inline(__always) func kind(at bit: UInt64) -> PieceKind? {
-        for k in 0..<6 where kindBoards[k] & bit != 0 { return PieceKind(rawValue: UInt8(k)) }
-        return nil
+        PieceKind.allCases.first { kindBoards[$0] & bit != 0 }
     }
 
     /// The squares holding pieces of `kind` and `color`.
     public func pieces(_ kind: PieceKind, _ color: Color) -> Bitboard {
-        Bitboard(rawValue: kindBoards[Int(kind.rawValue)] & colorBoards[Int(color.rawValue)])
+        Bitboard(rawValue: kindBoards[kind] & colorBoards[color])
     }
 
     /// The squares holding pieces of `kind`, either colour.
-    public func pieces(_ kind: PieceKind) -> Bitboard { Bitboard(rawValue: kindBoards[Int(kind.rawValue)]) }
+    public func pieces(_ kind: PieceKind) -> Bitboard { Bitboard(rawValue: kindBoards[kind]) }
 
     /// The squares holding pieces of `color`.
-    public func occupancy(of color: Color) -> Bitboard { Bitboard(rawValue: colorBoards[Int(color.rawValue)]) }
+    public func occupancy(of color: Color) -> Bitboard { Bitboard(rawValue: colorBoards[color]) }
 
     /// All occupied squares.
-    public var occupied: Bitboard { Bitboard(rawValue: colorBoards[0] | colorBoards[1]) }
+    public var occupied: Bitboard { Bitboard(rawValue: colorBoards[.white] | colorBoards[.black]) }
 
     /// The king of `color`.
     public func king(of color: Color) -> Square {
-        Square(unchecked: (kindBoards[5] & colorBoards[Int(color.rawValue)]).trailingZeroBitCount)
+        Square(unchecked: (kindBoards[.king] & colorBoards[color]).trailingZeroBitCount)
     }
 
     /// The en passant target square when a capture there is pseudo-legal (an enemy pawn
@@ -76,16 +75,16 @@ public struct Position: Sendable {
     /// Puts `piece` on an empty `square` (internal building block for FEN and edits).
     mutating func put(_ piece: Piece, at square: Square) {
         let bit = square.bitboard.rawValue
-        kindBoards[Int(piece.kind.rawValue)] |= bit
-        colorBoards[Int(piece.color.rawValue)] |= bit
+        kindBoards[piece.kind] |= bit
+        colorBoards[piece.color] |= bit
     }
 
     /// Empties `square`.
     mutating func clear(_ square: Square) {
         let keep = ~square.bitboard.rawValue
-        for k in 0..<6 { kindBoards[k] &= keep }
-        colorBoards[0] &= keep
-        colorBoards[1] &= keep
+        for kind in PieceKind.allCases { kindBoards[kind] &= keep }
+        colorBoards[.white] &= keep
+        colorBoards[.black] &= keep
     }
 
     // MARK: Attacks
@@ -109,30 +108,30 @@ public struct Position: Sendable {
     /// Every square attacked by at least one piece of `color`.
     public func attackedSquares(by color: Color) -> Bitboard {
         let t = AttackTables.shared
-        let ours = colorBoards[Int(color.rawValue)]
-        let occupiedAll = colorBoards[0] | colorBoards[1]
+        let ours = colorBoards[color]
+        let occupiedAll = colorBoards[.white] | colorBoards[.black]
         var result = pawnAttacks(of: color).rawValue
-        var knights = kindBoards[1] & ours
+        var knights = kindBoards[.knight] & ours
         while knights != 0 {
             result |= t.knightAttacks(knights.trailingZeroBitCount)
             knights &= knights &- 1
         }
-        var diagonal = (kindBoards[2] | kindBoards[4]) & ours
+        var diagonal = (kindBoards[.bishop] | kindBoards[.queen]) & ours
         while diagonal != 0 {
             result |= t.bishopAttacks(diagonal.trailingZeroBitCount, occupiedAll)
             diagonal &= diagonal &- 1
         }
-        var straight = (kindBoards[3] | kindBoards[4]) & ours
+        var straight = (kindBoards[.rook] | kindBoards[.queen]) & ours
         while straight != 0 {
             result |= t.rookAttacks(straight.trailingZeroBitCount, occupiedAll)
             straight &= straight &- 1
         }
-        return Bitboard(rawValue: result | t.kingAttacks((kindBoards[5] & ours).trailingZeroBitCount))
+        return Bitboard(rawValue: result | t.kingAttacks((kindBoards[.king] & ours).trailingZeroBitCount))
     }
 
     /// The squares attacked by the pawns of `color`.
     public func pawnAttacks(of color: Color) -> Bitboard {
-        let pawns = kindBoards[0] & colorBoards[Int(color.rawValue)]
+        let pawns = kindBoards[.pawn] & colorBoards[color]
         let west = pawns & ~0x0101_0101_0101_0101, east = pawns & ~0x8080_8080_8080_8080
         return Bitboard(rawValue: color == .white ? (west << 7) | (east << 9) : (west >> 9) | (east >> 7))
     }
@@ -140,13 +139,13 @@ public struct Position: Sendable {
     /// Pieces of `color` attacking `square` given an arbitrary occupancy (for x-ray questions).
     @inline(__always) func attackers(_ square: Int, by color: Color, occupied: UInt64) -> UInt64 {
         let t = AttackTables.shared
-        let theirs = colorBoards[Int(color.rawValue)]
-        let rooksQueens = kindBoards[3] | kindBoards[4]
-        let bishopsQueens = kindBoards[2] | kindBoards[4]
+        let theirs = colorBoards[color]
+        let rooksQueens = kindBoards[.rook] | kindBoards[.queen]
+        let bishopsQueens = kindBoards[.bishop] | kindBoards[.queen]
         return theirs & (
-            (t.pawnAttacks(color.opponent, square) & kindBoards[0])
-            | (t.knightAttacks(square) & kindBoards[1])
-            | (t.kingAttacks(square) & kindBoards[5])
+            (t.pawnAttacks(color.opponent, square) & kindBoards[.pawn])
+            | (t.knightAttacks(square) & kindBoards[.knight])
+            | (t.kingAttacks(square) & kindBoards[.king])
             | (t.rookAttacks(square, occupied) & rooksQueens)
             | (t.bishopAttacks(square, occupied) & bishopsQueens))
     }
@@ -173,12 +172,12 @@ public struct Position: Sendable {
 
     @inline(__always) func pinned(_ color: Color, kingSquare: Int) -> UInt64 {
         let t = AttackTables.shared
-        let ours = colorBoards[Int(color.rawValue)]
-        let theirs = colorBoards[Int(color.opponent.rawValue)]
+        let ours = colorBoards[color]
+        let theirs = colorBoards[color.opponent]
         let occupiedAll = ours | theirs
         var snipers = theirs & (
-            (t.rookAttacks(kingSquare, theirs) & (kindBoards[3] | kindBoards[4]))
-            | (t.bishopAttacks(kingSquare, theirs) & (kindBoards[2] | kindBoards[4])))
+            (t.rookAttacks(kingSquare, theirs) & (kindBoards[.rook] | kindBoards[.queen]))
+            | (t.bishopAttacks(kingSquare, theirs) & (kindBoards[.bishop] | kindBoards[.queen])))
         var result: UInt64 = 0
         while snipers != 0 {
             let sniper = snipers.trailingZeroBitCount
@@ -190,10 +189,17 @@ public struct Position: Sendable {
     }
 }
 
-extension Position: Equatable {
-    /// Two positions are equal when their FENs are equal.
+extension Position: Hashable {
+    /// Two positions are equal when their FENs are equal: placement, side to move, castling
+    /// rights, a legally capturable en passant square and both clocks.
     public static func == (a: Position, b: Position) -> Bool {
         a.repetitionKey == b.repetitionKey && a.halfmoveClock == b.halfmoveClock && a.fullmoveNumber == b.fullmoveNumber
+    }
+
+    /// Hashes the Polyglot Zobrist key, which equal positions share (the clocks, not in the
+    /// key, only make unequal positions collide).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(zobristKey)
     }
 }
 

@@ -15,6 +15,7 @@ public struct PGNError: Error, Equatable, Sendable, CustomStringConvertible {
     public var kind: Kind
     /// The file name, when the reader was given one.
     public var file: String?
+    /// The game's ordinal in the file, from 1; 0 when the file itself could not be read.
     public var game: Int
     public var line: Int
     public var reason: String
@@ -27,7 +28,8 @@ public struct PGNError: Error, Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// `file: game N, line L: reason`; an error about the whole file (game 0) names no game.
     public var description: String {
-        (file.map { "\($0): " } ?? "") + "game \(game), line \(line): \(reason)"
+        (file.map { "\($0): " } ?? "") + (game > 0 ? "game \(game), line \(line): " : "") + reason
     }
 }

@@ -108,9 +108,9 @@ package struct ConceptSearch {
                 let outputs = model.outputs(chosen.map(\.position))
                 candidates += zip(chosen, outputs).map { State(position: $0.position, edits: state.edits + [$0.edit], output: $1) }
             }
-            var seen = Set<String>()
+            var seen = Set<Position>()
             let next = candidates.sorted { target.distance($0.output) < target.distance($1.output) }
-                .filter { seen.insert($0.position.fen).inserted }.prefix(beam)
+                .filter { seen.insert($0.position).inserted }.prefix(beam)
             guard let leader = next.first, target.distance(best.output) - target.distance(leader.output) > editCost else { break }
             states = Array(next)
             visited += states.map(\.position)
