@@ -5,7 +5,7 @@
 /// var board = Board()
 /// try board.push(san: "e4")
 /// try board.push(uci: "e7e5")
-/// board.san(board.legalMoves[0])   // "Na3"
+/// board.legalMoves.count          // 29
 /// board.pop()                      // e7e5
 /// board.fen                        // "rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1"
 /// ```
