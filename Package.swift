@@ -85,7 +85,10 @@ let package = Package(
         .testTarget(name: "ImagesTests", dependencies: ["DataFiles", "Images", "Interpretability", "Neural", "Plotting"]),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["chess-concepts", "ChessInterpretability", "DataFiles", "Plotting"]
+            dependencies: [
+                "chess-concepts", "ChessInterpretability", "DataFiles", "Plotting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )

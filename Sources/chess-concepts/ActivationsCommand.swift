@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ChessInterpretability
 
-struct ActivationsCommand: ParsableCommand {
+struct ActivationsCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "activations",
         abstract: "Export a probe grid's positions and activations for Python: one float32 .npy per checkpoint × layer.",
@@ -16,8 +16,7 @@ struct ActivationsCommand: ParsableCommand {
 
     @OptionGroup var sample: ProbeSampleOptions
 
-    @Option(help: "Output directory.")
-    var out = "activations-output"
+    @OptionGroup var destination: OutputOptions
 
     func run() throws {
         let export: ActivationExport
@@ -27,10 +26,10 @@ struct ActivationsCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
         let line = ProgressLine(unit: "arrays")
-        let files = try export.run(out: out, onError: { printError("warning: \($0)") }) { progress in
+        let files = try export.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
         }
         line.clear()
-        print("Wrote \(files.count) files into \(out) in \(line.elapsedText).")
+        print("Wrote \(files.count) files into \(outputDirectory) in \(line.elapsedText).")
     }
 }

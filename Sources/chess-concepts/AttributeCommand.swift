@@ -2,7 +2,7 @@ import ArgumentParser
 import ChessInterpretability
 import Foundation
 
-struct AttributeCommand: ParsableCommand {
+struct AttributeCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "attribute",
         abstract: "Which training positions built a concept into the network (TRAK scores of the concept probe's margin).",
@@ -17,8 +17,7 @@ struct AttributeCommand: ParsableCommand {
             chosen --remove positions, and compares the concept's probe score at --layer (retrain.csv).
             """)
 
-    @Option(help: "The model directory.")
-    var model = "models/default"
+    @OptionGroup var network: ModelOptions
 
     @Option(help: "A binary or scalar concept.")
     var concept: String
@@ -36,38 +35,36 @@ struct AttributeCommand: ParsableCommand {
     var trainGames: Int?
 
     @Option(help: "Training positions attributed (a seeded sample).")
-    var trainPositions = 2_000
+    var trainPositions = AttributionRun.Settings.Defaults.trainPositions
 
     @Option(help: "Test positions whose probe margin is explained.")
-    var testPositions = 400
+    var testPositions = AttributionRun.Settings.Defaults.testPositions
 
     @Option(name: .customLong("projection-dim"), help: "Dimension of the random projection of the gradients.")
-    var projectionDimension = 1_024
+    var projectionDimension = AttributionRun.Settings.Defaults.projectionDimension
 
     @Option(help: "The last this many checkpoints form the ensemble.")
-    var checkpoints = 3
+    var checkpoints = AttributionRun.Settings.Defaults.checkpoints
 
     @Option(help: "A probe output directory with saved probes (a missing probe is fitted there).")
-    var probes = "probe-output"
+    var probes = AttributionRun.Settings.Defaults.probes
 
     @Flag(help: "Retrain without the top-, bottom- and randomly chosen positions and compare the probe scores.")
-    var retrainCheck = false
+    var retrainCheck = AttributionRun.Settings.Defaults.retrainCheck
 
     @Option(help: "Positions left out in each retraining (default: a fifth of the sample).")
     var remove: Int?
 
     @Option(help: "Training steps of each retrained network.")
-    var retrainSteps = 200
+    var retrainSteps = AttributionRun.Settings.Defaults.retrainSteps
 
-    @Option(help: "Output directory.")
-    var out = "attribute-output"
+    @OptionGroup var destination: OutputOptions
 
-    @Option(help: "Seed of the samples, the projection and the removals.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     func run() throws {
         var settings = AttributionRun.Settings(concept: concept)
-        settings.model = model
+        settings.model = network.model
         settings.layer = layer
         settings.train = train
         settings.test = test
@@ -80,11 +77,11 @@ struct AttributeCommand: ParsableCommand {
         settings.retrainCheck = retrainCheck
         settings.removed = remove
         settings.retrainSteps = retrainSteps
-        settings.seed = seed
+        settings.seed = seeding.seed
         let run: AttributionRun
         do { run = try AttributionRun(settings: settings) } catch { throw ValidationError(error.description) }
         let line = ProgressLine(unit: "")
-        let outcome = try run.run(out: out, onWarning: { line.clear(); printError($0) }) { line.status($0) }
+        let outcome = try run.run(out: outputDirectory, onWarning: { line.clear(); printError($0) }) { line.status($0) }
         line.clear()
         let shares = AttributionRun.conceptShares(outcome.attributions)
         print("\(concept) at \(run.layer), checkpoints \(outcome.steps.map(String.init).joined(separator: ", ")): "
@@ -103,6 +100,6 @@ struct AttributeCommand: ParsableCommand {
                       + String(format: "%6d positions  %.3f [%.3f, %.3f]  (untrained %.3f)", row.trainingPositions, row.score, row.low, row.high, row.untrained))
             }
         }
-        print("Wrote \(out)/attribution.csv, top.png, bottom.png" + (outcome.retrain.isEmpty ? "" : ", retrain.csv"))
+        print("Wrote \(outputDirectory)/attribution.csv, top.png, bottom.png" + (outcome.retrain.isEmpty ? "" : ", retrain.csv"))
     }
 }

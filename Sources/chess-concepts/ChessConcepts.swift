@@ -6,7 +6,16 @@ struct ChessConcepts: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chess-concepts",
         abstract: "Ask a chess network what it knows, when it learned it, and where it keeps it.",
-        subcommands: [PerftCommand.self, MovesCommand.self, AnalyseCommand.self, ConceptsCommand.self, TrainCommand.self, EvaluateCommand.self, PlayCommand.self, ProbeCommand.self, ActivationsCommand.self, MaximiseCommand.self, TabularCommand.self, ImagesCommand.self, TCAVCommand.self, AttributeCommand.self, RelevanceCommand.self, BoardCommand.self, ReportCommand.self, DemoCommand.self]
+        subcommands: [DemoCommand.self, ReportCommand.self],
+        groupedSubcommands: [
+            CommandGroup(name: "Rules", subcommands: [PerftCommand.self, MovesCommand.self, BoardCommand.self]),
+            CommandGroup(name: "Collections", subcommands: [AnalyseCommand.self, ConceptsCommand.self]),
+            CommandGroup(name: "Model", subcommands: [TrainCommand.self, EvaluateCommand.self, PlayCommand.self]),
+            CommandGroup(name: "Interpret", subcommands: [
+                ProbeCommand.self, ActivationsCommand.self, TCAVCommand.self, MaximiseCommand.self, RelevanceCommand.self,
+                AttributeCommand.self, TabularCommand.self, ImagesCommand.self,
+            ]),
+        ]
     )
 
     /// Restarts under OpenBLAS kernels that suit this processor when OpenBLAS fell back to generic ones.

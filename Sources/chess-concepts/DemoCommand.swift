@@ -9,7 +9,7 @@ import Images
 import PositionCollections
 import Tabular
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the shipped demonstration on the shipped defaults.",
@@ -28,14 +28,12 @@ struct DemoCommand: ParsableCommand {
             then the report OUT/index.html.
             """)
 
-    @Option(help: "Directory for the demonstration's outputs.")
-    var out = "demo-output"
+    @OptionGroup var destination: OutputOptions
 
     @Option(help: "The collection to analyse.")
     var collection = "positions/selfplay.pgn.gz"
 
-    @Option(help: "The trained network to show.")
-    var model = "models/default"
+    @OptionGroup var network: ModelOptions
 
     @Option(help: "The table for the tabular demonstration (installed by scripts/install-dependencies).")
     var table = "data/penguins.csv"
@@ -43,8 +41,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The IDX image and label files for the image demonstration (Debian's dataset-fashion-mnist).")
     var images = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 
-    @Option(help: "Seed of every random choice.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     @Flag(help: "A run of about a minute: shallower perft, fewer games, positions, checkpoints and images.")
     var quick = false
@@ -58,10 +55,10 @@ struct DemoCommand: ParsableCommand {
     static let maximised = ["in_check", "my_queen_attacked", "material_advantage"]
 
     func run() throws {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let run: [String: Any] = ["command": CommandLine.arguments.joined(separator: " "), "model": model, "collection": collection,
-                                  "table": table, "images": images, "seed": seed, "quick": quick ? "yes" : "no", "date": ISO8601DateFormatter().string(from: Date())]
-        try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys]), to: out + "/run.json")
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        let run: [String: Any] = ["command": CommandLine.arguments.joined(separator: " "), "model": network.model, "collection": collection,
+                                  "table": table, "images": images, "seed": seeding.seed, "quick": quick ? "yes" : "no", "date": ISO8601DateFormatter().string(from: Date())]
+        try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys]), to: outputDirectory + "/run.json")
         print("1. Perft of the standard suite (Chess Programming Wiki):")
         var failures = 0
         for testCase in PerftCase.standardSuite {
@@ -86,7 +83,7 @@ struct DemoCommand: ParsableCommand {
         }
 
         let games = quick ? 100 : 1_000
-        let table = "\(out)/positions.csv"
+        let table = "\(outputDirectory)/positions.csv"
         print("\n2. Concept table of the first \(games) games of \(collection) -> \(table)")
         let concepts = try ConceptCatalogue.parse("all")
         let analyzer = CollectionAnalyzer(table: PositionTable(concepts: concepts), format: .csv, limit: games)
@@ -100,7 +97,7 @@ struct DemoCommand: ParsableCommand {
         try conceptSensitivity()
         try relevanceMaps()
         try attribution()
-        let page = try ReportPage(directory: out).write()
+        let page = try ReportPage(directory: outputDirectory).write()
         print("\nReport: \(page)")
         if failures > 0 || summary.positions == 0 { throw ExitCode(1) }
     }
@@ -110,14 +107,14 @@ struct DemoCommand: ParsableCommand {
     /// logistic probes on 2,000 positions: at the CLI's 20,000 a heavy cell takes about
     /// 100 s on two cores, and the grid alone would run for an hour and a half.
     private func probeGrid() throws {
-        let steps = ModelDirectory(path: model).savedSteps()
+        let steps = ModelDirectory(path: network.model).savedSteps()
         let chosen = quick ? [steps.last ?? 0] : Self.gridSteps(steps)
-        let settings = TrackerSettings(model: model, data: [collection], concepts: TrackerSettings.defaultConcepts,
-                                       steps: chosen, positions: quick ? 300 : 2_000, seed: seed)
+        let settings = TrackerSettings(model: network.model, data: [collection], concepts: TrackerSettings.defaultConcepts,
+                                       steps: chosen, positions: quick ? 300 : 2_000, seed: seeding.seed)
         print("\n4. Probe grid: \(settings.concepts.count) concepts, steps \(([0] + chosen).map(String.init).joined(separator: ", ")), "
-              + "every layer, \(settings.positions) positions -> \(out)/probe")
+              + "every layer, \(settings.positions) positions -> \(outputDirectory)/probe")
         let line = ProgressLine(unit: "cells")
-        let summary = try ProbeTracker(settings: settings).run(out: out + "/probe", onError: { printError("warning: \($0)") }) { progress in
+        let summary = try ProbeTracker(settings: settings).run(out: outputDirectory + "/probe", onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
         }
         line.clear()
@@ -131,16 +128,16 @@ struct DemoCommand: ParsableCommand {
 
     /// Concept-maximised held-out positions, with the probes the grid saved.
     private func maximise() throws {
-        print("\n5. Concept-maximised positions (gradient search beside random legal edits) -> \(out)/maximise")
+        print("\n5. Concept-maximised positions (gradient search beside random legal edits) -> \(outputDirectory)/maximise")
         for concept in Self.maximised {
             var settings = MaximiseRun.Settings(concept: concept)
-            settings.model = model
+            settings.model = network.model
             settings.positions = collection
             settings.limit = quick ? 4 : 20
-            settings.probes = out + "/probe"
+            settings.probes = outputDirectory + "/probe"
             settings.methods = [.gradient, .random]
-            settings.out = "\(out)/maximise/\(concept)"
-            settings.seed = seed
+            settings.out = "\(outputDirectory)/maximise/\(concept)"
+            settings.seed = seeding.seed
             let summaries = try MaximiseRun(settings: settings).run(onWarning: printError)
             for summary in summaries {
                 print("   " + concept.padding(toLength: 20, withPad: " ", startingAt: 0) + summary.method.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
@@ -151,7 +148,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     private func tabular() throws {
-        print("\n6. Tabular concept search on \(table) -> \(out)/tabular")
+        print("\n6. Tabular concept search on \(table) -> \(outputDirectory)/tabular")
         guard FileManager.default.fileExists(atPath: table) else {
             print("   skipped: \(table) is missing (scripts/install-dependencies fetches it)")
             return
@@ -159,23 +156,23 @@ struct DemoCommand: ParsableCommand {
         var settings = TabularExperiment.Settings(csv: table, target: "body_mass_g", concept: "bill_length_mm / bill_depth_mm")
         settings.features = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm"]
         settings.epochs = quick ? 20 : 60
-        settings.seed = seed
-        let summary = try TabularExperiment(settings: settings).run(out: out + "/tabular")
+        settings.seed = seeding.seed
+        let summary = try TabularExperiment(settings: settings).run(out: outputDirectory + "/tabular")
         print(String(format: "   regressor R² %.3f, probe R² %.3f; probe %.2f -> %.2f (target %.2f); mean change in SDs: %@", summary.modelR2,
                      summary.probeR2, summary.probeBefore, summary.probeAfter, summary.conceptTarget,
                      summary.changes.map { String(format: "%@ %+.2f", $0.name, $0.standardizedChange) }.joined(separator: ", ") as NSString))
     }
 
     private func conceptSensitivity() throws {
-        print("\n8. TCAV: does the value rise along each concept's direction at block3? -> \(out)/tcav")
+        print("\n8. TCAV: does the value rise along each concept's direction at block3? -> \(outputDirectory)/tcav")
         var settings = TCAVRun.Settings(concepts: TCAVRun.Settings.defaultConcepts, layer: "block3")
-        settings.model = model
+        settings.model = network.model
         settings.positions = [collection]
         settings.randomSets = quick ? 4 : 20
         settings.examples = quick ? 40 : 100
-        settings.seed = seed
+        settings.seed = seeding.seed
         let run = try TCAVRun(settings: settings)
-        for row in try run.run(out: out + "/tcav", onError: { printError("warning: \($0)") }) {
+        for row in try run.run(out: outputDirectory + "/tcav", onError: { printError("warning: \($0)") }) {
             print("   " + row.concept.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: "TCAV %.2f (random %.2f), p = %.2g, %@", row.result.mean, row.result.randomMean, row.result.test.p,
                            (row.result.significant ? "significant" : "not significant") as NSString))
@@ -186,15 +183,15 @@ struct DemoCommand: ParsableCommand {
     static let relevancePosition = "r1bqkb1r/pppp1ppp/2n2n2/4p2Q/2B1P3/8/PPPP1PPP/RNB1K1NR w KQkq - 4 4"
 
     private func relevanceMaps() throws {
-        print("\n9. Relevance maps (LRP-ε) on \(Self.relevancePosition) -> \(out)/relevance")
+        print("\n9. Relevance maps (LRP-ε) on \(Self.relevancePosition) -> \(outputDirectory)/relevance")
         for concept in ["has_mate_in_one", "material_balance", "value"] {
             var settings = RelevanceRun.Settings(concept: concept, fen: Self.relevancePosition)
-            settings.model = model
-            settings.probes = out + "/probe"
+            settings.model = network.model
+            settings.probes = outputDirectory + "/probe"
             settings.data = [collection]
-            settings.seed = seed
+            settings.seed = seeding.seed
             let run = try RelevanceRun(settings: settings)
-            let outcome = try run.run(out: "\(out)/relevance/\(concept)", onWarning: printError)
+            let outcome = try run.run(out: "\(outputDirectory)/relevance/\(concept)", onWarning: printError)
             let squares = outcome.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }
             print("   " + concept.padding(toLength: 18, withPad: " ", startingAt: 0)
                   + String(format: "prediction %.2f; most relevant squares: %@", outcome.prediction, squares.joined(separator: ", ")))
@@ -202,19 +199,19 @@ struct DemoCommand: ParsableCommand {
     }
 
     private func attribution() throws {
-        print("\n10. Training positions that built material_advantage at the last block (TRAK) -> \(out)/attribute")
+        print("\n10. Training positions that built material_advantage at the last block (TRAK) -> \(outputDirectory)/attribute")
         var settings = AttributionRun.Settings(concept: "material_advantage")
-        settings.model = model
-        settings.train = try ModelDirectory(path: model).readConfiguration().data
+        settings.model = network.model
+        settings.train = try ModelDirectory(path: network.model).readConfiguration().data
         settings.test = [collection]
         settings.trainPositions = quick ? 200 : 2_000
         settings.testPositions = quick ? 200 : 400
         settings.projectionDimension = quick ? 256 : 1_024
         settings.checkpoints = quick ? 1 : 3
-        settings.probes = out + "/probe"
-        settings.seed = seed
+        settings.probes = outputDirectory + "/probe"
+        settings.seed = seeding.seed
         let line = ProgressLine(unit: "")
-        let outcome = try AttributionRun(settings: settings).run(out: out + "/attribute", onWarning: printError) { line.status($0) }
+        let outcome = try AttributionRun(settings: settings).run(out: outputDirectory + "/attribute", onWarning: printError) { line.status($0) }
         line.clear()
         let shares = AttributionRun.conceptShares(outcome.attributions)
         print(String(format: "   %d training positions, checkpoints %@: material_advantage holds on %.0f%% of the sample, %.0f%% of the top tenth, %.0f%% of the bottom tenth",
@@ -225,7 +222,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     private func imageSearch() throws {
-        print("\n7. Image concept search (upper-body garments) in an autoencoder's latent space -> \(out)/images")
+        print("\n7. Image concept search (upper-body garments) in an autoencoder's latent space -> \(outputDirectory)/images")
         let labels = images.replacingOccurrences(of: "images-idx3", with: "labels-idx1")
         guard FileManager.default.fileExists(atPath: images), FileManager.default.fileExists(atPath: labels) else {
             print("   skipped: \(images) is missing (install Debian's dataset-fashion-mnist)")
@@ -236,10 +233,10 @@ struct DemoCommand: ParsableCommand {
         settings.epochs = quick ? 1 : 3
         settings.examples = quick ? 4 : 8
         settings.classNames = ImagesCommand.fashionNames
-        settings.seed = seed
+        settings.seed = seeding.seed
         let set = try ImageSet(idxImages: images, idxLabels: labels, limit: settings.trainingImages + 1_000)
         let line = ProgressLine(unit: "")
-        let summary = try ImageExperiment(images: set, settings: settings).run(out: out + "/images") { line.status($0) }
+        let summary = try ImageExperiment(images: set, settings: settings).run(out: outputDirectory + "/images") { line.status($0) }
         line.clear()
         print(String(format: "   classifier accuracy %.3f, probe balanced accuracy %.3f; probe reaches the concept on %.0f%%, the classifier agrees on %.0f%%",
                      summary.classifierAccuracy, summary.probeAccuracy, 100 * summary.probeReached, 100 * summary.classifierAgrees))
@@ -247,11 +244,11 @@ struct DemoCommand: ParsableCommand {
 
     /// The network at its first and last checkpoints on held-out positions, and a short match.
     private func showNetwork() throws {
-        let directory = ModelDirectory(path: model)
+        let directory = ModelDirectory(path: network.model)
         let configuration = try directory.readConfiguration()
         let steps = directory.savedSteps()
-        guard let first = steps.first, let last = steps.last else { throw ValidationError("\(model) holds no checkpoint") }
-        print("\n3. The network \(model) (\(configuration.architecture.blocks) blocks × \(configuration.architecture.channels) channels, \(steps.count) checkpoints)")
+        guard let first = steps.first, let last = steps.last else { throw ValidationError("\(network.model) holds no checkpoint") }
+        print("\n3. The network \(network.model) (\(configuration.architecture.blocks) blocks × \(configuration.architecture.channels) channels, \(steps.count) checkpoints)")
         let heldOut = try TrainingCorpus(paths: configuration.data, seed: configuration.seed,
                                          validationFraction: configuration.validationFraction).validation
         let examples = heldOut.evenlySpaced(quick ? 256 : 1_024)

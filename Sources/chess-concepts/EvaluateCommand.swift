@@ -9,8 +9,7 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Policy top-1/top-3 and value accuracy of every checkpoint on held-out games, beside the baselines.",
         discussion: "Held-out games are the validation games of the model's own split (its seed and fraction), unless --data names other files.")
 
-    @Option(help: "The model directory.")
-    var model = "models/default"
+    @OptionGroup var network: ModelOptions
 
     @Option(parsing: .upToNextOption, help: "PGN files to evaluate on (default: the model's training data, validation games only).")
     var data: [String] = []
@@ -18,8 +17,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Positions to evaluate (spread evenly over the held-out games).")
     var positions = 4_096
 
-    @Option(help: "Seed of the baselines' random choices.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     @Flag(help: "Print JSON Lines instead of a table.")
     var json = false
@@ -29,7 +27,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = ModelDirectory(path: model)
+        let directory = ModelDirectory(path: network.model)
         let configuration = try directory.readConfiguration()
         let heldOut: [TrainingExample]
         if data.isEmpty {
@@ -49,7 +47,7 @@ struct EvaluateCommand: ParsableCommand {
         let counts = examples.map { Double($0.position.legalMoveCount) }
         rows.append(Row(player: "random", step: nil, policyTop1: counts.map { 1 / $0 }.reduce(0, +) / Double(examples.count),
                         policyTop3: counts.map { min(3, $0) / $0 }.reduce(0, +) / Double(examples.count), valueAccuracy: nil))
-        var random = SplitMix64(seed: seed)
+        var random = SplitMix64(seed: seeding.seed)
         let greedyHits = examples.filter { Player.greedy.move(in: $0.position, random: &random) == $0.move }.count
         rows.append(Row(player: "greedy", step: nil, policyTop1: Double(greedyHits) / Double(examples.count), policyTop3: nil, valueAccuracy: nil))
         if json {

@@ -4,7 +4,7 @@ import Foundation
 import Images
 import Interpretability
 
-struct ImagesCommand: ParsableCommand {
+struct ImagesCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "images",
         abstract: "Concept backpropagation on images, searched in a convolutional autoencoder's latent space.",
@@ -50,11 +50,9 @@ struct ImagesCommand: ParsableCommand {
     @Option(help: "λ₂ on the latent perturbation.")
     var l2: Float = 0.001
 
-    @Option(help: "Output directory.")
-    var out = "images-output"
+    @OptionGroup var destination: OutputOptions
 
-    @Option(help: "Seed of the split, the weights and the batches.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     static let fashionNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
     static let presets: [String: Set<Int>] = ["upper-body": [0, 2, 4, 6], "loopy": [0, 6, 8, 9]]
@@ -84,7 +82,7 @@ struct ImagesCommand: ParsableCommand {
         settings.epochs = epochs
         settings.examples = examples
         settings.search = PerturbationSearch(l1: l1, l2: l2, learningRate: 0.05, steps: 200)
-        settings.seed = seed
+        settings.seed = seeding.seed
         let limit = trainingImages + 2_000
         let images: ImageSet
         do {
@@ -96,12 +94,12 @@ struct ImagesCommand: ParsableCommand {
         let experiment: ImageExperiment
         do { experiment = try ImageExperiment(images: images, settings: settings) } catch { throw ValidationError(error.description) }
         let line = ProgressLine(unit: "")
-        let summary = try experiment.run(out: out) { line.status($0) }
+        let summary = try experiment.run(out: outputDirectory) { line.status($0) }
         line.clear()
         print(String(format: "autoencoder mean absolute pixel error %.3f; classifier accuracy %.3f; probe (%@ at %@) balanced accuracy %.3f",
                      summary.reconstructionError, summary.classifierAccuracy, concept, layer, summary.probeAccuracy))
         print(String(format: "%d held-out images outside the concept: probe reaches P ≥ ½ on %.0f%%, classifier says a concept class on %.0f%%",
                      summary.examples.count, 100 * summary.probeReached, 100 * summary.classifierAgrees))
-        print("Wrote \(out)/grid.png and \(out)/examples.csv")
+        print("Wrote \(outputDirectory)/grid.png and \(outputDirectory)/examples.csv")
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import ChessInterpretability
 import Foundation
 
-struct MaximiseCommand: ParsableCommand {
+struct MaximiseCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "maximise",
         abstract: "Edit real positions, legally, until a concept probe reaches its target (concept backpropagation).",
@@ -14,11 +14,9 @@ struct MaximiseCommand: ParsableCommand {
             OUT/summary.csv and a before/after picture per position (OUT/boards/NNN.png and .svg).
             """)
 
-    @Option(help: "The model directory.")
-    var model = "models/default"
+    @OptionGroup var network: ModelOptions
 
-    @Option(help: "Checkpoint step (default: the last).")
-    var checkpoint: Int?
+    @OptionGroup var snapshot: CheckpointOptions
 
     @Option(help: "The concept (binary or scalar).")
     var concept: String
@@ -27,7 +25,7 @@ struct MaximiseCommand: ParsableCommand {
     var layer: String?
 
     @Option(help: "The probe prediction to reach: 1 or 0 for a binary concept, a value for a scalar one.")
-    var target = 1.0
+    var target = MaximiseRun.Settings.Defaults.target
 
     @Option(help: "One position to edit.")
     var fen: String?
@@ -36,10 +34,9 @@ struct MaximiseCommand: ParsableCommand {
     var positions: String?
 
     @Option(help: "Positions to take from --positions.")
-    var limit = 200
+    var limit = MaximiseRun.Settings.Defaults.limit
 
-    @Option(help: "Output directory.")
-    var out = "maximise-output"
+    @OptionGroup var destination: OutputOptions
 
     @Option(help: "gradient, relaxed, greedy or random.")
     var method: ConceptSearch.Method = .gradient
@@ -48,40 +45,39 @@ struct MaximiseCommand: ParsableCommand {
     var baselines = false
 
     @Option(help: "Edits allowed per position.")
-    var budget = 4
+    var budget = MaximiseRun.Settings.Defaults.budget
 
     @Option(help: "Boards kept per step.")
-    var beam = 1
+    var beam = MaximiseRun.Settings.Defaults.beam
 
     @Option(help: "First-order candidates evaluated exactly per board (gradient method).")
-    var proposals = 4
+    var proposals = MaximiseRun.Settings.Defaults.proposals
 
     @Option(help: "λ₂: the fall of (P − target)² an edit must buy to be made.")
-    var editCost = 0.0
+    var editCost = MaximiseRun.Settings.Defaults.editCost
 
     @Option(help: "A 'probe' output directory holding saved probes (fitted there when missing).")
-    var probes = "probe-output"
+    var probes = MaximiseRun.Settings.Defaults.probes
 
-    @Option(help: "Seed of the position sample, the probe fit and random choices.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     func run() throws {
         var settings = MaximiseRun.Settings(concept: concept)
-        settings.model = model
-        settings.checkpoint = checkpoint
+        settings.model = network.model
+        settings.checkpoint = snapshot.checkpoint
         settings.layer = layer
         settings.target = target
         settings.fen = fen
         settings.positions = positions
         settings.limit = limit
-        settings.out = out
+        settings.out = outputDirectory
         settings.methods = [method] + (baselines ? [ConceptSearch.Method.random, .greedy].filter { $0 != method } : [])
         settings.budget = budget
         settings.beam = beam
         settings.proposals = proposals
         settings.editCost = editCost
         settings.probes = probes
-        settings.seed = seed
+        settings.seed = seeding.seed
         let run: MaximiseRun
         do { run = try MaximiseRun(settings: settings) } catch { throw ValidationError(error.description) }
         let line = ProgressLine(unit: "positions")
@@ -95,7 +91,7 @@ struct MaximiseCommand: ParsableCommand {
         line.clear()
         print("\(run.concept.name) at \(run.layer), step \(run.step), target \(target), budget \(budget)")
         print(([MaximiseRun.MethodSummary.csvHeader] + summaries.map(\.csvRow)).joined(separator: "\n"))
-        print("Wrote \(out)/results.jsonl, \(out)/summary.csv and \(out)/boards/")
+        print("Wrote \(outputDirectory)/results.jsonl, \(outputDirectory)/summary.csv and \(outputDirectory)/boards/")
     }
 }
 

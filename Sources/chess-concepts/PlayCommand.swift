@@ -12,11 +12,9 @@ struct PlayCommand: ParsableCommand {
         case random, greedy
     }
 
-    @Option(help: "The model directory.")
-    var model = "models/default"
+    @OptionGroup var network: ModelOptions
 
-    @Option(help: "The checkpoint step (default: the last).")
-    var checkpoint: Int?
+    @OptionGroup var snapshot: CheckpointOptions
 
     @Option(help: "The opponent: random or greedy.")
     var vs: Opponent = .random
@@ -24,20 +22,19 @@ struct PlayCommand: ParsableCommand {
     @Option(help: "Games, colours alternating.")
     var games = 100
 
-    @Option(help: "Seed of the opponent's random choices.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     @Flag(help: "Play the policy's most likely move, without the one-ply search.")
     var policyOnly = false
 
     func run() throws {
-        let directory = ModelDirectory(path: model)
-        guard let step = checkpoint ?? directory.savedSteps().last else {
-            throw ValidationError("\(model) holds no checkpoint")
+        let directory = ModelDirectory(path: network.model)
+        guard let step = snapshot.checkpoint ?? directory.savedSteps().last else {
+            throw ValidationError("\(network.model) holds no checkpoint")
         }
         let network = try directory.load(step: step)
         let player: Player = policyOnly ? .network(network) : .search(network)
-        let match = Match(player, against: vs == .random ? .random : .greedy, games: games, seed: seed)
+        let match = Match(player, against: vs == .random ? .random : .greedy, games: games, seed: seeding.seed)
         print(String(format: "%@ (step %d) vs %@: %d wins, %d draws, %d losses: score %.1f%%",
                      player.name, step, vs.rawValue, match.wins, match.draws, match.losses, 100 * match.score))
     }

@@ -4,7 +4,7 @@ import DataFiles
 import Foundation
 import ChessInterpretability
 
-struct ProbeCommand: ParsableCommand {
+struct ProbeCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Probe every checkpoint and layer of a network for concepts: the what–when–where grid.",
@@ -25,8 +25,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .customLong("probe"), help: "The probe: 'linear' (exact ridge, converged logistic), 'sparse:K' (at most K features) or 'mlp' (one hidden layer of 64 ReLUs; no probe files).")
     var readout = "linear"
 
-    @Option(help: "Output directory.")
-    var out = "probe-output"
+    @OptionGroup var destination: OutputOptions
 
     @Option(help: "Also fit k-sparse probes of one concept at one layer of the last checkpoint for these k (comma-separated): score against features used.")
     var sparsityCurve: String?
@@ -56,7 +55,7 @@ struct ProbeCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
         let line = ProgressLine(unit: "cells")
-        let summary = try tracker.run(out: out, onError: { printError("warning: \($0)") }) { progress in
+        let summary = try tracker.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
         }
         line.clear()
@@ -65,7 +64,7 @@ struct ProbeCommand: ParsableCommand {
             let step = summary.rows.map(\.step).max() ?? 0
             let curve = try SparsityCurve(tracker: tracker, concept: concept, step: step, layer: sparsityLayer,
                                           sizes: sparsityCurve.split(separator: ",").compactMap { Int($0) })
-            let files = try curve.write(to: out)
+            let files = try curve.write(to: outputDirectory)
             for point in curve.points {
                 printError(String(format: "%@ at %@: %@ features, %@ %.3f (%.3f–%.3f)", concept as NSString, sparsityLayer as NSString,
                                   (point.k.map(String.init) ?? "all") as NSString, curve.metric as NSString, point.score, point.low, point.high))
@@ -81,6 +80,6 @@ struct ProbeCommand: ParsableCommand {
                           summary.positions[.train] ?? 0, summary.positions[.validation] ?? 0, summary.positions[.test] ?? 0,
                           "\(summary.rows.count) scores" as NSString, line.elapsedText as NSString))
         print(ConceptEmergence.table(ConceptEmergence.read(summary.rows)))
-        print("Wrote \(out)/grid.csv, figures and \(summary.files.count - 1) files in all.")
+        print("Wrote \(outputDirectory)/grid.csv, figures and \(summary.files.count - 1) files in all.")
     }
 }

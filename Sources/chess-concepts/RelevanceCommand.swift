@@ -4,7 +4,7 @@ import Foundation
 import Interpretability
 import Neural
 
-struct RelevanceCommand: ParsableCommand {
+struct RelevanceCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "relevance",
         abstract: "Relevance maps: which squares and channels carry a concept probe's (or the value's) output for one position.",
@@ -17,11 +17,9 @@ struct RelevanceCommand: ParsableCommand {
             the most relevant channels alone) and relevance.json.
             """)
 
-    @Option(help: "The model directory.")
-    var model = "models/default"
+    @OptionGroup var network: ModelOptions
 
-    @Option(help: "Checkpoint step (default: the last).")
-    var checkpoint: Int?
+    @OptionGroup var snapshot: CheckpointOptions
 
     @Option(help: "A binary or scalar concept, or 'value' for the value head.")
     var concept: String
@@ -33,45 +31,42 @@ struct RelevanceCommand: ParsableCommand {
     var fen: String
 
     @Option(help: "Propagation rule: epsilon or zplus.")
-    var rule = "epsilon"
+    var rule = RelevanceRun.Settings.Defaults.rule.rawValue
 
     @Option(help: "The ε of the epsilon rule.")
-    var epsilon: Float = 1e-6
+    var epsilon: Float = RelevanceRun.Settings.Defaults.epsilon
 
     @Option(help: "Most relevant channels to map one by one.")
-    var channels = 4
+    var channels = RelevanceRun.Settings.Defaults.channels
 
     @Option(help: "A probe output directory with saved probes (a missing probe is fitted there).")
-    var probes = "probe-output"
+    var probes = RelevanceRun.Settings.Defaults.probes
 
-    @Option(parsing: .upToNextOption, help: "Collections to fit a missing probe on.")
-    var data = ["positions/selfplay.pgn.gz"]
+    @OptionGroup var collections: CollectionOptions
 
-    @Option(help: "Output directory.")
-    var out = "relevance-output"
+    @OptionGroup var destination: OutputOptions
 
-    @Option(help: "Seed for fitting a missing probe.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     func run() throws {
         guard let rule = LayerwiseRelevance.Rule(rawValue: rule) else { throw ValidationError("--rule must be epsilon or zplus, not \(rule)") }
         var settings = RelevanceRun.Settings(concept: concept, fen: fen)
-        settings.model = model
-        settings.checkpoint = checkpoint
+        settings.model = network.model
+        settings.checkpoint = snapshot.checkpoint
         settings.layer = layer
         settings.rule = rule
         settings.epsilon = epsilon
         settings.channels = channels
         settings.probes = probes
-        settings.data = data
-        settings.seed = seed
+        settings.data = collections.data
+        settings.seed = seeding.seed
         let run: RelevanceRun
         do { run = try RelevanceRun(settings: settings) } catch { throw ValidationError(error.description) }
-        let outcome = try run.run(out: out, onWarning: { printError($0) })
+        let outcome = try run.run(out: outputDirectory, onWarning: { printError($0) })
         print(String(format: "%@ at %@, step %d: prediction %.3f; relevance %.4g, on the input %.4g (%.4g kept by biases and ε)",
                      concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))
         print("most relevant squares: " + outcome.strongestSquares(5).map { String(format: "%@ %+.3g", "\($0.square)", $0.relevance) }.joined(separator: ", "))
         print("most relevant channels of \(run.layer): " + outcome.channels.prefix(5).map { String(format: "%d (%.3g)", $0.channel, $0.relevance) }.joined(separator: ", "))
-        print("Wrote \(out)/relevance.png, relevance.svg, squares.csv, planes.csv, channels.csv, relevance.json")
+        print("Wrote \(outputDirectory)/relevance.png, relevance.svg, squares.csv, planes.csv, channels.csv, relevance.json")
     }
 }

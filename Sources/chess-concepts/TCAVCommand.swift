@@ -3,7 +3,7 @@ import Concepts
 import Foundation
 import ChessInterpretability
 
-struct TCAVCommand: ParsableCommand {
+struct TCAVCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "tcav",
         abstract: "TCAV: how often an output rises along a concept's direction at a layer, tested against random directions.",
@@ -15,11 +15,9 @@ struct TCAVCommand: ParsableCommand {
             concepts). Writes OUT/tcav.csv and OUT/tcav.png.
             """)
 
-    @Option(help: "The model directory.")
-    var model = "models/default"
+    @OptionGroup var network: ModelOptions
 
-    @Option(help: "Checkpoint step (default: the last).")
-    var checkpoint: Int?
+    @OptionGroup var snapshot: CheckpointOptions
 
     @Option(help: "Comma-separated binary concepts.")
     var concepts = TCAVRun.Settings.defaultConcepts.joined(separator: ",")
@@ -28,40 +26,37 @@ struct TCAVCommand: ParsableCommand {
     var layer = "block3"
 
     @Option(help: "value (P(win) − P(loss) for the side to move) or move:<uci> (that move's policy logit).")
-    var output = "value"
+    var output = TCAVRun.Settings.Defaults.output
 
-    @Option(parsing: .upToNextOption, help: "Collections to draw positions from.")
-    var positions = ["positions/selfplay.pgn.gz"]
+    @OptionGroup var collections: CollectionOptions
 
     @Option(help: "Positions in the concept set and in each random set.")
-    var examples = 100
+    var examples = TCAVRun.Settings.Defaults.examples
 
     @Option(help: "Random counter-sets (at least 2; the paper used many).")
-    var randomSets = 20
+    var randomSets = TCAVRun.Settings.Defaults.randomSets
 
     @Option(help: "Held-out positions whose sensitivities are counted.")
-    var tested = 300
+    var tested = TCAVRun.Settings.Defaults.tested
 
-    @Option(help: "Output directory.")
-    var out = "tcav-output"
+    @OptionGroup var destination: OutputOptions
 
-    @Option(help: "Seed of the sample and the random sets.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     func run() throws {
         var settings = TCAVRun.Settings(concepts: concepts.split(separator: ",").map(String.init), layer: layer)
-        settings.model = model
-        settings.checkpoint = checkpoint
+        settings.model = network.model
+        settings.checkpoint = snapshot.checkpoint
         settings.output = output
-        settings.positions = positions
+        settings.positions = collections.data
         settings.examples = examples
         settings.randomSets = randomSets
         settings.tested = tested
-        settings.seed = seed
+        settings.seed = seeding.seed
         let run: TCAVRun
         do { run = try TCAVRun(settings: settings) } catch { throw ValidationError("\(error)") }
         let line = ProgressLine(unit: "")
-        let rows = try run.run(out: out, onError: { printError("warning: \($0)") }) { line.status($0) }
+        let rows = try run.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { line.status($0) }
         line.clear()
         print("TCAV of \(output) at \(layer), step \(run.step):")
         print("concept                     TCAV (sd)        random (sd)      t       p        d      CAV acc  significant")
@@ -71,6 +66,6 @@ struct TCAVCommand: ParsableCommand {
                   + String(format: "%.3f (%.3f)    %.3f (%.3f)    %6.2f  %-8.2g %6.2f  %.3f    ", r.mean, r.deviation, r.randomMean, r.randomDeviation,
                            r.test.t, r.test.p, r.test.effectSize, r.cavAccuracy) + (r.significant ? "yes" : "no"))
         }
-        print("Wrote \(out)/tcav.csv and \(out)/tcav.png")
+        print("Wrote \(outputDirectory)/tcav.csv and \(outputDirectory)/tcav.png")
     }
 }

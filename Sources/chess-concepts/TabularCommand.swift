@@ -4,7 +4,7 @@ import Foundation
 import Interpretability
 import Tabular
 
-struct TabularCommand: ParsableCommand {
+struct TabularCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "tabular",
         abstract: "Concept backpropagation on a table: perturb rows until an MLP's hidden layer reads a formula concept.",
@@ -50,11 +50,9 @@ struct TabularCommand: ParsableCommand {
     @Option(help: "Held-out rows to perturb.")
     var rows = 200
 
-    @Option(help: "Output directory.")
-    var out = "tabular-output"
+    @OptionGroup var destination: OutputOptions
 
-    @Option(help: "Seed of the split, the weights and the batches.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     func run() throws {
         var settings = TabularExperiment.Settings(csv: csv, target: target, concept: concept)
@@ -65,11 +63,11 @@ struct TabularCommand: ParsableCommand {
         settings.search = PerturbationSearch(l1: l1, l2: l2)
         settings.epochs = epochs
         settings.rows = rows
-        settings.seed = seed
+        settings.seed = seeding.seed
         let experiment: TabularExperiment
         do { experiment = try TabularExperiment(settings: settings) } catch { throw ValidationError("\(error)") }
         let line = ProgressLine(unit: "")
-        let summary = try experiment.run(out: out) { line.status($0) }
+        let summary = try experiment.run(out: outputDirectory) { line.status($0) }
         line.clear()
         for note in summary.notes { printError("note: \(note)") }
         print(String(format: "regressor test R² %.3f; probe for %@ at the last hidden layer, test R² %.3f", summary.modelR2, concept, summary.probeR2))
@@ -77,7 +75,7 @@ struct TabularCommand: ParsableCommand {
                      summary.rows, summary.probeBefore, summary.probeAfter, summary.conceptTarget, summary.conceptBefore, summary.conceptAfter))
         print("feature,mean_change,mean_change_sd")
         for change in summary.changes { print(String(format: "%@,%.4g,%.3f", change.name, change.meanChange, change.standardizedChange)) }
-        print("Wrote \(out)/feature_changes.csv, \(out)/feature_changes.png and \(out)/rows.csv")
+        print("Wrote \(outputDirectory)/feature_changes.csv, \(outputDirectory)/feature_changes.png and \(outputDirectory)/rows.csv")
     }
 }
 

@@ -48,8 +48,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Share of games held out for validation.")
     var validation = 0.1
 
-    @Option(help: "Seed for initialisation, the split and the minibatches.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     @Flag(help: "Continue an interrupted run from its last checkpoint.")
     var resume = false
@@ -63,13 +62,13 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let progress = ProgressLine(unit: "games read")
-        let corpus = try TrainingCorpus(paths: data, seed: seed, validationFraction: validation) { games in
+        let corpus = try TrainingCorpus(paths: data, seed: seeding.seed, validationFraction: validation) { games in
             progress.update(count: games, detail: "reading")
         }
         progress.clear()
         printError("\(corpus.train.count) training and \(corpus.validation.count) validation positions (\(corpus.skippedGames) games skipped)")
         let configuration = ModelDirectory.Configuration(
-            architecture: .init(blocks: blocks, channels: channels), data: data, seed: seed, steps: steps, batchSize: batch,
+            architecture: .init(blocks: blocks, channels: channels), data: data, seed: seeding.seed, steps: steps, batchSize: batch,
             learningRate: lr, weightDecay: weightDecay, validationFraction: validation,
             checkpoints: Trainer.checkpointSteps(total: steps, count: checkpoints), checkpointPrecision: precision)
         let trainer = try Trainer(configuration: configuration, corpus: corpus, directory: ModelDirectory(path: out), resume: resume)

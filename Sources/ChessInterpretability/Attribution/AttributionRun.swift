@@ -21,35 +21,47 @@ import Interpretability
 /// positions, and the concept's probe score at the layer for each.
 package struct AttributionRun {
     package struct Settings: Sendable {
-        package var model = "models/default"
+        /// The value of each setting when none is given; the command line's defaults too.
+        package enum Defaults {
+            package static let trainPositions = 2_000
+            package static let testPositions = 400
+            package static let projectionDimension = 1_024
+            package static let checkpoints = 3
+            package static let shown = 8
+            package static let probes = "probe-output"
+            package static let retrainCheck = false
+            package static let retrainSteps = 200
+        }
+
+        package var model = RunDefaults.model
         package var concept: String
         /// The probe's layer; `nil` for the last residual block.
         package var layer: String?
         /// Collections of the network's training games: the positions attributed.
-        package var train = ["positions/selfplay.pgn.gz"]
+        package var train = RunDefaults.collections
         /// Collections whose held-out games give the test positions (and fit missing probes).
-        package var test = ["positions/selfplay.pgn.gz"]
+        package var test = RunDefaults.collections
         /// Read only this many of the training games; `nil` for all.
         package var trainGames: Int?
         /// Training positions attributed (a seeded sample of the training games' positions).
-        package var trainPositions = 2_000
+        package var trainPositions = Defaults.trainPositions
         /// Test positions whose probe margin is explained.
-        package var testPositions = 400
+        package var testPositions = Defaults.testPositions
         /// Dimension of the random projection of the gradients.
-        package var projectionDimension = 1_024
+        package var projectionDimension = Defaults.projectionDimension
         /// The last this many saved checkpoints (after step 0) form the ensemble.
-        package var checkpoints = 3
+        package var checkpoints = Defaults.checkpoints
         /// Boards drawn from each end of the ranking.
-        package var shown = 8
+        package var shown = Defaults.shown
         /// A `probe` output directory with saved probes (a missing probe is fitted there).
-        package var probes = "probe-output"
+        package var probes = Defaults.probes
         /// Retrain without the top/bottom/random positions and compare the probe scores.
-        package var retrainCheck = false
+        package var retrainCheck = Defaults.retrainCheck
         /// Positions left out in each retraining; `nil` for a fifth of the sample.
         package var removed: Int?
         /// Training steps of each retrained network.
-        package var retrainSteps = 200
-        package var seed: UInt64 = 1
+        package var retrainSteps = Defaults.retrainSteps
+        package var seed: UInt64 = RunDefaults.seed
 
         package init(concept: String) { self.concept = concept }
     }

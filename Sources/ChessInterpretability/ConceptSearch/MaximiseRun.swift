@@ -13,29 +13,42 @@ import Interpretability
 package struct MaximiseRun {
     /// What to run.
     package struct Settings: Sendable {
-        package var model = "models/default"
+        /// The value of each setting when none is given; the command line's defaults too.
+        package enum Defaults {
+            package static let target = 1.0
+            package static let limit = 200
+            package static let out = "maximise-output"
+            package static let methods: [ConceptSearch.Method] = [.gradient]
+            package static let budget = 4
+            package static let beam = 1
+            package static let proposals = 4
+            package static let editCost = 0.0
+            package static let probes = "probe-output"
+        }
+
+        package var model = RunDefaults.model
         /// Checkpoint step; `nil` for the last.
         package var checkpoint: Int?
         package var concept: String
         /// Probe layer; `nil` for the last residual block.
         package var layer: String?
         /// The probe prediction to reach.
-        package var target = 1.0
+        package var target = Defaults.target
         /// One position to edit, or …
         package var fen: String?
         /// … a collection whose test games give the start positions.
         package var positions: String?
-        package var limit = 200
-        package var out = "maximise-output"
+        package var limit = Defaults.limit
+        package var out = Defaults.out
         /// The first method's results are drawn; all are summarised.
-        package var methods: [ConceptSearch.Method] = [.gradient]
-        package var budget = 4
-        package var beam = 1
-        package var proposals = 4
-        package var editCost = 0.0
+        package var methods: [ConceptSearch.Method] = Defaults.methods
+        package var budget = Defaults.budget
+        package var beam = Defaults.beam
+        package var proposals = Defaults.proposals
+        package var editCost = Defaults.editCost
         /// A `probe` output directory holding saved probes (a missing one is fitted there).
-        package var probes = "probe-output"
-        package var seed: UInt64 = 1
+        package var probes = Defaults.probes
+        package var seed: UInt64 = RunDefaults.seed
 
         package init(concept: String) { self.concept = concept }
     }
@@ -125,7 +138,7 @@ package struct MaximiseRun {
 
     /// The saved probe for the cell, or a fresh fit of that one cell when none is saved.
     private func loadProbe(onWarning: (String) -> Void) throws -> LinearProbe {
-        let store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.positions.map { [$0] } ?? ["positions/selfplay.pgn.gz"],
+        let store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.positions.map { [$0] } ?? RunDefaults.collections,
                                seed: settings.seed)
         do {
             return try store.probe(concept: concept.name, step: step, layer: layer, onWarning: onWarning)

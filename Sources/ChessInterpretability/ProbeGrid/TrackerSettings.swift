@@ -41,7 +41,7 @@ package struct TrackerSettings: Sendable {
     package static let defaultPenalties: [Float] = (0..<15).map { Float(pow(10, 2 - Double($0) / 2)) }
 
     package init(model: String, data: [String], concepts: [String], layers: [String] = [], steps: [Int] = [],
-                positions: Int = TrackerSettings.defaultPositions, seed: UInt64 = 1, penalties: [Float] = TrackerSettings.defaultPenalties, readout: ProbeReadout = .linear,
+                positions: Int = TrackerSettings.defaultPositions, seed: UInt64 = RunDefaults.seed, penalties: [Float] = TrackerSettings.defaultPenalties, readout: ProbeReadout = .linear,
                 resamples: Int = 200, memoryBudget: Int = 1 << 30) {
         self.model = model
         self.data = data

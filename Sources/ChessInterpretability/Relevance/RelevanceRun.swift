@@ -13,7 +13,15 @@ import Interpretability
 /// Propagation does, the input relevance flowing through each of those channels alone.
 package struct RelevanceRun {
     package struct Settings: Sendable {
-        package var model = "models/default"
+        /// The value of each setting when none is given; the command line's defaults too.
+        package enum Defaults {
+            package static let rule = LayerwiseRelevance.Rule.epsilon
+            package static let epsilon: Float = 1e-6
+            package static let channels = 4
+            package static let probes = "probe-output"
+        }
+
+        package var model = RunDefaults.model
         /// Checkpoint step; `nil` for the last.
         package var checkpoint: Int?
         /// A concept with a saved (or fittable) probe, or `value` for the value head.
@@ -21,15 +29,15 @@ package struct RelevanceRun {
         /// The probe's layer (for `value`, the layer whose channels are ranked); `nil` for the last residual block.
         package var layer: String?
         package var fen: String
-        package var rule = LayerwiseRelevance.Rule.epsilon
-        package var epsilon: Float = 1e-6
+        package var rule = Defaults.rule
+        package var epsilon: Float = Defaults.epsilon
         /// How many of the most relevant channels get a conditional map.
-        package var channels = 4
+        package var channels = Defaults.channels
         /// A `probe` output directory holding saved probes (a missing one is fitted there).
-        package var probes = "probe-output"
+        package var probes = Defaults.probes
         /// Collections to fit a missing probe on.
-        package var data = ["positions/selfplay.pgn.gz"]
-        package var seed: UInt64 = 1
+        package var data = RunDefaults.collections
+        package var seed: UInt64 = RunDefaults.seed
 
         package init(concept: String, fen: String) {
             self.concept = concept

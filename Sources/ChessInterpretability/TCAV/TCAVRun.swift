@@ -14,24 +14,32 @@ import Interpretability
 /// CAVs. Writes `tcav.csv` and a bar chart `tcav.png`.
 package struct TCAVRun {
     package struct Settings: Sendable {
+        /// The value of each setting when none is given; the command line's defaults too.
+        package enum Defaults {
+            package static let output = "value"
+            package static let examples = 100
+            package static let randomSets = 20
+            package static let tested = 300
+        }
+
         /// Binary concepts a player would expect to matter for the evaluation.
         package static let defaultConcepts = ["in_check", "has_checking_move", "material_advantage", "my_queen_attacked", "has_mate_in_one"]
 
-        package var model = "models/default"
+        package var model = RunDefaults.model
         /// Checkpoint step; `nil` for the last.
         package var checkpoint: Int?
         package var concepts: [String]
         /// A trunk layer: stem or blockN.
         package var layer: String
         /// `value`, or `move:<uci>` for that move's policy logit (tested where the move is legal).
-        package var output = "value"
-        package var positions = ["positions/selfplay.pgn.gz"]
+        package var output = Defaults.output
+        package var positions = RunDefaults.collections
         /// Positions in the concept set and in each random set.
-        package var examples = 100
-        package var randomSets = 20
+        package var examples = Defaults.examples
+        package var randomSets = Defaults.randomSets
         /// Held-out positions whose sensitivities are counted.
-        package var tested = 300
-        package var seed: UInt64 = 1
+        package var tested = Defaults.tested
+        package var seed: UInt64 = RunDefaults.seed
 
         package init(concepts: [String], layer: String) {
             self.concepts = concepts

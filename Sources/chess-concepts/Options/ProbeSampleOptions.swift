@@ -5,11 +5,9 @@ import ChessInterpretability
 /// What a probe grid and an activation export are computed on: the model's checkpoints
 /// and layers, and the positions drawn from the collections.
 struct ProbeSampleOptions: ParsableArguments {
-    @Option(help: "The model directory.")
-    var model = "models/default"
+    @OptionGroup var network: ModelOptions
 
-    @Option(parsing: .upToNextOption, help: "PGN, EPD or FEN collections (optionally .gz).")
-    var data: [String] = ["positions/selfplay.pgn.gz"]
+    @OptionGroup var collections: CollectionOptions
 
     @Option(help: "Comma-separated concept names, or 'all'.")
     var concepts = TrackerSettings.defaultConcepts.joined(separator: ",")
@@ -23,8 +21,7 @@ struct ProbeSampleOptions: ParsableArguments {
     @Option(help: "Positions to draw (split by game 70/15/15 into train, validation and test).")
     var positions = TrackerSettings.defaultPositions
 
-    @Option(help: "Seed of the sample, the split and the control tasks.")
-    var seed: UInt64 = 1
+    @OptionGroup var seeding: SeedOptions
 
     func validate() throws {
         do {
@@ -40,9 +37,9 @@ struct ProbeSampleOptions: ParsableArguments {
     /// The tracker settings these options describe.
     func settings(readout: ProbeReadout = .linear) throws -> TrackerSettings {
         TrackerSettings(
-            model: model, data: data, concepts: try ConceptCatalogue.parse(concepts).map(\.name),
+            model: network.model, data: collections.data, concepts: try ConceptCatalogue.parse(concepts).map(\.name),
             layers: layers == "all" ? [] : layers.split(separator: ",").map(String.init),
             steps: steps == "all" ? [] : steps.split(separator: ",").compactMap { Int($0) },
-            positions: positions, seed: seed, readout: readout)
+            positions: positions, seed: seeding.seed, readout: readout)
     }
 }
