@@ -79,7 +79,7 @@ struct AttributeCommand: WritesOutputDirectory {
         settings.retrainSteps = retrainSteps
         settings.seed = seeding.seed
         let run: AttributionRun
-        do { run = try AttributionRun(settings: settings) } catch { throw ValidationError(error.description) }
+        run = try AttributionRun(settings: settings)
         let line = ProgressLine(unit: "")
         let outcome = try run.run(out: outputDirectory, onWarning: { line.clear(); printError($0) }) { line.status($0) }
         line.clear()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChessInterpretability
 import Neural
 
 @main
@@ -19,8 +20,26 @@ struct ChessConcepts: ParsableCommand {
     )
 
     /// Restarts under OpenBLAS kernels that suit this processor when OpenBLAS fell back to generic ones.
+    /// Library errors are mapped to the command line's words (flags, exit statuses) here,
+    /// once: a bad setting exits 64 (EX_USAGE), any other failure of a run exits 1, each
+    /// with one `Error:` line and no usage text (the subcommand's `--help` has it).
     static func main() {
         BLAS.restartWithRecommendedCore()
-        main(nil)
+        var command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do {
+            try command.run()
+        } catch let error as RunError {
+            printError("Error: \(error.commandLineMessage)")
+            exit(withError: error.setting != nil ? ExitCode.validationFailure : ExitCode.failure)
+        } catch let error as ValidationError {
+            printError("Error: \(error.message)")
+            exit(withError: ExitCode.validationFailure)
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch {
+            printError("Error: \(error)")
+            exit(withError: ExitCode.failure)
+        }
     }
 }

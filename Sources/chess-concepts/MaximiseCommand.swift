@@ -79,15 +79,10 @@ struct MaximiseCommand: WritesOutputDirectory {
         settings.probes = probes
         settings.seed = seeding.seed
         let run: MaximiseRun
-        do { run = try MaximiseRun(settings: settings) } catch { throw ValidationError(error.description) }
+        run = try MaximiseRun(settings: settings)
         let line = ProgressLine(unit: "positions")
-        let summaries: [MaximiseRun.MethodSummary]
-        do {
-            summaries = try run.run(progress: { method, done, total in line.update(count: done, detail: "\(method.rawValue) search of \(total)") },
+        let summaries = try run.run(progress: { method, done, total in line.update(count: done, detail: "\(method.rawValue) search of \(total)") },
                                     onWarning: printError)
-        } catch let error as MaximiseError {
-            throw ValidationError(error.description)
-        }
         line.clear()
         print("\(run.concept.name) at \(run.layer), step \(run.step), target \(target), budget \(budget)")
         print(([MaximiseRun.MethodSummary.csvHeader] + summaries.map(\.csvRow)).joined(separator: "\n"))

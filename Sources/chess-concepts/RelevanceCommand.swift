@@ -61,7 +61,7 @@ struct RelevanceCommand: WritesOutputDirectory {
         settings.data = collections.data
         settings.seed = seeding.seed
         let run: RelevanceRun
-        do { run = try RelevanceRun(settings: settings) } catch { throw ValidationError(error.description) }
+        run = try RelevanceRun(settings: settings)
         let outcome = try run.run(out: outputDirectory, onWarning: { printError($0) })
         print(String(format: "%@ at %@, step %d: prediction %.3f; relevance %.4g, on the input %.4g (%.4g kept by biases and ε)",
                      concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))

@@ -54,7 +54,7 @@ struct TCAVCommand: WritesOutputDirectory {
         settings.tested = tested
         settings.seed = seeding.seed
         let run: TCAVRun
-        do { run = try TCAVRun(settings: settings) } catch { throw ValidationError("\(error)") }
+        run = try TCAVRun(settings: settings)
         let line = ProgressLine(unit: "")
         let rows = try run.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { line.status($0) }
         line.clear()

@@ -76,9 +76,9 @@ struct TrackerTests {
     @Test func badSettingsAreRefusedBeforeAnyWork() {
         var settings = Self.settings
         settings.layers = ["block9"]
-        #expect(throws: TrackerError.self) { try ProbeTracker(settings: settings) }
+        #expect(throws: RunError.self) { try ProbeTracker(settings: settings) }
         settings = Self.settings
         settings.steps = [7]
-        #expect(throws: TrackerError.self) { try ProbeTracker(settings: settings) }
+        #expect(throws: RunError.self) { try ProbeTracker(settings: settings) }
     }
 }

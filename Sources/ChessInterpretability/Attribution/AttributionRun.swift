@@ -107,29 +107,32 @@ package struct AttributionRun {
     private let store: ProbeStore
 
     /// Resolves the concept, layer and checkpoints; errors name the bad setting.
-    package init(settings: Settings) throws(ExplanationError) {
-        do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw ExplanationError("\(error)") }
+    package init(settings: Settings) throws(RunError) {
+        do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw RunError.unreadableSetting("concept", underlying: error) }
         guard concept.kind == .binary || concept.kind == .scalar else {
-            throw ExplanationError("\(concept.name) is categorical; attribution explains a one-output (binary or scalar) probe")
+            throw RunError.invalidSetting("concept", value: concept.name, requirement: "categorical; attribution explains a one-output (binary or scalar) probe")
         }
         let directory = ModelDirectory(path: settings.model)
-        do { configuration = try directory.readConfiguration() } catch { throw ExplanationError("\(error)") }
+        do { configuration = try directory.readConfiguration() } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
         let saved = directory.savedSteps().filter { $0 > 0 }
-        guard !saved.isEmpty else { throw ExplanationError("\(settings.model) holds no trained checkpoint") }
-        guard settings.checkpoints >= 1 else { throw ExplanationError("--checkpoints must be at least 1") }
+        guard !saved.isEmpty else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
+        guard settings.checkpoints >= 1 else { throw RunError.invalidSetting("checkpoints", value: "\(settings.checkpoints)", requirement: "must be at least 1") }
         steps = Array(saved.suffix(settings.checkpoints))
         let network = PolicyValueNetwork(configuration.architecture, seed: 0)
         layer = settings.layer ?? "block\(configuration.architecture.blocks)"
         guard network.probeLayers.contains(layer), layer != "input" else {
-            throw ExplanationError("--layer \(layer): attribution needs a layer with parameters below it (\(network.probeLayers.dropFirst().joined(separator: ", ")))")
+            throw RunError.invalidSetting("layer", value: layer, requirement: "attribution needs a layer with parameters below it (\(network.probeLayers.dropFirst().joined(separator: ", ")))")
         }
-        guard settings.trainPositions >= 10, settings.testPositions >= 10 else { throw ExplanationError("--train-positions and --test-positions must be at least 10") }
-        guard settings.projectionDimension >= 1 else { throw ExplanationError("--projection-dim must be at least 1") }
+        guard settings.trainPositions >= 10 else { throw RunError.invalidSetting("trainPositions", value: "\(settings.trainPositions)", requirement: "must be at least 10") }
+        guard settings.testPositions >= 10 else { throw RunError.invalidSetting("testPositions", value: "\(settings.testPositions)", requirement: "must be at least 10") }
+        guard settings.projectionDimension >= 1 else {
+            throw RunError.invalidSetting("projectionDimension", value: "\(settings.projectionDimension)", requirement: "must be at least 1")
+        }
         let removed = settings.removed ?? settings.trainPositions / 5
         guard !settings.retrainCheck || (removed >= 1 && 2 * removed < settings.trainPositions) else {
-            throw ExplanationError("--remove must leave more than half of the \(settings.trainPositions) training positions")
+            throw RunError.invalidSetting("removed", value: "\(removed)", requirement: "must leave more than half of the \(settings.trainPositions) training positions")
         }
-        guard settings.retrainSteps >= 1 else { throw ExplanationError("--retrain-steps must be at least 1") }
+        guard settings.retrainSteps >= 1 else { throw RunError.invalidSetting("retrainSteps", value: "\(settings.retrainSteps)", requirement: "must be at least 1") }
         self.settings = settings
         store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.test, seed: settings.seed)
     }
@@ -142,10 +145,10 @@ package struct AttributionRun {
             corpus = try TrainingCorpus(paths: settings.train, seed: configuration.seed, validationFraction: configuration.validationFraction,
                                         maximumGames: settings.trainGames ?? .max)
         } catch {
-            throw ExplanationError("--train: \(error)")
+            throw RunError.unreadableSetting("train", underlying: error)
         }
         guard corpus.train.count >= settings.trainPositions else {
-            throw ExplanationError("--train holds \(corpus.train.count) training positions; --train-positions asks for \(settings.trainPositions)")
+            throw RunError.invalidSetting("trainPositions", value: "\(settings.trainPositions)", requirement: "the training games hold only \(corpus.train.count) positions")
         }
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "attribution sample"))
         let sample = Array(corpus.train.shuffled(using: &random).prefix(settings.trainPositions))
@@ -154,7 +157,7 @@ package struct AttributionRun {
         for step in steps {
             progress("step \(step): probe")
             let network: PolicyValueNetwork
-            do { network = try ModelDirectory(path: settings.model).load(step: step) } catch { throw ExplanationError("\(settings.model): \(error)") }
+            do { network = try ModelDirectory(path: settings.model).load(step: step) } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
             let probe = try probe(step: step, onWarning: onWarning)
             scoresByStep.append(try scores(network: network, probe: probe, sample: sample, testPlanes: testPlanes, testWeights: testWeights,
                                            progress: { progress("step \(step): \($0)") }))
@@ -175,7 +178,7 @@ package struct AttributionRun {
     }
 
     private func probe(step: Int, onWarning: (String) -> Void) throws -> LinearProbe {
-        do { return try store.probe(concept: concept.name, step: step, layer: layer, onWarning: onWarning) } catch { throw ExplanationError(error.description) }
+        return try store.probe(concept: concept.name, step: step, layer: layer, onWarning: onWarning)
     }
 
     /// Planes of held-out test positions and each one's weight in the explained output:
@@ -190,7 +193,7 @@ package struct AttributionRun {
             let positive = heldOut.indices.filter { holds[$0] }.map { heldOut[$0] }, negative = heldOut.indices.filter { !holds[$0] }.map { heldOut[$0] }
             let each = min(positive.count, negative.count, settings.testPositions / 2)
             guard each >= 5 else {
-                throw ExplanationError("\(concept.name): the test games hold \(positive.count) positive and \(negative.count) negative positions; at least 5 of each are needed")
+                throw RunError.insufficientData("\(concept.name): the test games hold \(positive.count) positive and \(negative.count) negative positions; at least 5 of each are needed")
             }
             positions = (positive.prefix(each) + negative.prefix(each)).map(\.position)
             labels = Array(repeating: 1, count: each) + Array(repeating: -1, count: each)
@@ -199,7 +202,7 @@ package struct AttributionRun {
             let values = chosen.map { concept.value($0.conceptInput) }
             let mean = values.reduce(0, +) / Double(max(values.count, 1))
             let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count, 1))).squareRoot()
-            guard chosen.count >= 10, deviation > 0 else { throw ExplanationError("\(concept.name): constant or too few test positions") }
+            guard chosen.count >= 10, deviation > 0 else { throw RunError.insufficientData("\(concept.name): constant or too few test positions") }
             positions = chosen.map(\.position)
             labels = values.map { ($0 - mean) / deviation }
         }
@@ -257,7 +260,7 @@ package struct AttributionRun {
             progress("gradients of \(min(start + batch, sample.count)) of \(sample.count) training positions")
         }
         guard let rowScores = TRAK().scores(features: features, rows: weights.count, width: settings.projectionDimension, weights: weights, target: target) else {
-            throw ExplanationError("the gradient kernel is singular; lower --projection-dim")
+            throw RunError.numerical("the gradient kernel is singular; lower projectionDimension")
         }
         return sample.indices.map { rowScores[2 * $0] + rowScores[2 * $0 + 1] }
     }
@@ -292,7 +295,7 @@ package struct AttributionRun {
                                           steps: [settings.retrainSteps], seed: settings.seed)
             let summary = try ProbeTracker(settings: tracker).run(out: directory.path + "/probe", onError: { onWarning("warning: \($0)") })
             guard let row = summary.rows.first(where: { $0.step == settings.retrainSteps && $0.layer == layer }) else {
-                throw ExplanationError("\(name): the probe of \(concept.name) at \(layer) could not be fitted")
+                throw RunError.numerical("\(name): the probe of \(concept.name) at \(layer) could not be fitted")
             }
             rows.append(RetrainRow(name: name, removed: all.count - examples.count, trainingPositions: examples.count, metric: row.metric,
                                    score: row.score, low: row.low, high: row.high, untrained: row.randomBaseline))

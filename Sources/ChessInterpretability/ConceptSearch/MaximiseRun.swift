@@ -81,27 +81,25 @@ package struct MaximiseRun {
     private let network: PolicyValueNetwork
 
     /// Resolves the concept, checkpoint and layer; fails with a message naming the bad setting.
-    package init(settings: Settings) throws(MaximiseError) {
-        guard (settings.fen == nil) != (settings.positions == nil) else { throw MaximiseError("give exactly one of a FEN and a positions file") }
-        guard settings.budget >= 1, settings.beam >= 1, settings.proposals >= 1, settings.limit >= 1, !settings.methods.isEmpty else {
-            throw MaximiseError("budget, beam, proposals and limit must be at least 1, and one method given")
+    package init(settings: Settings) throws(RunError) {
+        guard (settings.fen == nil) != (settings.positions == nil) else {
+            throw RunError.invalidSetting("positions", value: settings.positions ?? "none", requirement: "give exactly one of a FEN and a positions file")
         }
-        do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw MaximiseError(error.description) }
+        for (name, value) in [("budget", settings.budget), ("beam", settings.beam), ("proposals", settings.proposals), ("limit", settings.limit)] where value < 1 {
+            throw RunError.invalidSetting(name, value: "\(value)", requirement: "must be at least 1")
+        }
+        guard !settings.methods.isEmpty else { throw RunError.invalidSetting("methods", value: "none", requirement: "name at least one search method") }
+        do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw RunError.unreadableSetting("concept", underlying: error) }
         guard concept.kind == .binary || concept.kind == .scalar else {
-            throw MaximiseError("\(concept.name) is categorical; concept search needs a binary or scalar concept")
+            throw RunError.invalidSetting("concept", value: concept.name, requirement: "categorical; concept search needs a binary or scalar concept")
         }
         let directory = ModelDirectory(path: settings.model)
-        do {
-            let configuration = try directory.readConfiguration()
-            guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw MaximiseError("\(settings.model) holds no checkpoint") }
-            self.step = step
-            network = try directory.load(step: step)
-            layer = settings.layer ?? "block\(configuration.architecture.blocks)"
-        } catch let error as MaximiseError {
-            throw error
-        } catch {
-            throw MaximiseError("\(settings.model): \(error)")
-        }
+        let configuration: ModelDirectory.Configuration
+        do { configuration = try directory.readConfiguration() } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
+        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
+        self.step = step
+        do { network = try directory.load(step: step) } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
+        layer = settings.layer ?? "block\(configuration.architecture.blocks)"
         self.settings = settings
     }
 
@@ -140,22 +138,18 @@ package struct MaximiseRun {
     private func loadProbe(onWarning: (String) -> Void) throws -> LinearProbe {
         let store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.positions.map { [$0] } ?? RunDefaults.collections,
                                seed: settings.seed)
-        do {
-            return try store.probe(concept: concept.name, step: step, layer: layer, onWarning: onWarning)
-        } catch {
-            throw MaximiseError(error.description)
-        }
+        return try store.probe(concept: concept.name, step: step, layer: layer, onWarning: onWarning)
     }
 
     /// The given FEN, or the first positions of the collection's test games (never trained or probed on).
     private func startPositions(onWarning: (String) -> Void) throws -> [Position] {
         if let fen = settings.fen {
-            do { return [try Position(fen: fen)] } catch { throw MaximiseError(error.description) }
+            do { return [try Position(fen: fen)] } catch { throw RunError.unreadableSetting("fen", underlying: error) }
         }
         let file = settings.positions!
         let sample = PositionSample.draw(from: [file], count: settings.limit * 10, seed: settings.seed, onError: { onWarning("warning: \($0)") })
         let heldOut = sample.positions(in: .test).map(\.position)
-        guard !heldOut.isEmpty else { throw MaximiseError("\(file): no positions in the test games") }
+        guard !heldOut.isEmpty else { throw RunError.insufficientData("\(file): no positions in the test games") }
         return Array(heldOut.prefix(settings.limit))
     }
 
@@ -198,9 +192,3 @@ package struct MaximiseRun {
     }
 }
 
-/// A maximisation setting or input that cannot be used, with the reason.
-package struct MaximiseError: Error, CustomStringConvertible {
-    package let description: String
-
-    package init(_ description: String) { self.description = description }
-}

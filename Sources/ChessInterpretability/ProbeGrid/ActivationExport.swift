@@ -34,7 +34,7 @@ package struct ActivationExport {
         let manifest = "\(out)/activations.json"
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
         guard existing.isEmpty || existing.contains("activations.json") else {
-            throw TrackerError("\(out) holds other files (\(existing.sorted().prefix(3).joined(separator: ", "))…); export into a new directory")
+            throw RunError.occupiedOutput(directory: out, files: existing)
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let settings = tracker.settings, cells = tracker.steps.count * tracker.layers.count

@@ -29,7 +29,7 @@ package struct ProbeStore: Sendable {
     }
 
     /// The saved probe of (concept, step, layer), fitting it first when none is saved.
-    package func probe(concept: String, step: Int, layer: String, onWarning: (String) -> Void) throws(TrackerError) -> LinearProbe {
+    package func probe(concept: String, step: Int, layer: String, onWarning: (String) -> Void) throws(RunError) -> LinearProbe {
         let path = path(concept: concept, step: step, layer: layer)
         if !FileManager.default.fileExists(atPath: path) {
             onWarning("no saved probe at \(path); fitting one")
@@ -38,12 +38,12 @@ package struct ProbeStore: Sendable {
             do {
                 _ = try ProbeTracker(settings: settings).fitProbe(concept: concept, step: step, layer: layer, out: directory,
                                                                   onError: { onWarning("warning: \($0)") })
-            } catch let error as TrackerError {
+            } catch let error as RunError {
                 throw error
             } catch {
-                throw TrackerError("\(directory): \(error)")
+                throw RunError.unreadableFile(directory, underlying: error)
             }
         }
-        do { return try LinearProbe.read(from: path).probe } catch { throw TrackerError("\(path): \(error)") }
+        do { return try LinearProbe.read(from: path).probe } catch { throw RunError.unreadableFile(path, underlying: error) }
     }
 }

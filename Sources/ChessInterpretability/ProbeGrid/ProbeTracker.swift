@@ -50,19 +50,21 @@ package struct ProbeTracker {
             layers = available
         } else {
             for layer in settings.layers where !available.contains(layer) {
-                throw TrackerError("unknown layer '\(layer)'; this network has \(available.joined(separator: ", "))")
+                throw RunError.invalidSetting("layers", value: layer, requirement: "not a layer of this network (\(available.joined(separator: ", ")))")
             }
             layers = available.filter(settings.layers.contains)
         }
         let saved = directory.savedSteps()
-        guard !saved.isEmpty else { throw TrackerError("\(settings.model) holds no checkpoint (step-*.safetensors)") }
+        guard !saved.isEmpty else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
         for step in settings.steps where !saved.contains(step) && step != 0 {
-            throw TrackerError("\(settings.model) has no checkpoint at step \(step); saved: \(saved.map(String.init).joined(separator: ", "))")
+            throw RunError.missingCheckpoint(model: settings.model, step: step, saved: saved)
         }
         // Step 0 is the random-network baseline: the saved one, or the initialisation the trainer starts from.
         steps = Array(Set([0] + (settings.steps.isEmpty ? saved : settings.steps))).sorted()
-        guard !concepts.isEmpty else { throw TrackerError("no concept to probe") }
-        guard settings.positions >= 100 else { throw TrackerError("--positions \(settings.positions): probing needs at least 100 positions") }
+        guard !concepts.isEmpty else { throw RunError.invalidSetting("concepts", value: "none", requirement: "name at least one concept") }
+        guard settings.positions >= 100 else {
+            throw RunError.invalidSetting("positions", value: "\(settings.positions)", requirement: "probing needs at least 100 positions")
+        }
     }
 
     /// Runs the whole grid into `out`.
@@ -73,7 +75,7 @@ package struct ProbeTracker {
         let sample = ProbeSample(data: settings.data, concepts: concepts, count: settings.positions, seed: settings.seed, onError: onError)
         let bySplit = sample.positions
         for split in DataSplit.allCases where bySplit[split]!.count < 10 {
-            throw TrackerError("only \(bySplit[split]!.count) positions fell in the \(split.rawValue) games; draw more positions (--positions) or add games")
+            throw RunError.insufficientData("only \(bySplit[split]!.count) positions fell in the \(split.rawValue) games; draw more positions or add games")
         }
         let (tasks, skipped) = tasks(of: sample)
         let extractor = ActivationExtractor(sample)
@@ -117,12 +119,16 @@ package struct ProbeTracker {
     /// What `ProbeStore` does for a probe it lacks. Returns the probe's path.
     package func fitProbe(concept name: String, step: Int, layer: String, out: String,
                          onError: (CollectionError) -> Void = { _ in }) throws -> String {
-        guard let concept = concepts.first(where: { $0.name == name }) else { throw TrackerError("\(name) is not among this run's concepts") }
-        guard layers.contains(layer) else { throw TrackerError("unknown layer '\(layer)'; this network has \(layers.joined(separator: ", "))") }
+        guard let concept = concepts.first(where: { $0.name == name }) else {
+            throw RunError.invalidSetting("concept", value: name, requirement: "not among this run's concepts")
+        }
+        guard layers.contains(layer) else {
+            throw RunError.invalidSetting("layer", value: layer, requirement: "not a layer of this network (\(layers.joined(separator: ", ")))")
+        }
         let sample = ProbeSample(data: settings.data, concepts: [concept], count: settings.positions, seed: settings.seed, onError: onError)
         let (tasks, skipped) = tasks(of: sample)
         guard let task = tasks.first else {
-            throw TrackerError("cannot fit a probe of \(name): among the \(sample.count) positions drawn from \(settings.data.joined(separator: ", ")) "
+            throw RunError.insufficientData("cannot fit a probe of \(name): among the \(sample.count) positions drawn from \(settings.data.joined(separator: ", ")) "
                                + "it \(skipped.first?.reason ?? "has nothing to fit"); give a collection where it varies")
         }
         let extractor = ActivationExtractor(sample)
@@ -225,7 +231,4 @@ package struct ProbeTracker {
 }
 
 /// A tracker run that cannot start, and why.
-package struct TrackerError: Error, CustomStringConvertible {
-    package let description: String
-    init(_ description: String) { self.description = description }
-}
+

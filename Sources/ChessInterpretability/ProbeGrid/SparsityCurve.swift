@@ -29,11 +29,15 @@ package struct SparsityCurve: Sendable {
     /// Fits the curve with `tracker`'s sample and penalties.
     package init(tracker: ProbeTracker, concept name: String, step: Int, layer: String, sizes: [Int],
                 onError: (CollectionError) -> Void = { _ in }) throws {
-        guard let concept = tracker.concepts.first(where: { $0.name == name }) else { throw TrackerError("\(name) is not among this run's concepts") }
-        guard tracker.layers.contains(layer) else { throw TrackerError("unknown layer '\(layer)'") }
+        guard let concept = tracker.concepts.first(where: { $0.name == name }) else {
+            throw RunError.invalidSetting("concept", value: name, requirement: "not among this run's concepts")
+        }
+        guard tracker.layers.contains(layer) else {
+            throw RunError.invalidSetting("layer", value: layer, requirement: "not a layer of this network (\(tracker.layers.joined(separator: ", ")))")
+        }
         let sample = ProbeSample(data: tracker.settings.data, concepts: [concept], count: tracker.settings.positions, seed: tracker.settings.seed,
                                  onError: onError)
-        guard let task = tracker.tasks(of: sample).tasks.first else { throw TrackerError("\(name) does not vary in this sample") }
+        guard let task = tracker.tasks(of: sample).tasks.first else { throw RunError.insufficientData("\(name) does not vary in this sample") }
         let extractor = ActivationExtractor(sample)
         let cell = extractor.cells(of: try tracker.network(at: step), layers: [layer])[layer]!
         let metric = task.metrics[0]

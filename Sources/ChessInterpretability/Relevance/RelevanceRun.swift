@@ -75,25 +75,30 @@ package struct RelevanceRun {
     private let store: ProbeStore
 
     /// Resolves the model, checkpoint, layer and position; errors name the bad setting.
-    package init(settings: Settings) throws(ExplanationError) {
-        do { position = try Position(fen: settings.fen) } catch { throw ExplanationError("--fen: \(error)") }
+    package init(settings: Settings) throws(RunError) {
+        do { position = try Position(fen: settings.fen) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
         let directory = ModelDirectory(path: settings.model)
-        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw ExplanationError("\(settings.model) holds no checkpoint") }
-        guard directory.savedSteps().contains(step) else { throw ExplanationError("\(settings.model) has no checkpoint at step \(step)") }
+        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
+        guard directory.savedSteps().contains(step) else { throw RunError.missingCheckpoint(model: settings.model, step: step, saved: directory.savedSteps()) }
         self.step = step
-        do { network = try directory.load(step: step) } catch { throw ExplanationError("\(settings.model): \(error)") }
+        do { network = try directory.load(step: step) } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
         layer = settings.layer ?? "block\(network.architecture.blocks)"
         guard network.probeLayers.contains(layer) else {
-            throw ExplanationError("--layer \(layer): not a layer of this network (\(network.probeLayers.joined(separator: ", ")))")
+            throw RunError.invalidSetting("layer", value: layer, requirement: "not a layer of this network (\(network.probeLayers.joined(separator: ", ")))")
         }
         if settings.concept == "value" {
-            guard layer != "input" else { throw ExplanationError("--layer: the value's channels are ranked at a layer of the network, not the input") }
+            guard layer != "input" else {
+                throw RunError.invalidSetting("layer", value: layer, requirement: "the value's channels are ranked at a layer of the network, not the input")
+            }
         } else {
             let concept: Concept
-            do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw ExplanationError("\(error)") }
-            guard concept.kind == .binary || concept.kind == .scalar else { throw ExplanationError("\(concept.name) is categorical; relevance needs a one-output (binary or scalar) probe") }
+            do { concept = try ConceptCatalogue.named(settings.concept) } catch { throw RunError.unreadableSetting("concept", underlying: error) }
+            guard concept.kind == .binary || concept.kind == .scalar else {
+                throw RunError.invalidSetting("concept", value: concept.name, requirement: "categorical; relevance needs a one-output (binary or scalar) probe")
+            }
         }
-        guard settings.channels >= 0, settings.epsilon >= 0 else { throw ExplanationError("--channels and --epsilon must not be negative") }
+        guard settings.channels >= 0 else { throw RunError.invalidSetting("channels", value: "\(settings.channels)", requirement: "must not be negative") }
+        guard settings.epsilon >= 0 else { throw RunError.invalidSetting("epsilon", value: "\(settings.epsilon)", requirement: "must not be negative") }
         self.settings = settings
         store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.data, seed: settings.seed)
     }
@@ -128,7 +133,7 @@ package struct RelevanceRun {
             return (network.layers(through: "value"), network.valueReadout, Double(p[0] - p[2]))
         }
         let probe: LinearProbe
-        do { probe = try store.probe(concept: settings.concept, step: step, layer: layer, onWarning: onWarning) } catch { throw ExplanationError(error.description) }
+        probe = try store.probe(concept: settings.concept, step: step, layer: layer, onWarning: onWarning)
         let activations = network.activations(planes, layers: [layer])[layer]!
         let prediction = probe.predict(activations)[0]
         return (layer == "input" ? [] : network.layers(through: layer), probe.direction, prediction)

@@ -62,18 +62,23 @@ package struct TCAVRun {
     /// Loads the checkpoint and checks the concepts, layer and output; errors say which setting is wrong.
     package init(settings: Settings) throws {
         let directory = ModelDirectory(path: settings.model)
-        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw TrackerError("\(settings.model) holds no checkpoint") }
+        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
         self.step = step
         network = try directory.load(step: step)
         guard network.trunk.layerNames.contains(settings.layer) else {
-            throw TrackerError("--layer \(settings.layer): TCAV reads a trunk layer (\(network.trunk.layerNames.filter { $0 == "stem" || $0.hasPrefix("block") }.joined(separator: ", ")))")
+            throw RunError.invalidSetting("layer", value: settings.layer, requirement: "TCAV reads a trunk layer (\(network.trunk.layerNames.filter { $0 == "stem" || $0.hasPrefix("block") }.joined(separator: ", ")))")
         }
-        guard settings.output == "value" || settings.output.hasPrefix("move:") else { throw TrackerError("--output must be 'value' or 'move:<uci>', not \(settings.output)") }
-        guard settings.randomSets >= 2, settings.examples >= 10 else { throw TrackerError("TCAV needs at least 2 random sets of at least 10 positions") }
+        guard settings.output == "value" || settings.output.hasPrefix("move:") else {
+            throw RunError.invalidSetting("output", value: settings.output, requirement: "must be 'value' or 'move:<uci>'")
+        }
+        guard settings.randomSets >= 2 else { throw RunError.invalidSetting("randomSets", value: "\(settings.randomSets)", requirement: "TCAV needs at least 2") }
+        guard settings.examples >= 10 else { throw RunError.invalidSetting("examples", value: "\(settings.examples)", requirement: "TCAV needs at least 10") }
         concepts = try settings.concepts.map { name in
             let concept: Concept
-            do { concept = try ConceptCatalogue.named(name) } catch { throw TrackerError("\(error)") }
-            guard concept.kind == .binary else { throw TrackerError("\(name) is \(concept.kind); TCAV needs a binary concept (its positive positions form the concept set)") }
+            do { concept = try ConceptCatalogue.named(name) } catch { throw RunError.unreadableSetting("concepts", underlying: error) }
+            guard concept.kind == .binary else {
+                throw RunError.invalidSetting("concepts", value: name, requirement: "\(concept.kind); TCAV needs a binary concept (its positive positions form the concept set)")
+            }
             return concept
         }
         self.settings = settings
@@ -94,7 +99,7 @@ package struct TCAVRun {
             tested.append(sampled.position)
             indices.append(MoveIndex.index(of: legal, in: sampled.position))
         }
-        guard tested.count >= 10 else { throw TrackerError("only \(tested.count) held-out positions where \(settings.output) is defined; at least 10 are needed") }
+        guard tested.count >= 10 else { throw RunError.insufficientData("only \(tested.count) held-out positions where \(settings.output) is defined; at least 10 are needed") }
         progress("gradients of \(settings.output) at \(settings.layer) on \(tested.count) positions")
         let gradients = outputGradients(tested, indices: indices)
         progress("activations of \(settings.randomSets) random sets")

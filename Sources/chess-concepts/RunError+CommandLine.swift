@@ -1,0 +1,19 @@
+import ArgumentParser
+import ChessInterpretability
+
+extension RunError {
+    /// The error as the command line says it: the setting named by its flag.
+    var commandLineMessage: String {
+        guard let setting else { return description }
+        return "--" + Self.flag(for: setting) + description.dropFirst(setting.count)
+    }
+
+    /// A setting's flag: its name in kebab case (`randomSets` → `random-sets`), except where
+    /// the command spells it otherwise.
+    static func flag(for setting: String) -> String {
+        if let spelled = ["projectionDimension": "projection-dim", "removed": "remove", "methods": "method"][setting] { return spelled }
+        return setting.reduce(into: "") { flag, character in
+            if character.isUppercase { flag += "-" + character.lowercased() } else { flag.append(character) }
+        }
+    }
+}
