@@ -24,3 +24,32 @@ extension PerftCase {
                   nodes: [46, 2_079, 89_890, 3_894_594, 164_075_551]),
     ]
 }
+
+extension PerftCase {
+    /// One perft count of a suite position, timed, beside the published count.
+    public struct Measurement: Sendable {
+        public let depth: Int
+        public let nodes: UInt64
+        /// The published count at `depth`.
+        public let expected: UInt64
+        public let duration: Duration
+
+        /// The count matches the published one.
+        public var isCorrect: Bool { nodes == expected }
+
+        /// Leaf nodes per second of wall-clock time.
+        public var nodesPerSecond: Double {
+            let (seconds, attoseconds) = duration.components
+            return Double(nodes) / max(Double(seconds) + Double(attoseconds) * 1e-18, 1e-9)
+        }
+    }
+
+    /// Counts the position's leaf nodes at `depth` (at most the deepest published count) and times it.
+    public func measure(depth: Int) -> Measurement {
+        let depth = min(max(depth, 1), nodes.count)
+        let position = try! Position(fen: fen)
+        let clock = ContinuousClock.now
+        let count = position.perft(depth)
+        return Measurement(depth: depth, nodes: count, expected: nodes[depth - 1], duration: ContinuousClock.now - clock)
+    }
+}

@@ -62,16 +62,11 @@ struct DemoCommand: WritesOutputDirectory {
         print("1. Perft of the standard suite (Chess Programming Wiki):")
         var failures = 0
         for testCase in PerftCase.standardSuite {
-            let position = try Position(fen: testCase.fen)
-            let depth = min(testCase.nodes.count, quick ? 3 : 5)
-            let clock = ContinuousClock.now
-            let nodes = position.perft(depth)
-            let seconds = (ContinuousClock.now - clock).seconds
-            let expected = testCase.nodes[depth - 1]
-            if nodes != expected { failures += 1 }
+            let measured = testCase.measure(depth: quick ? 3 : 5)
+            if !measured.isCorrect { failures += 1 }
             print("   " + testCase.name.padding(toLength: 11, withPad: " ", startingAt: 0)
-                  + String(format: " depth %d %11llu nodes %7.1f M nodes/s  ", depth, nodes, Double(nodes) / max(seconds, 1e-9) / 1e6)
-                  + (nodes == expected ? "ok" : "MISMATCH (expected \(expected))"))
+                  + String(format: " depth %d %11llu nodes %7.1f M nodes/s  ", measured.depth, measured.nodes, measured.nodesPerSecond / 1e6)
+                  + (measured.isCorrect ? "ok" : "MISMATCH (expected \(measured.expected))"))
         }
         print("\n   Legal moves in a few positions:")
         for (name, fen) in [("en passant", "rnbqkbnr/ppp1p1pp/8/3pPp2/8/8/PPPP1PPP/RNBQKBNR w KQkq f6 0 3"),
@@ -264,19 +259,13 @@ struct DemoCommand: WritesOutputDirectory {
     }
 
     /// How often each highlighted binary concept holds, read back from the written table.
-    private func printConceptFrequencies(table: String, positions: Int) throws {
-        let lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
-        guard let header = lines.first?.split(separator: ",").map(String.init) else { return }
-        let columns = Self.highlighted.compactMap { name in header.firstIndex(of: name).map { (name, $0) } }
-        var counts = [String: Double]()
-        for line in lines.dropFirst() {
-            // FENs and SAN hold no commas, so a plain split finds the columns.
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            for (name, column) in columns where column < fields.count { counts[name, default: 0] += Double(fields[column]) ?? 0 }
-        }
+    private func printConceptFrequencies(table path: String, positions: Int) throws {
+        let table = try CSVTable(path: path)
+        let columns = Self.highlighted.compactMap { name in table.columns.firstIndex(of: name).map { (name, $0) } }
         print("   Mean over \(positions) positions (binary concepts: share of positions where it holds):")
-        for (name, _) in columns {
-            print("     " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%.3f", counts[name, default: 0] / Double(max(positions, 1))))
+        for (name, column) in columns {
+            let total = table.rows.reduce(0.0) { $0 + (Double($1[column]) ?? 0) }
+            print("     " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%.3f", total / Double(max(positions, 1))))
         }
     }
 }

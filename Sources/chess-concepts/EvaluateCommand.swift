@@ -22,39 +22,14 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print JSON Lines instead of a table.")
     var json = false
 
-    struct Row: Encodable {
-        let player: String, step: Int?, policyTop1: Double, policyTop3: Double?, valueAccuracy: Double?
-    }
-
     func run() throws {
-        let directory = ModelDirectory(path: network.model)
-        let configuration = try directory.readConfiguration()
-        let heldOut: [TrainingExample]
-        if data.isEmpty {
-            heldOut = try TrainingCorpus(paths: configuration.data, seed: configuration.seed, validationFraction: configuration.validationFraction).validation
-        } else {
-            let corpus = try TrainingCorpus(paths: data, seed: configuration.seed, validationFraction: 0.5)
-            heldOut = corpus.train + corpus.validation
-        }
-        let examples = heldOut.evenlySpaced(positions)
-        var rows = [Row]()
-        for step in directory.savedSteps() {
-            let evaluation = Evaluation(network: try directory.load(step: step), examples: examples)
-            rows.append(Row(player: "network", step: step, policyTop1: evaluation.policyTop1, policyTop3: evaluation.policyTop3,
-                            valueAccuracy: evaluation.valueAccuracy))
-        }
-        // The random mover's expected accuracy is exact: 1/n (top-3: min(3, n)/n) for n legal moves.
-        let counts = examples.map { Double($0.position.legalMoveCount) }
-        rows.append(Row(player: "random", step: nil, policyTop1: counts.map { 1 / $0 }.reduce(0, +) / Double(examples.count),
-                        policyTop3: counts.map { min(3, $0) / $0 }.reduce(0, +) / Double(examples.count), valueAccuracy: nil))
-        var random = SplitMix64(seed: seeding.seed)
-        let greedyHits = examples.filter { Player.greedy.move(in: $0.position, random: &random) == $0.move }.count
-        rows.append(Row(player: "greedy", step: nil, policyTop1: Double(greedyHits) / Double(examples.count), policyTop3: nil, valueAccuracy: nil))
+        let evaluation = try CheckpointEvaluation(model: ModelDirectory(path: network.model), data: data, positions: positions)
+        let rows = try evaluation.rows(seed: seeding.seed)
         if json {
             for row in rows { try printJSON(row) }
             return
         }
-        print("\(examples.count) held-out positions")
+        print("\(evaluation.examples.count) held-out positions")
         print("player    step   policy top-1   policy top-3   value accuracy")
         for row in rows {
             print(row.player.padding(toLength: 8, withPad: " ", startingAt: 0)

@@ -35,7 +35,7 @@ struct AttributeCommandTests {
         #expect(Set(scores).count > 10, "the positions get different scores")
         for name in ["top.png", "top.svg", "bottom.png", "attribution.json"] { #expect(FileManager.default.fileExists(atPath: directory + "/out/" + name)) }
         let categorical = try CommandRunner.run(common + ["--concept", "game_phase"])
-        #expect(categorical.status != 0 && categorical.standardError.contains("game_phase is categorical"))
+        #expect(categorical.status != 0 && categorical.standardError.contains("--concept game_phase: categorical"))
         let input = try CommandRunner.run(common + ["--concept", "in_check", "--layer", "input"])
         #expect(input.status != 0 && input.standardError.contains("--layer input"))
     }

@@ -343,17 +343,26 @@ package struct AttributionRun {
             }
             try AtomicFileWriter.write(Data(retrain.utf8), to: out + "/retrain.csv")
         }
-        let summary = Self.conceptShares(outcome.attributions)
-        let fields = [
-            "\"concept\":" + TableFormat.jsonString(concept.name), "\"layer\":" + TableFormat.jsonString(layer),
-            "\"checkpoints\":[" + outcome.steps.map(String.init).joined(separator: ",") + "]",
-            "\"train_positions\":\(outcome.attributions.count)", "\"test_positions\":\(outcome.testPositions)",
-            "\"projection_dim\":\(settings.projectionDimension)",
-            "\"checkpoint_agreement\":[" + outcome.checkpointAgreement.map { TableFormat.jsonNumber($0) }.joined(separator: ",") + "]",
-            "\"concept_mean_all\":\(TableFormat.jsonNumber(summary.all))", "\"concept_mean_top\":\(TableFormat.jsonNumber(summary.top))",
-            "\"concept_mean_bottom\":\(TableFormat.jsonNumber(summary.bottom))",
-        ]
-        try AtomicFileWriter.write(Data(("{" + fields.joined(separator: ",") + "}\n").utf8), to: out + "/attribution.json")
+        let shares = Self.conceptShares(outcome.attributions)
+        let summary = Summary(concept: concept.name, layer: layer, checkpoints: outcome.steps, trainPositions: outcome.attributions.count,
+                              testPositions: outcome.testPositions, projectionDim: settings.projectionDimension,
+                              checkpointAgreement: outcome.checkpointAgreement.map { $0.isFinite ? $0 : nil },
+                              conceptMeanAll: shares.all, conceptMeanTop: shares.top, conceptMeanBottom: shares.bottom)
+        try JSONFile.write(summary, to: out + "/attribution.json")
+    }
+
+    /// `attribution.json`: what was attributed, and how the concept is spread over the ranking.
+    struct Summary: Codable {
+        let concept: String, layer: String, checkpoints: [Int], trainPositions: Int, testPositions: Int, projectionDim: Int
+        /// Score correlation between consecutive checkpoints; `nil` where a checkpoint's scores are constant.
+        let checkpointAgreement: [Double?]
+        let conceptMeanAll: Double, conceptMeanTop: Double, conceptMeanBottom: Double
+
+        enum CodingKeys: String, CodingKey {
+            case concept, layer, checkpoints, trainPositions = "train_positions", testPositions = "test_positions", projectionDim = "projection_dim"
+            case checkpointAgreement = "checkpoint_agreement", conceptMeanAll = "concept_mean_all", conceptMeanTop = "concept_mean_top"
+            case conceptMeanBottom = "concept_mean_bottom"
+        }
     }
 
     /// The concept's mean value over the whole sample and over its top and bottom tenth.

@@ -168,6 +168,17 @@ package struct RelevanceRun {
         try BoardPicture.row(pictures).writePNG(to: "\(out)/\(name).png")
     }
 
+    /// `relevance.json`: the position, the output explained and how its relevance divides.
+    struct Summary: Codable {
+        let fen: String, concept: String, layer: String, step: Int, rule: String, prediction: Double
+        let relevanceTotal: Double, relevanceAbsorbed: Double, relevanceInput: Double
+
+        enum CodingKeys: String, CodingKey {
+            case fen, concept, layer, step, rule, prediction
+            case relevanceTotal = "relevance_total", relevanceAbsorbed = "relevance_absorbed", relevanceInput = "relevance_input"
+        }
+    }
+
     private func writeTables(_ outcome: Outcome, out: String) throws {
         var squares = "square,piece,relevance\n"
         for index in 0..<64 {
@@ -181,12 +192,9 @@ package struct RelevanceRun {
         var channels = "layer,rank,channel,relevance\n"
         for (rank, entry) in outcome.channels.enumerated() { channels += "\(layer),\(rank + 1),\(entry.channel),\(String(format: "%.6g", entry.relevance))\n" }
         try AtomicFileWriter.write(Data(channels.utf8), to: out + "/channels.csv")
-        let fields = [
-            "\"fen\":" + TableFormat.jsonString(position.fen), "\"concept\":" + TableFormat.jsonString(settings.concept),
-            "\"layer\":" + TableFormat.jsonString(layer), "\"step\":\(step)", "\"rule\":" + TableFormat.jsonString(settings.rule.rawValue),
-            "\"prediction\":\(outcome.prediction)", "\"relevance_total\":\(outcome.total)", "\"relevance_absorbed\":\(outcome.absorbed)",
-            "\"relevance_input\":\(outcome.squares.reduce(0, +))",
-        ]
-        try AtomicFileWriter.write(Data(("{" + fields.joined(separator: ",") + "}\n").utf8), to: out + "/relevance.json")
+        try JSONFile.write(Summary(fen: position.fen, concept: settings.concept, layer: layer, step: step, rule: settings.rule.rawValue,
+                                   prediction: outcome.prediction, relevanceTotal: outcome.total, relevanceAbsorbed: outcome.absorbed,
+                                   relevanceInput: outcome.squares.reduce(0, +)),
+                           to: out + "/relevance.json")
     }
 }

@@ -1,0 +1,60 @@
+import DataFiles
+
+/// Every checkpoint of a model scored on held-out positions, beside the two baselines a
+/// reader needs to judge the scores: the uniformly random mover (exact, in expectation)
+/// and the greedy one-ply mover.
+///
+/// ```swift
+/// let evaluation = try CheckpointEvaluation(model: ModelDirectory(path: "models/default"), data: [], positions: 4_096)
+/// for row in try evaluation.rows(seed: 1) { print(row.player, row.step ?? -1, row.policyTop1) }
+/// ```
+package struct CheckpointEvaluation {
+    /// One player's scores: a checkpoint of the network (`step`), or a baseline.
+    package struct Row: Codable, Equatable, Sendable {
+        /// `network`, `random` or `greedy`.
+        package let player: String
+        package let step: Int?
+        package let policyTop1: Double
+        package let policyTop3: Double?
+        package let valueAccuracy: Double?
+    }
+
+    package let model: ModelDirectory
+    /// The held-out positions, spread evenly over the held-out games.
+    package let examples: [TrainingExample]
+
+    /// Held-out positions of `model`: its own validation games when `data` is empty (the
+    /// split recorded in its configuration), else every game of `data`.
+    package init(model: ModelDirectory, data: [String], positions: Int) throws {
+        let configuration = try model.readConfiguration()
+        let heldOut: [TrainingExample]
+        if data.isEmpty {
+            heldOut = try TrainingCorpus(paths: configuration.data, seed: configuration.seed,
+                                         validationFraction: configuration.validationFraction).validation
+        } else {
+            let corpus = try TrainingCorpus(paths: data, seed: configuration.seed, validationFraction: 0.5)
+            heldOut = corpus.train + corpus.validation
+        }
+        self.model = model
+        examples = heldOut.evenlySpaced(positions)
+    }
+
+    /// The network's rows, one per saved checkpoint in step order, then the random and greedy
+    /// movers'. `seed` breaks the greedy mover's ties.
+    package func rows(seed: UInt64) throws -> [Row] {
+        var rows = [Row]()
+        for step in model.savedSteps() {
+            let evaluation = Evaluation(network: try model.load(step: step), examples: examples)
+            rows.append(Row(player: "network", step: step, policyTop1: evaluation.policyTop1, policyTop3: evaluation.policyTop3,
+                            valueAccuracy: evaluation.valueAccuracy))
+        }
+        // The random mover's expected accuracy is exact: 1/n (top-3: min(3, n)/n) for n legal moves.
+        let counts = examples.map { Double($0.position.legalMoveCount) }
+        rows.append(Row(player: "random", step: nil, policyTop1: counts.map { 1 / $0 }.reduce(0, +) / Double(examples.count),
+                        policyTop3: counts.map { min(3, $0) / $0 }.reduce(0, +) / Double(examples.count), valueAccuracy: nil))
+        var random = SplitMix64(seed: seed)
+        let greedyHits = examples.filter { Player.greedy.move(in: $0.position, random: &random) == $0.move }.count
+        rows.append(Row(player: "greedy", step: nil, policyTop1: Double(greedyHits) / Double(examples.count), policyTop3: nil, valueAccuracy: nil))
+        return rows
+    }
+}
