@@ -53,7 +53,7 @@ package struct CheckpointEvaluation {
         rows.append(Row(player: "random", step: nil, policyTop1: counts.map { 1 / $0 }.reduce(0, +) / Double(examples.count),
                         policyTop3: counts.map { min(3, $0) / $0 }.reduce(0, +) / Double(examples.count), valueAccuracy: nil))
         var random = SplitMix64(seed: seed)
-        let greedyHits = examples.filter { Player.greedy.move(in: $0.position, random: &random) == $0.move }.count
+        let greedyHits = try examples.filter { try Player.greedy.move(in: $0.position, random: &random) == $0.move }.count
         rows.append(Row(player: "greedy", step: nil, policyTop1: Double(greedyHits) / Double(examples.count), policyTop3: nil, valueAccuracy: nil))
         return rows
     }

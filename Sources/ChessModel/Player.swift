@@ -16,6 +16,8 @@ package enum Player {
     /// The legal move that wins the most material at once (captures by value, promotions
     /// by the new piece's value), ties broken at random: a one-ply material-greedy player.
     case greedy
+    /// A UCI engine (Stockfish) searching a fixed number of nodes per move.
+    case engine(UCIEngine, nodes: Int)
 
     package var name: String {
         switch self {
@@ -23,16 +25,18 @@ package enum Player {
         case .search: "network+search"
         case .random: "random"
         case .greedy: "greedy"
+        case .engine(let engine, let nodes): "\(engine.name) at \(nodes) nodes"
         }
     }
 
     /// The move this player chooses in `position` (which must have a legal move).
-    package func move(in position: Position, random: inout SplitMix64) -> Move {
-        move(in: Board(position), random: &random)
+    package func move(in position: Position, random: inout SplitMix64) throws -> Move {
+        try move(in: Board(position), random: &random)
     }
 
     /// The move this player chooses at the end of `board`'s game (the history lets a searching player see repetitions).
-    package func move(in board: Board, random: inout SplitMix64) -> Move {
+    /// Only an engine can fail: it may exit, or answer with a move that is not legal.
+    package func move(in board: Board, random: inout SplitMix64) throws -> Move {
         let position = board.position
         let moves = Array(position.legalMoves)
         switch self {
@@ -63,6 +67,9 @@ package enum Player {
             let best = gains.max()!
             let candidates = zip(moves, gains).filter { $0.1 == best }.map(\.0)
             return candidates[Int(random.next() % UInt64(candidates.count))]
+        case .engine(let engine, let nodes):
+            let answer = try engine.bestMove(fen: board.startPosition.fen, moves: board.moves.map(\.uci), nodes: nodes)
+            return try position.move(uci: answer)
         }
     }
 
@@ -77,18 +84,20 @@ package enum Player {
 /// A match between two players, alternating colours from the start position.
 package struct Match {
     package var wins = 0, draws = 0, losses = 0
+    package var games: Int { wins + draws + losses }
     /// Points for the first player (win 1, draw ½) as a share of the games.
-    package var score: Double { (Double(wins) + Double(draws) / 2) / Double(max(1, wins + draws + losses)) }
+    package var score: Double { (Double(wins) + Double(draws) / 2) / Double(max(1, games)) }
 
     /// Plays `games` games; a game still going after `maximumPlies` is scored a draw.
-    package init(_ first: Player, against second: Player, games: Int, seed: UInt64, maximumPlies: Int = 300) {
+    package init(_ first: Player, against second: Player, games: Int, seed: UInt64, maximumPlies: Int = 300) throws {
         var random = SplitMix64(seed: seed)
         for game in 0..<games {
             let firstIsWhite = game % 2 == 0
+            for player in [first, second] { if case .engine(let engine, _) = player { try engine.newGame() } }
             var board = Board()
             while board.outcome(claimDraw: true) == nil && board.moves.count < maximumPlies {
                 let mover = (board.position.sideToMove == .white) == firstIsWhite ? first : second
-                board.push(mover.move(in: board, random: &random))
+                board.push(try mover.move(in: board, random: &random))
             }
             switch board.outcome(claimDraw: true)?.winner {
             case .some(let winner) where (winner == .white) == firstIsWhite: wins += 1
@@ -96,5 +105,17 @@ package struct Match {
             case nil: draws += 1
             }
         }
+    }
+
+    /// The first player's Elo difference implied by the score, −400·log₁₀(1/s − 1), with a
+    /// 95% interval from the per-game score's standard error (wins, draws and losses as
+    /// observed). A score of 0 or 1 is −∞ or +∞ Elo; with no games, all three are NaN.
+    package var eloDifference: (estimate: Double, low: Double, high: Double) {
+        guard games > 0 else { return (.nan, .nan, .nan) }
+        let n = Double(games), s = score
+        let variance = (Double(wins) * (1 - s) * (1 - s) + Double(draws) * (0.5 - s) * (0.5 - s) + Double(losses) * s * s) / n
+        let error = (variance / n).squareRoot()
+        func elo(_ score: Double) -> Double { score <= 0 ? -.infinity : score >= 1 ? .infinity : -400 * log10(1 / score - 1) }
+        return (elo(s), elo(max(s - 1.96 * error, 0)), elo(min(s + 1.96 * error, 1)))
     }
 }

@@ -253,7 +253,7 @@ struct DemoCommand: WritesOutputDirectory {
                          step, evaluation.policyTop1, evaluation.policyTop3, evaluation.valueAccuracy, examples.count))
         }
         let games = quick ? 4 : 20
-        let match = Match(.search(try directory.load(step: last)), against: .random, games: games, seed: 1)
+        let match = try Match(.search(try directory.load(step: last)), against: .random, games: games, seed: 1)
         print(String(format: "   against a random mover: %d wins, %d draws, %d losses (%.0f%%)",
                      match.wins, match.draws, match.losses, 100 * match.score))
     }

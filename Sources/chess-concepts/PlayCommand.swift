@@ -1,23 +1,30 @@
 import ArgumentParser
+import Chess
 import ChessModel
 import Foundation
 
 struct PlayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
-        abstract: "Play the network against a baseline and report the score.",
+        abstract: "Play the network against a baseline or Stockfish and report the score and the Elo difference.",
         discussion: "By default the network searches one ply (mates in one, avoids drawing moves, picks among the policy's five likeliest moves by the value head); --policy-only plays the policy's most likely move.")
 
     enum Opponent: String, ExpressibleByArgument, CaseIterable {
-        case random, greedy
+        case random, greedy, stockfish
     }
 
     @OptionGroup var network: ModelOptions
 
     @OptionGroup var snapshot: CheckpointOptions
 
-    @Option(help: "The opponent: random or greedy.")
+    @Option(help: "The opponent: random, greedy or stockfish (one thread, --nodes per move).")
     var vs: Opponent = .random
+
+    @Option(help: "Nodes Stockfish searches per move (with --vs stockfish).")
+    var nodes = 100
+
+    @Option(help: "The Stockfish executable (default: /usr/games/stockfish or the first on PATH).")
+    var engine: String?
 
     @Option(help: "Games, colours alternating.")
     var games = 100
@@ -34,8 +41,21 @@ struct PlayCommand: ParsableCommand {
         }
         let network = try directory.load(step: step)
         let player: Player = policyOnly ? .network(network) : .search(network)
-        let match = Match(player, against: vs == .random ? .random : .greedy, games: games, seed: seeding.seed)
-        print(String(format: "%@ (step %d) vs %@: %d wins, %d draws, %d losses: score %.1f%%",
-                     player.name, step, vs.rawValue, match.wins, match.draws, match.losses, 100 * match.score))
+        let opponent: Player
+        switch vs {
+        case .random: opponent = .random
+        case .greedy: opponent = .greedy
+        case .stockfish:
+            guard let path = engine ?? UCIEngine.findStockfish() else { throw UCIError.notFound("stockfish") }
+            let stockfish = try UCIEngine(path: path)
+            try stockfish.setOption("Threads", "1")
+            opponent = .engine(stockfish, nodes: nodes)
+        }
+        let match = try Match(player, against: opponent, games: games, seed: seeding.seed)
+        let elo = match.eloDifference
+        func format(_ value: Double) -> String { value.isInfinite ? (value > 0 ? "+∞" : "−∞") : String(format: "%+.0f", value + 0) }  // + 0 turns −0 into 0
+        print(String(format: "%@ (step %d) vs %@: %d wins, %d draws, %d losses: score %.1f%%, Elo difference %@ (95%% interval %@ to %@)",
+                     player.name, step, opponent.name, match.wins, match.draws, match.losses, 100 * match.score,
+                     format(elo.estimate), format(elo.low), format(elo.high)))
     }
 }

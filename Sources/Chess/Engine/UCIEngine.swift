@@ -73,6 +73,22 @@ public final class UCIEngine {
         return (nodes, Double(seconds) + Double(attoseconds) * 1e-18)
     }
 
+    /// The engine's move after `moves` (UCI) from `fen`, searching `nodes` nodes; with one
+    /// thread and a fixed node count Stockfish answers the same every time.
+    public func bestMove(fen: String, moves: [String], nodes: Int) throws -> String {
+        send("position fen \(fen)" + (moves.isEmpty ? "" : " moves " + moves.joined(separator: " ")))
+        send("go nodes \(nodes)")
+        let line = try readLine { $0.hasPrefix("bestmove ") }
+        guard let move = line.split(separator: " ").dropFirst().first else { throw UCIError.unexpectedAnswer(line) }
+        return String(move)
+    }
+
+    /// Tells the engine that the next position starts a new game (clearing its hash).
+    public func newGame() throws {
+        send("ucinewgame")
+        try synchronize()
+    }
+
     /// The next line the engine prints.
     public func readLine() throws -> String {
         while true {
