@@ -12,7 +12,7 @@ import Interpretability
 /// reconstruction. The search moves along the data manifold the decoder learned, not
 /// through adversarial pixel noise.
 package struct ImageExperiment {
-    package struct Settings: Sendable {
+    package struct Settings: Codable, Sendable {
         /// Classes that make up the concept.
         package var conceptClasses: Set<Int>
         package var latentDimension = 64
@@ -31,10 +31,29 @@ package struct ImageExperiment {
         package var seed: UInt64 = 1
 
         package init(conceptClasses: Set<Int>) { self.conceptClasses = conceptClasses }
+
+        private enum CodingKeys: String, CodingKey {
+            case conceptClasses, latentDimension, layer, trainingImages, epochs, examples, reconstructionWeight, search, classNames, seed
+        }
+
+        /// As synthesised, but with the concept's classes in order, so that equal settings write equal files.
+        package func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(conceptClasses.sorted(), forKey: .conceptClasses)
+            try container.encode(latentDimension, forKey: .latentDimension)
+            try container.encode(layer, forKey: .layer)
+            try container.encode(trainingImages, forKey: .trainingImages)
+            try container.encode(epochs, forKey: .epochs)
+            try container.encode(examples, forKey: .examples)
+            try container.encode(reconstructionWeight, forKey: .reconstructionWeight)
+            try container.encode(search, forKey: .search)
+            try container.encode(classNames, forKey: .classNames)
+            try container.encode(seed, forKey: .seed)
+        }
     }
 
     /// One searched image.
-    package struct Example: Sendable {
+    package struct Example: Codable, Sendable {
         package let label: Int
         package let predictedBefore: Int, predictedAfter: Int
         package let probeBefore: Double, probeAfter: Double
@@ -42,7 +61,7 @@ package struct ImageExperiment {
         package let latentChange: Double
     }
 
-    package struct Summary: Sendable {
+    package struct Summary: Codable, Sendable {
         package let reconstructionError: Double
         package let classifierAccuracy: Double
         package let probeAccuracy: Double
@@ -153,9 +172,20 @@ package struct ImageExperiment {
         }
         try write(out: out, originals: originals, reconstructions: anchor, maximised: maximised, examples: examples)
         let share = { (count: Int) in Double(count) / Double(max(examples.count, 1)) }
-        return Summary(reconstructionError: reconstructionError, classifierAccuracy: classifierAccuracy, probeAccuracy: probeAccuracy,
-                       examples: examples, probeReached: share(examples.count { $0.probeAfter >= 0.5 }),
-                       classifierAgrees: share(examples.count { settings.conceptClasses.contains($0.predictedAfter) }))
+        let summary = Summary(reconstructionError: reconstructionError, classifierAccuracy: classifierAccuracy, probeAccuracy: probeAccuracy,
+                              examples: examples, probeReached: share(examples.count { $0.probeAfter >= 0.5 }),
+                              classifierAgrees: share(examples.count { settings.conceptClasses.contains($0.predictedAfter) }))
+        try RunManifest(
+            command: "images", title: "Images: searching an autoencoder's latent space",
+            summary: "\(examples.count) held-out images outside the concept, their reconstruction, and the image decoded from the latent code "
+                + "perturbed until the probe at the classifier's \(settings.layer) reads the concept, with the classifier's class and the probe's P.",
+            settings: settings, outcome: summary,
+            findings: [String(format: "Classifier accuracy %.3f, probe balanced accuracy %.3f; the probe reaches the concept on %.0f%% of the searches, the classifier agrees on %.0f%%.",
+                              classifierAccuracy, probeAccuracy, 100 * summary.probeReached, 100 * summary.classifierAgrees)],
+            tables: [.init(path: "examples.csv", caption: "each searched image: class and probe before and after, latent change")],
+            figures: [.init(path: "grid.png", caption: "original, reconstruction, maximised")]
+        ).write(to: out)
+        return summary
     }
 
     private func sigmoid(_ logits: Tensor) -> Tensor {

@@ -5,7 +5,7 @@ import Foundation
 /// text (categorical) columns handled as the user chose, and a note of what was done.
 package struct TabularDataset: Sendable {
     /// What to do with a row that lacks a value in a used column.
-    package enum MissingValues: String, Sendable, CaseIterable {
+    package enum MissingValues: String, Codable, Sendable, CaseIterable {
         /// Leave the row out.
         case drop
         /// Use the column's mean over the rows that have it.
@@ -15,7 +15,7 @@ package struct TabularDataset: Sendable {
     }
 
     /// What to do with text columns among the features.
-    package enum CategoricalColumns: String, Sendable, CaseIterable {
+    package enum CategoricalColumns: String, Codable, Sendable, CaseIterable {
         /// One 0/1 column per value (`column=value`).
         case oneHot = "one-hot"
         case exclude

@@ -9,7 +9,7 @@ import Interpretability
 /// and a continuous search that perturbs rows until the probe reads the target value.
 /// How every feature moved shows what the network ties to the concept.
 package struct TabularExperiment {
-    package struct Settings: Sendable {
+    package struct Settings: Codable, Sendable {
         package var csv: String
         package var target: String
         /// Feature columns; `nil` for every column but the target.
@@ -34,14 +34,14 @@ package struct TabularExperiment {
     }
 
     /// One feature's mean change over the perturbed rows.
-    package struct FeatureChange: Sendable {
+    package struct FeatureChange: Codable, Sendable {
         package let name: String
         package let meanChange: Double
         /// The change in the feature's standard deviations.
         package let standardizedChange: Double
     }
 
-    package struct Summary: Sendable {
+    package struct Summary: Codable, Sendable {
         package let rows: Int
         package let modelR2: Double
         package let probeR2: Double
@@ -133,9 +133,22 @@ package struct TabularExperiment {
         try write(out: out, changes: changes, before: before, after: after, searched: searched,
                   probe: (probeBefore, probeAfter), prediction: (predictionBefore, predictionAfter), concept: concept)
         let average = { (values: [Double]) in values.filter(\.isFinite).reduce(0, +) / Double(max(values.filter(\.isFinite).count, 1)) }
-        return Summary(rows: searched.count, modelR2: modelR2, probeR2: probeR2, conceptTarget: goal,
-                       probeBefore: average(probeBefore), probeAfter: average(probeAfter),
-                       conceptBefore: average(before.map(concept)), conceptAfter: average(after.map(concept)), changes: changes, notes: data.notes)
+        let summary = Summary(rows: searched.count, modelR2: modelR2, probeR2: probeR2, conceptTarget: goal,
+                              probeBefore: average(probeBefore), probeAfter: average(probeAfter),
+                              conceptBefore: average(before.map(concept)), conceptAfter: average(after.map(concept)), changes: changes, notes: data.notes)
+        try RunManifest(
+            command: "tabular", title: "Tabular: concept backpropagation on a table",
+            summary: "An MLP regressor of \(settings.target) on \(settings.csv), a probe for the concept \(settings.concept) at its last hidden layer, "
+                + "and \(searched.count) held-out rows perturbed until the probe reads \(String(format: "%.3g", goal)). Features that move besides "
+                + "the ones in the formula show what the network entangles with the concept.",
+            settings: settings, outcome: summary,
+            findings: [String(format: "Regressor R² %.3f, probe R² %.3f; the probe moved from %.2f to %.2f and the concept itself from %.2f to %.2f.",
+                              modelR2, probeR2, summary.probeBefore, summary.probeAfter, summary.conceptBefore, summary.conceptAfter)] + data.notes,
+            tables: [.init(path: "feature_changes.csv", caption: "mean change of each feature, raw and in standard deviations")],
+            figures: [.init(path: "feature_changes.png", caption: "mean change of each feature, in standard deviations")],
+            files: [.init(path: "rows.csv", caption: "every searched row before and after")]
+        ).write(to: out)
+        return summary
     }
 
     private func write(out: String, changes: [FeatureChange], before: [[Double]], after: [[Double]], searched: [Int],

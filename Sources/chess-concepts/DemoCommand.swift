@@ -56,9 +56,6 @@ struct DemoCommand: WritesOutputDirectory {
 
     func run() throws {
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        let run: [String: Any] = ["command": CommandLine.arguments.joined(separator: " "), "model": network.model, "collection": collection,
-                                  "table": table, "images": images, "seed": seeding.seed, "quick": quick ? "yes" : "no", "date": ISO8601DateFormatter().string(from: Date())]
-        try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys]), to: outputDirectory + "/run.json")
         print("1. Perft of the standard suite (Chess Programming Wiki):")
         var failures = 0
         for testCase in PerftCase.standardSuite {
@@ -92,9 +89,30 @@ struct DemoCommand: WritesOutputDirectory {
         try conceptSensitivity()
         try relevanceMaps()
         try attribution()
+        try manifest(positions: summary.positions).write(to: outputDirectory)
         let page = try ReportPage(directory: outputDirectory).write()
         print("\nReport: \(page)")
         if failures > 0 || summary.positions == 0 { throw ExitCode(1) }
+    }
+
+    /// What the demonstration ran, as the command line gave it.
+    struct Settings: Codable {
+        let model: String, collection: String, table: String, images: String, seed: UInt64, quick: Bool
+    }
+
+    /// The demonstration's own manifest: its settings, the concept table, and its steps' runs in order.
+    private func manifest(positions: Int) throws -> RunManifest {
+        let configuration = try ModelDirectory(path: network.model).readConfiguration()
+        let parts = ["probe"] + Self.maximised.map { "maximise/\($0)" } + ["tabular", "images", "tcav"]
+            + Self.relevanceOutputs.map { "relevance/\($0)" } + ["attribute"]
+        return try RunManifest(
+            command: "demo", title: "ChessConcepts report",
+            summary: "The shipped demonstration on \(network.model) (\(configuration.architecture.blocks) blocks × \(configuration.architecture.channels) channels): "
+                + "every concept of the catalogue on \(positions) positions of \(collection), then each analysis below.",
+            settings: Settings(model: network.model, collection: collection, table: table, images: images, seed: seeding.seed, quick: quick),
+            outcome: ["positions": positions],
+            files: [.init(path: "positions.csv", caption: "every concept on every position")],
+            parts: parts, versions: ["encoder": String(configuration.encoderVersion)])
     }
 
     /// The what–when–where grid on six checkpoints, log-spaced, and the last three (which
@@ -174,12 +192,15 @@ struct DemoCommand: WritesOutputDirectory {
         }
     }
 
+    /// The outputs whose relevance is mapped: two probes and the value head.
+    static let relevanceOutputs = ["has_mate_in_one", "material_balance", "value"]
+
     /// A position where White mates at once (Qxf7#), material level.
     static let relevancePosition = "r1bqkb1r/pppp1ppp/2n2n2/4p2Q/2B1P3/8/PPPP1PPP/RNB1K1NR w KQkq - 4 4"
 
     private func relevanceMaps() throws {
         print("\n9. Relevance maps (LRP-ε) on \(Self.relevancePosition) -> \(outputDirectory)/relevance")
-        for concept in ["has_mate_in_one", "material_balance", "value"] {
+        for concept in Self.relevanceOutputs {
             var settings = RelevanceRun.Settings(concept: concept, fen: Self.relevancePosition)
             settings.model = network.model
             settings.probes = outputDirectory + "/probe"

@@ -4,71 +4,68 @@ import Foundation
 import FoundationXML
 #endif
 import Plotting
-@testable import ChessInterpretability
 @testable import chess_concepts
 import Testing
 
 struct ReportPageTests {
-    /// A run directory with what each demo step writes.
+    struct Knobs: Codable { let seed: Int; let layer: String }
+
+    /// A demo-like run directory: a root manifest naming its parts, and two runs with
+    /// their own manifests, files and pictures (named as no real run names them, so the
+    /// page can only have found them through the manifests).
     static func makeRun(_ name: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(name)-\(getpid())").path
-        for folder in ["probe", "maximise/in_check/boards", "tabular", "images", "tcav", "relevance/value", "attribute"] {
+        for folder in ["first", "second/inner"] {
             try FileManager.default.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
         }
-        try AtomicFileWriter.write(Data(#"{"model": "models/default", "seed": 1}"#.utf8), to: directory + "/run.json")
-        try AtomicFileWriter.write(Data("fen,in_check\n".utf8), to: directory + "/positions.csv")
-        let rows = [0, 2000].flatMap { step in
-            ["input", "block1"].map { layer in
-                GridRow(concept: "in_check", step: step, layer: layer, probe: "logistic", readout: "linear", classWeight: "balanced", metric: "roc_auc", score: step == 0 ? 0.6 : 0.9, low: 0.5,
-                        high: 0.95, inputBaseline: 0.6, randomBaseline: 0.62, control: 0.5, penalty: 1, trainPositions: 100, validationPositions: 20, testPositions: 30,
-                        trainPositives: 40, testPositives: 12)
-            }
-        }
-        let grid = ([GridRow.columns.joined(separator: ",")] + rows.map { TableFormat.csv.row($0.values, columns: GridRow.columns) }).joined(separator: "\n")
-        try AtomicFileWriter.write(Data(grid.utf8), to: directory + "/probe/grid.csv")
+        try AtomicFileWriter.write(Data("fen,in_check\nx,1\n".utf8), to: directory + "/table.csv")
+        try RunManifest(command: "demo", title: "The whole run", summary: "Everything <below>.", settings: Knobs(seed: 7, layer: "block2"),
+                        outcome: ["positions": 1], files: [.init(path: "table.csv", caption: "the table")],
+                        parts: ["second/inner", "first", "absent"]).write(to: directory)
         let picture = Image(width: 4, height: 3)
-        for png in ["probe/overview.png", "probe/in_check-heatmap.png", "probe/in_check-curves.png", "tabular/feature_changes.png", "images/grid.png", "tcav/tcav.png",
-                    "relevance/value/relevance.png", "relevance/value/channels.png", "attribute/top.png", "attribute/bottom.png"] {
-            try picture.writePNG(to: directory + "/" + png)
-        }
-        try AtomicFileWriter.write(Data("method,searches,legal\ngradient,2,1.000\n".utf8), to: directory + "/maximise/in_check/summary.csv")
-        try AtomicFileWriter.write(Data("{}\n".utf8), to: directory + "/maximise/in_check/results.jsonl")
+        try picture.writePNG(to: directory + "/first/curve.png")
+        try AtomicFileWriter.write(Data("method,reached\ngradient,0.5\n".utf8), to: directory + "/first/scores.csv")
+        try RunManifest(command: "tcav", title: "First analysis", summary: "It measures one thing.", settings: Knobs(seed: 1, layer: "stem"),
+                        outcome: [0.5], findings: ["in_check rises & falls."],
+                        tables: [.init(path: "scores.csv", caption: "scores")], figures: [.init(path: "curve.png", caption: "a curve")],
+                        files: [.init(path: "missing.jsonl", caption: "never written")]).write(to: directory + "/first")
         try AtomicFileWriter.write(Data(#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>"#.utf8),
-                                   to: directory + "/maximise/in_check/boards/000.svg")
-        for file in ["tabular/feature_changes.csv", "tabular/rows.csv", "images/examples.csv", "tcav/tcav.csv", "relevance/value/squares.csv",
-                     "relevance/value/planes.csv", "relevance/value/channels.csv", "attribute/attribution.csv", "attribute/retrain.csv"] {
-            try AtomicFileWriter.write(Data("a\n1\n".utf8), to: directory + "/" + file)
-        }
-        try AtomicFileWriter.write(Data(#"{"concept": "in_check"}"#.utf8), to: directory + "/relevance/value/relevance.json")
-        try AtomicFileWriter.write(Data(#"{"concept": "material_advantage", "checkpoints": [1002, 2000]}"#.utf8), to: directory + "/attribute/attribution.json")
+                                   to: directory + "/second/inner/board.svg")
+        try RunManifest(command: "maximise", title: "Second analysis", summary: "Boards.", settings: Knobs(seed: 2, layer: "block4"),
+                        outcome: [String](), figures: [.init(path: "board.svg", caption: "a board")]).write(to: directory + "/second/inner")
         return directory
     }
 
-    @Test func everyReferencedFileExistsAndEveryPictureDecodes() throws {
+    @Test func thePageFollowsTheManifestsAndEveryReferencedFileExists() throws {
         let directory = try Self.makeRun("full")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let page = try String(contentsOfFile: try ReportPage(directory: directory).write(), encoding: .utf8)
         let references = ReportPage.references(in: page)
-        #expect(references.contains("probe/in_check-heatmap.png") && references.contains("maximise/in_check/boards/000.svg"))
-        #expect(references.contains("tcav/tcav.png"))
-        #expect(references.contains("relevance/value/channels.png") && references.contains("attribute/top.png") && references.contains("attribute/attribution.csv"))
-        #expect(page.contains("Removal check"))
+        #expect(references == ["second/inner/board.svg", "first/curve.png", "table.csv", "first/scores.csv"])  // src, then href
         for reference in references {
             let path = directory + "/" + reference
             #expect(FileManager.default.fileExists(atPath: path), "\(reference) is referenced but missing")
             if reference.hasSuffix(".png") { #expect(throws: Never.self) { try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: path))) } }
             if reference.hasSuffix(".svg") { #expect(XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: path))).parse()) }
         }
+        // Parts in the root manifest's order; a part without a manifest and a file never written are left out.
+        let second = try #require(page.range(of: "Second analysis")), first = try #require(page.range(of: "First analysis"))
+        #expect(second.lowerBound < first.lowerBound)
+        #expect(!page.contains("missing.jsonl") && !page.contains("absent"))
+        // Text is escaped; findings, inline tables and settings are shown.
+        #expect(page.contains("Everything &lt;below&gt;.") && page.contains("<li>in_check rises &amp; falls.</li>"))
+        #expect(page.contains("<td>gradient</td><td>0.5</td>") && page.contains("<tr><td>layer</td><td>stem</td></tr>"))
         #expect(Self.unbalancedTags(page).isEmpty)
-        #expect(page.contains("above both baselines") || page.contains("never clearly above"))
     }
 
-    @Test func aMissingStepLeavesItsSectionOut() throws {
-        let directory = try Self.makeRun("partial")
+    @Test func aFolderWithoutARootManifestShowsEveryRunBelowIt() throws {
+        let directory = try Self.makeRun("discovered")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.removeItem(atPath: directory + "/images")
+        try FileManager.default.removeItem(atPath: directory + "/" + RunManifest.fileName)
         let page = try ReportPage(directory: directory).html()
-        #expect(!page.contains("images/grid.png"))
+        let second = try #require(page.range(of: "Second analysis")), first = try #require(page.range(of: "First analysis"))
+        #expect(first.lowerBound < second.lowerBound)
+        #expect(!page.contains("The whole run"))
         #expect(Self.unbalancedTags(page).isEmpty)
     }
 

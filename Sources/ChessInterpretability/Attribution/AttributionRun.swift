@@ -20,7 +20,7 @@ import Interpretability
 /// on the attributed sample, whole or without its top-, bottom- or randomly chosen
 /// positions, and the concept's probe score at the layer for each.
 package struct AttributionRun {
-    package struct Settings: Sendable {
+    package struct Settings: Codable, Sendable {
         /// The value of each setting when none is given; the command line's defaults too.
         package enum Defaults {
             package static let trainPositions = 2_000
@@ -349,6 +349,19 @@ package struct AttributionRun {
                               checkpointAgreement: outcome.checkpointAgreement.map { $0.isFinite ? $0 : nil },
                               conceptMeanAll: shares.all, conceptMeanTop: shares.top, conceptMeanBottom: shares.bottom)
         try JSONFile.write(summary, to: out + "/attribution.json")
+        try RunManifest(
+            command: "attribute", title: "Which training positions built \(concept.name)",
+            summary: "TRAK scores: the effect of each of \(outcome.attributions.count) sampled training positions on the margin of the \(concept.name) probe "
+                + "at \(layer) over \(outcome.testPositions) held-out positions, from gradients projected to \(settings.projectionDimension) dimensions "
+                + "and averaged over checkpoints \(outcome.steps.map(String.init).joined(separator: ", ")). Positive: training on the position raised the margin.",
+            settings: settings, outcome: summary,
+            findings: [String(format: "%@ holds on %.0f%% of the sample, %.0f%% of the top tenth and %.0f%% of the bottom tenth.",
+                              concept.name as NSString, 100 * shares.all, 100 * shares.top, 100 * shares.bottom)],
+            tables: outcome.retrain.isEmpty ? [] : [.init(path: "retrain.csv", caption: "removal check: fresh networks trained without the top, bottom or random positions")],
+            figures: [.init(path: "top.png", caption: "training positions with the highest scores (the move played highlighted)"),
+                      .init(path: "bottom.png", caption: "the lowest scores")],
+            files: [.init(path: "attribution.csv", caption: "every sampled position, ranked"), .init(path: "attribution.json", caption: "summary")]
+        ).write(to: out)
     }
 
     /// `attribution.json`: what was attributed, and how the concept is spread over the ranking.

@@ -11,7 +11,7 @@ import Interpretability
 /// search looks at is a valid position, checked by the rules core.
 package struct ConceptSearch {
     /// How candidate edits are chosen.
-    package enum Method: String, Sendable, CaseIterable {
+    package enum Method: String, Codable, Sendable, CaseIterable {
         /// The gradient of the objective with respect to the input planes ranks every legal
         /// edit by its first-order effect; the best few are evaluated exactly.
         case gradient

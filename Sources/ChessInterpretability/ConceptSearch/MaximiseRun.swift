@@ -12,7 +12,7 @@ import Interpretability
 /// the benchmark and the demo all run through here.
 package struct MaximiseRun {
     /// What to run.
-    package struct Settings: Sendable {
+    package struct Settings: Codable, Sendable {
         /// The value of each setting when none is given; the command line's defaults too.
         package enum Defaults {
             package static let target = 1.0
@@ -54,7 +54,7 @@ package struct MaximiseRun {
     }
 
     /// One method's line of the summary.
-    package struct MethodSummary: Sendable {
+    package struct MethodSummary: Codable, Sendable {
         package let method: ConceptSearch.Method
         package let searches: Int
         /// Share of searches whose every visited board is valid (must be 1).
@@ -131,6 +131,21 @@ package struct MaximiseRun {
         try AtomicFileWriter.write(Data(lines.utf8), to: settings.out + "/results.jsonl")
         let table = ([MethodSummary.csvHeader] + summaries.map(\.csvRow)).joined(separator: "\n") + "\n"
         try AtomicFileWriter.write(Data(table.utf8), to: settings.out + "/summary.csv")
+        let findings = summaries.map { summary in
+            String(format: "%@ search: the probe reached %.0f%% of its targets with %.2f edits on average; the rules' %@ holds on %.0f%% of the results.",
+                   summary.method.rawValue as NSString, 100 * summary.reached, summary.meanEdits, concept.name as NSString, 100 * summary.conceptAgrees)
+        }
+        let boards = (0..<min(4, starts.count)).map { String(format: "boards/%03d.svg", $0) }
+        try RunManifest(
+            command: "maximise", title: "Concept-maximised positions: \(concept.name)",
+            summary: "\(starts.count) held-out positions edited, legally, until the probe of \(concept.name) at \(layer) (step \(step)) reads "
+                + "\(settings.target), at most \(settings.budget) edits each (\(settings.methods.map(\.rawValue).joined(separator: ", "))). "
+                + "concept_agrees is how often the rules' own concept holds on the edited board: where it is low, the probe was fooled.",
+            settings: settings, outcome: summaries, findings: findings,
+            tables: [.init(path: "summary.csv", caption: "each method's legal, reached and agreeing shares, edits and cost")],
+            figures: boards.map { .init(path: $0, caption: "before and after (first method)") },
+            files: [.init(path: "results.jsonl", caption: "every search: FENs, edits, probe and concept before and after")]
+        ).write(to: settings.out)
         return summaries
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// The reading of one concept's grid: how well the trained network holds it and
 /// where, against the baselines, and from which training step it is there.
-package struct ConceptEmergence: Sendable {
+package struct ConceptEmergence: Codable, Sendable {
     package let concept: String
     package let metric: String
     /// The best layer at the last checkpoint, with its score and interval.
@@ -34,6 +34,28 @@ package struct ConceptEmergence: Sendable {
                                     low: best.low, high: best.high, inputBaseline: best.inputBaseline, randomBaseline: random,
                                     control: best.control, emergedAt: emerged)
         }
+    }
+
+    /// One sentence reading the concept's row of the grid.
+    package var finding: String {
+        let best = String(format: "%@: best %@ %.3f at %@ (step %d)", concept as NSString, metric as NSString, score, layer as NSString, step)
+        let baselines = String(format: "input planes %.3f, untrained network %.3f", inputBaseline, randomBaseline)
+        if let emergedAt {
+            return "\(best), above both baselines (\(baselines)) from step \(emergedAt) on: the network learned to represent it."
+        }
+        return "\(best), never clearly above the baselines (\(baselines)): the probe finds nothing the input or a random network does not already give."
+    }
+
+    /// The readings as CSV, one row per concept.
+    package static func csv(_ readings: [ConceptEmergence]) -> String {
+        var text = "concept,metric,best_layer,step,score,low,high,input_baseline,random_baseline,control,above_baselines_from_step\n"
+        for reading in readings {
+            text += "\(reading.concept),\(reading.metric),\(reading.layer),\(reading.step),"
+                + String(format: "%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,", reading.score, reading.low, reading.high, reading.inputBaseline,
+                         reading.randomBaseline, reading.control)
+                + (reading.emergedAt.map(String.init) ?? "never") + "\n"
+        }
+        return text
     }
 
     /// A fixed-width table of readings for a terminal.

@@ -39,3 +39,19 @@ package enum ProbeReadout: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ProbeReadout: Codable {
+    /// Written as the command line spells it: `"linear"`, `"sparse:8"`, `"mlp"`.
+    package init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let readout = ProbeReadout(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a probe kind: \(text)"))
+        }
+        self = readout
+    }
+
+    package func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -111,7 +111,29 @@ package struct ProbeTracker {
         let rows = rows(tasks: tasks, outcomes: outcomes)
         progress(Progress(cellsDone: done, cells: done, detail: "drawing figures"))
         files += try TrackerFigures(rows: rows, steps: steps, layers: layers).write(to: out)
-        return Summary(rows: rows, positions: bySplit.mapValues(\.count), skipped: skipped, files: ["\(out)/grid.csv"] + files)
+        let readings = ConceptEmergence.read(rows)
+        try AtomicFileWriter.write(Data(ConceptEmergence.csv(readings).utf8), to: out + "/emergence.csv")
+        try writeManifest(readings: readings, skipped: skipped, positions: sample.count, out: out)
+        return Summary(rows: rows, positions: bySplit.mapValues(\.count), skipped: skipped, files: ["\(out)/grid.csv", "\(out)/emergence.csv"] + files)
+    }
+
+    private func writeManifest(readings: [ConceptEmergence], skipped: [(concept: String, reason: String)], positions: Int, out: String) throws {
+        let readout = settings.readout == .linear ? "A linear probe" : "A \(settings.readout) probe"
+        let perConcept = readings.flatMap { reading in
+            [RunManifest.Entry(path: "\(reading.concept)-heatmap.png", caption: "\(reading.concept): score by training step and layer"),
+             RunManifest.Entry(path: "\(reading.concept)-curves.png", caption: "\(reading.concept): score against training step per layer, baselines dashed")]
+        }
+        try RunManifest(
+            command: "probe", title: "What, when, where: probes across training and layers",
+            summary: "\(readout) per concept, checkpoint and layer, fitted on \(positions) positions split by game and scored on the held-out games. "
+                + "Baselines: the same probe on the input planes, on the untrained network (step 0), and on shuffled labels (control).",
+            settings: settings, outcome: readings,
+            findings: readings.map(\.finding) + skipped.map { "\($0.concept) was not probed: \($0.reason)." },
+            tables: [.init(path: "emergence.csv", caption: "each concept's best layer at the last checkpoint, its baselines and the step it emerged")],
+            figures: (readings.isEmpty ? [] : [.init(path: "overview.png", caption: "all concepts at a glance: score by training step (x, log scale) and layer")])
+                + perConcept,
+            files: [.init(path: "grid.csv", caption: "every cell with its interval and baselines")]
+        ).write(to: out)
     }
 
     /// Fits one concept's probe at one checkpoint and layer, as a grid run would, and

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Everything a tracker run depends on; two runs with equal settings write equal files.
-package struct TrackerSettings: Sendable {
+package struct TrackerSettings: Codable, Sendable {
     /// The model directory (`config.json` and `step-*.safetensors`).
     package var model: String
     /// PGN, EPD or FEN collections (optionally gzipped) to sample positions from.

@@ -12,7 +12,7 @@ import Interpretability
 /// board; the channels of the layer that carry most of it; and, as Concept Relevance
 /// Propagation does, the input relevance flowing through each of those channels alone.
 package struct RelevanceRun {
-    package struct Settings: Sendable {
+    package struct Settings: Codable, Sendable {
         /// The value of each setting when none is given; the command line's defaults too.
         package enum Defaults {
             package static let rule = LayerwiseRelevance.Rule.epsilon
@@ -122,7 +122,19 @@ package struct RelevanceRun {
             return BoardPicture(position, title: "\(layer) channel \(channel.channel)", heat: Self.normalised(squareSums(map.input)))
         }
         if !conditional.isEmpty { try draw(conditional, name: "channels", out: out) }
-        try writeTables(outcome, out: out)
+        let summary = try writeTables(outcome, out: out)
+        let strongest = outcome.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }
+        try RunManifest(
+            command: "relevance", title: "Relevance of \(what)",
+            summary: "Layer-wise relevance propagation (LRP-\(settings.rule.rawValue)) from \(settings.concept == "value" ? "the value head's win-minus-loss logit" : "the probe's logit") "
+                + "back to the input planes of \(position.fen), summed per square: red squares raise the output, blue ones lower it. "
+                + "Below, the relevance flowing through each of \(layer)'s most relevant channels alone (Concept Relevance Propagation).",
+            settings: settings, outcome: summary,
+            findings: [String(format: "Prediction %.2f; the most relevant squares: %@.", outcome.prediction, strongest.joined(separator: ", "))],
+            figures: [.init(path: "relevance.png", caption: "relevance per square")]
+                + (conditional.isEmpty ? [] : [.init(path: "channels.png", caption: "the most relevant channels, one at a time")]),
+            files: ["squares.csv", "planes.csv", "channels.csv", "relevance.json"].map { .init(path: $0, caption: $0) }
+        ).write(to: out)
         return outcome
     }
 
@@ -179,7 +191,7 @@ package struct RelevanceRun {
         }
     }
 
-    private func writeTables(_ outcome: Outcome, out: String) throws {
+    private func writeTables(_ outcome: Outcome, out: String) throws -> Summary {
         var squares = "square,piece,relevance\n"
         for index in 0..<64 {
             let square = Square(rawValue: UInt8(index))
@@ -192,9 +204,10 @@ package struct RelevanceRun {
         var channels = "layer,rank,channel,relevance\n"
         for (rank, entry) in outcome.channels.enumerated() { channels += "\(layer),\(rank + 1),\(entry.channel),\(String(format: "%.6g", entry.relevance))\n" }
         try AtomicFileWriter.write(Data(channels.utf8), to: out + "/channels.csv")
-        try JSONFile.write(Summary(fen: position.fen, concept: settings.concept, layer: layer, step: step, rule: settings.rule.rawValue,
-                                   prediction: outcome.prediction, relevanceTotal: outcome.total, relevanceAbsorbed: outcome.absorbed,
-                                   relevanceInput: outcome.squares.reduce(0, +)),
-                           to: out + "/relevance.json")
+        let summary = Summary(fen: position.fen, concept: settings.concept, layer: layer, step: step, rule: settings.rule.rawValue,
+                              prediction: outcome.prediction, relevanceTotal: outcome.total, relevanceAbsorbed: outcome.absorbed,
+                              relevanceInput: outcome.squares.reduce(0, +))
+        try JSONFile.write(summary, to: out + "/relevance.json")
+        return summary
     }
 }

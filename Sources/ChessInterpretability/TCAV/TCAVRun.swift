@@ -13,7 +13,7 @@ import Interpretability
 /// move's policy logit) on held-out positions, and the significance test against random
 /// CAVs. Writes `tcav.csv` and a bar chart `tcav.png`.
 package struct TCAVRun {
-    package struct Settings: Sendable {
+    package struct Settings: Codable, Sendable {
         /// The value of each setting when none is given; the command line's defaults too.
         package enum Defaults {
             package static let output = "value"
@@ -48,7 +48,7 @@ package struct TCAVRun {
     }
 
     /// One concept's line of the table.
-    package struct Row: Sendable {
+    package struct Row: Codable, Sendable {
         package let concept: String
         package let examples: Int
         package let result: TCAV.Result
@@ -160,5 +160,18 @@ package struct TCAVRun {
         }
         try BarChart(title: "TCAV of \(settings.output) at \(settings.layer), step \(step) (* significant after Bonferroni)",
                      valueLabel: "share of positions with positive sensitivity", bars: bars, range: 0...1).render().writePNG(to: out + "/tcav.png")
+        let findings = rows.map { row in
+            String(format: "%@: TCAV %.2f against %.2f for random directions, p = %.2g: %@.", row.concept as NSString, row.result.mean,
+                   row.result.randomMean, row.result.test.p, (row.result.significant ? "significant" : "not significant") as NSString)
+        }
+        try RunManifest(
+            command: "tcav", title: "TCAV: does \(settings.output) rise along a concept at \(settings.layer)?",
+            summary: "The share of \(tested) held-out positions where \(settings.output)'s derivative along each concept's activation vector "
+                + "(step \(step)) is positive, beside vectors separating random sets of positions; a two-sided Welch t-test over "
+                + "\(settings.randomSets) random counter-sets of \(settings.examples) positions (Bonferroni over the \(rows.count) concepts) marks the significant ones.",
+            settings: settings, outcome: rows, findings: findings,
+            tables: [.init(path: "tcav.csv", caption: "TCAV scores, their spread over counter-sets and the t-test")],
+            figures: [.init(path: "tcav.png", caption: "TCAV scores with their spread over random counter-sets; * significant")]
+        ).write(to: out)
     }
 }

@@ -4,7 +4,7 @@ import Neural
 /// each row x, an additive perturbation δ that minimises d(P(x + δ), o) + λ₁‖δ‖₁ + λ₂‖δ‖²,
 /// where the caller's objective supplies d(P(·), o) and its gradient. Adam on the smooth
 /// part, then a proximal (soft-threshold) step for λ₁, so unneeded coordinates stay exactly 0.
-public struct PerturbationSearch: Sendable {
+public struct PerturbationSearch: Codable, Sendable {
     public var l1: Float
     public var l2: Float
     public var learningRate: Float

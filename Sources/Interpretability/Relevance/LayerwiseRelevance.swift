@@ -22,7 +22,7 @@ import DataFiles
 /// flows through those channels alone.
 public struct LayerwiseRelevance {
     /// How a linear layer's relevance is shared among its inputs.
-    public enum Rule: String, CaseIterable, Sendable {
+    public enum Rule: String, Codable, CaseIterable, Sendable {
         /// LRP-ε: in proportion to each input's signed contribution x·w (ε stabilises small sums).
         case epsilon
         /// LRP-z⁺: in proportion to x·w⁺, positive contributions only (inputs are non-negative

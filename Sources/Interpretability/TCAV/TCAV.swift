@@ -12,7 +12,7 @@ import Neural
 /// scores; a two-sided Welch t-test compares the two lists.
 public struct TCAV: Sendable {
     /// One concept's test.
-    public struct Result: Sendable {
+    public struct Result: Codable, Sendable {
         /// TCAV score of the concept's CAV against each random counter-set.
         public let scores: [Double]
         /// TCAV score of each random CAV.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Welch's two-sample t-test (unequal variances), two-sided: whether two sets of scores
 /// have different means. TCAV compares a concept's scores against random CAVs' with it.
-public struct WelchTest: Sendable, Equatable {
+public struct WelchTest: Codable, Sendable, Equatable {
     public let t: Double
     /// Welch–Satterthwaite degrees of freedom.
     public let degreesOfFreedom: Double

@@ -1,37 +1,33 @@
 import DataFiles
 import Foundation
-import ChessInterpretability
 
-/// The one page a person reads after a demo run: `index.html` in the run's directory,
-/// built from the files the steps wrote (whichever are present), with pictures linked by
-/// relative paths so the folder can be moved, mailed or opened offline.
-public struct ReportPage {
-    /// The run directory (holding `run.json` and the steps' sub-directories).
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
+/// The one page a person reads after a run: `index.html` in the run's directory, rendered
+/// from the runs' manifests (`run.json`) alone — their titles, summaries, findings, tables,
+/// figures and files — so it knows no run's file names. Pictures are linked by relative
+/// paths, so the folder can be moved, mailed or opened offline.
+struct ReportPage {
+    /// The run directory: one holding a `run.json` whose parts are the runs inside it (a
+    /// demo), or any folder with runs below it.
+    let directory: String
 
     /// Writes `index.html` atomically and returns its path.
     @discardableResult
-    public func write() throws -> String {
+    func write() throws -> String {
         let path = directory + "/index.html"
         try AtomicFileWriter.write(Data(try html().utf8), to: path)
         return path
     }
 
     /// The page.
-    public func html() throws -> String {
-        var body = "<h1>ChessConcepts report</h1>\n" + runDescription()
-        body += analyseSection()
-        body += try probeSection()
-        body += try maximiseSection()
-        body += try tabularSection()
-        body += try imageSection()
-        body += try tcavSection()
-        body += relevanceSection()
-        body += try attributionSection()
+    func html() throws -> String {
+        var body = ""
+        if FileManager.default.fileExists(atPath: directory + "/" + RunManifest.fileName) {
+            let root = try RunManifest.read(from: directory)
+            body = "<h1>\(escape(root.title))</h1>\n" + contents(of: root, at: "")
+                + root.parts.filter(hasManifest).map { try? section(at: $0) }.compactMap { $0 }.joined()
+        } else {
+            body = "<h1>ChessConcepts report</h1>\n" + runDirectories().map { try? section(at: $0) }.compactMap { $0 }.joined()
+        }
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -45,9 +41,8 @@ public struct ReportPage {
             th, td { border: 1px solid #ccc; padding: .3em .6em; text-align: right; } th { background: #f3f3f3; }
             td:first-child, th:first-child { text-align: left; }
             img { max-width: 100%; border: 1px solid #eee; margin: .4em 0; }
-            figure { margin: 1em 0; } figcaption { font-size: .9em; color: #555; }
-            .boards img { max-width: 48%; }
-            code { background: #f5f5f5; padding: 0 .2em; }
+            figure { margin: 1em 0; display: inline-block; max-width: 100%; vertical-align: top; } figcaption { font-size: .9em; color: #555; }
+            code { background: #f5f5f5; padding: 0 .2em; } details { margin: .5em 0 1.5em; }
             </style>
             </head>
             <body>
@@ -59,7 +54,7 @@ public struct ReportPage {
     }
 
     /// Every `src` and `href` target of `html` (what must exist beside the page).
-    public static func references(in html: String) -> [String] {
+    static func references(in html: String) -> [String] {
         var result = [String]()
         for attribute in ["src=\"", "href=\""] {
             var rest = html[...]
@@ -75,135 +70,49 @@ public struct ReportPage {
 
     // MARK: sections
 
-    private func runDescription() -> String {
-        guard let data = FileManager.default.contents(atPath: directory + "/run.json"),
-              let run = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            return "<p>No <code>run.json</code> here: the settings of this run are unknown.</p>\n"
-        }
-        let rows = run.keys.sorted().map { "<tr><td>\(escape($0))</td><td>\(escape(String(describing: run[$0]!)))</td></tr>" }
-        return "<p>What was run:</p>\n<table>\n" + rows.joined(separator: "\n") + "\n</table>\n"
+    /// The section of the run in `relative` (its manifest's contents under its title).
+    private func section(at relative: String) throws -> String {
+        let manifest = try RunManifest.read(from: directory + "/" + relative)
+        return "<h2>\(escape(manifest.title))</h2>\n" + contents(of: manifest, at: relative)
     }
 
-    private func analyseSection() -> String {
-        guard exists("positions.csv") else { return "" }
-        return "<h2>The collection</h2>\n<p>Every concept of the catalogue on every position: \(link("positions.csv")).</p>\n"
-    }
-
-    private func probeSection() throws -> String {
-        guard exists("probe/grid.csv") else { return "" }
-        let readings = ConceptEmergence.read(try GridRow.read(from: directory + "/probe/grid.csv"))
-        var html = "<h2>What, when, where: probes across training and layers</h2>\n"
-        html += "<p>A linear probe per concept, checkpoint and layer, scored on held-out games (\(link("probe/grid.csv", "grid.csv"))). "
-            + "Baselines: the same probe on the input planes, on the untrained network (step 0), and on shuffled labels (control).</p>\n"
-        if exists("probe/overview.png") { html += figure("probe/overview.png", "All concepts at a glance: score by training step (x, log scale) and layer.") }
-        html += "<table>\n<tr><th>concept</th><th>metric</th><th>best layer</th><th>score</th><th>input</th><th>random net</th><th>control</th><th>above baselines from step</th></tr>\n"
-        for reading in readings {
-            html += "<tr><td>\(escape(reading.concept))</td><td>\(reading.metric)</td><td>\(escape(reading.layer))</td>"
-                + String(format: "<td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%.3f</td>", reading.score, reading.inputBaseline, reading.randomBaseline, reading.control)
-                + "<td>\(reading.emergedAt.map(String.init) ?? "never")</td></tr>\n"
+    /// A manifest's summary, findings, tables, figures, files and settings; paths relative to the page.
+    private func contents(of manifest: RunManifest, at relative: String) -> String {
+        let prefix = relative.isEmpty ? "" : relative + "/"
+        var html = "<p>\(escape(manifest.summary))</p>\n"
+        if !manifest.findings.isEmpty {
+            html += "<ul>\n" + manifest.findings.map { "<li>\(escape($0))</li>\n" }.joined() + "</ul>\n"
         }
-        html += "</table>\n"
-        for reading in readings {
-            html += "<h3>\(escape(reading.concept))</h3>\n<p>\(escape(sentence(reading)))</p>\n"
-            for (suffix, caption) in [("heatmap", "score by training step and layer"), ("curves", "score against training step per layer, baselines dashed")]
-            where exists("probe/\(reading.concept)-\(suffix).png") {
-                html += figure("probe/\(reading.concept)-\(suffix).png", "\(reading.concept): \(caption)")
-            }
+        for table in manifest.tables where exists(prefix + table.path) {
+            html += "<p>\(escape(table.caption)) (\(link(prefix + table.path, table.path))):</p>\n"
+            if let csv = try? CSVTable(path: directory + "/" + prefix + table.path) { html += htmlTable(csv) }
+        }
+        for figure in manifest.figures where exists(prefix + figure.path) {
+            html += self.figure(prefix + figure.path, figure.caption)
+        }
+        let files = manifest.files.filter { exists(prefix + $0.path) }
+        if !files.isEmpty {
+            html += "<p>Files: " + files.map { "\(link(prefix + $0.path, $0.path)) (\(escape($0.caption)))" }.joined(separator: ", ") + ".</p>\n"
+        }
+        if case .object(let settings) = manifest.settings, !settings.isEmpty {
+            html += "<details><summary>Settings of <code>\(escape(manifest.command))</code> (chess-concepts \(escape(manifest.versions["chess-concepts"] ?? "?")))</summary>\n<table>\n"
+                + settings.keys.sorted().map { "<tr><td>\(escape($0))</td><td>\(escape(settings[$0]!.text))</td></tr>\n" }.joined()
+                + "</table></details>\n"
         }
         return html
     }
 
-    /// One sentence reading a concept's row of the grid.
-    private func sentence(_ reading: ConceptEmergence) -> String {
-        let best = String(format: "%@ %.3f at %@ (step %d)", reading.metric as NSString, reading.score, reading.layer as NSString, reading.step)
-        let baselines = String(format: "input planes %.3f, untrained network %.3f", reading.inputBaseline, reading.randomBaseline)
-        if let step = reading.emergedAt {
-            return "Best \(best), above both baselines (\(baselines)) from step \(step) on: the network learned to represent it."
+    /// Directories below `directory` holding a manifest, in path order.
+    private func runDirectories() -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        var found = [String]()
+        while let path = enumerator?.nextObject() as? String {
+            if (path as NSString).lastPathComponent == RunManifest.fileName { found.append((path as NSString).deletingLastPathComponent) }
         }
-        return "Best \(best), never clearly above the baselines (\(baselines)): the probe finds nothing the input or a random network does not already give."
+        return found.sorted()
     }
 
-    private func maximiseSection() throws -> String {
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/maximise")) ?? []
-        let concepts = folders.sorted().filter { exists("maximise/\($0)/summary.csv") }
-        guard !concepts.isEmpty else { return "" }
-        var html = "<h2>Concept-maximised positions</h2>\n<p>Held-out positions edited, legally, until the probe reads the concept "
-            + "(gradient-ranked edits checked exactly; random legal edits as the floor). <em>concept_agrees</em> is how often the rules' "
-            + "own concept holds on the edited board: where it is low, the network's notion and the rules' notion differ.</p>\n"
-        for concept in concepts {
-            let table = try CSVTable(path: directory + "/maximise/\(concept)/summary.csv")
-            html += "<h3>\(escape(concept))</h3>\n" + htmlTable(table)
-            html += "<p>\(link("maximise/\(concept)/results.jsonl", "results.jsonl")) (every search: FENs, edits, probe and concept before and after).</p>\n"
-            let boards = (0..<4).map { String(format: "maximise/%@/boards/%03d.svg", concept as NSString, $0) }.filter(exists)
-            if !boards.isEmpty {
-                html += "<div class=\"boards\">" + boards.map { "<img src=\"\($0)\" alt=\"before and after boards for \(concept)\">" }.joined() + "</div>\n"
-            }
-        }
-        return html
-    }
-
-    private func tabularSection() throws -> String {
-        guard exists("tabular/feature_changes.png") else { return "" }
-        return "<h2>Tabular: the same method on a table</h2>\n<p>An MLP regressor, a probe for a formula concept at its last hidden layer, "
-            + "and held-out rows perturbed until the probe reads the concept's 95th percentile. Features that move besides the ones in the "
-            + "formula show what the network entangles with the concept.</p>\n"
-            + figure("tabular/feature_changes.png", "Mean change of each feature, in standard deviations")
-            + "<p>\(link("tabular/feature_changes.csv", "feature_changes.csv")), \(link("tabular/rows.csv", "rows.csv")) (rows before and after).</p>\n"
-    }
-
-    private func imageSection() throws -> String {
-        guard exists("images/grid.png") else { return "" }
-        return "<h2>Images: searching an autoencoder's latent space</h2>\n<p>Held-out images outside the concept, their reconstruction, and the "
-            + "image decoded from the perturbed latent code, with the classifier's class and the probe's P.</p>\n"
-            + figure("images/grid.png", "original, reconstruction, maximised") + "<p>\(link("images/examples.csv", "examples.csv"))</p>\n"
-    }
-
-    private func tcavSection() throws -> String {
-        guard exists("tcav/tcav.csv") else { return "" }
-        return "<h2>TCAV: does the output rise along a concept?</h2>\n<p>The share of held-out positions where the value head's "
-            + "output rises along each concept's activation vector, beside random vectors; a two-sided Welch t-test over 20 random "
-            + "counter-sets (Bonferroni over the concepts) marks the significant ones.</p>\n"
-            + htmlTable(try CSVTable(path: directory + "/tcav/tcav.csv"))
-            + (exists("tcav/tcav.png") ? figure("tcav/tcav.png", "TCAV scores with their spread over random counter-sets; * significant") : "")
-    }
-
-    private func relevanceSection() -> String {
-        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/relevance")) ?? []).sorted()
-            .filter { exists("relevance/\($0)/relevance.png") }
-        guard !folders.isEmpty else { return "" }
-        var html = "<h2>Relevance maps: which squares carry a concept</h2>\n<p>Layer-wise relevance propagation from a probe's logit "
-            + "(or the value head's win-minus-loss logit) back to the input planes, summed per square: red squares raise the output, "
-            + "blue ones lower it. Below each map, the relevance flowing through each of the layer's most relevant channels alone "
-            + "(Concept Relevance Propagation).</p>\n"
-        for folder in folders {
-            html += "<h3>\(escape(folder))</h3>\n" + figure("relevance/\(folder)/relevance.png", "relevance per square")
-            if exists("relevance/\(folder)/channels.png") { html += figure("relevance/\(folder)/channels.png", "the most relevant channels, one at a time") }
-            html += "<p>\(link("relevance/\(folder)/squares.csv", "squares.csv")), \(link("relevance/\(folder)/planes.csv", "planes.csv")), "
-                + "\(link("relevance/\(folder)/channels.csv", "channels.csv")), \(link("relevance/\(folder)/relevance.json", "relevance.json"))</p>\n"
-        }
-        return html
-    }
-
-    private func attributionSection() throws -> String {
-        guard exists("attribute/attribution.csv") else { return "" }
-        var html = "<h2>Which training positions built a concept</h2>\n<p>TRAK scores: the effect of each sampled training position on "
-            + "the concept probe's margin over held-out positions, from randomly projected gradients averaged over checkpoints. "
-            + "Positive: training on the position raised the margin.</p>\n"
-        if let data = FileManager.default.contents(atPath: directory + "/attribute/attribution.json"),
-           let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            html += "<table>\n" + summary.keys.sorted().map { "<tr><td>\(escape($0))</td><td>\(escape(String(describing: summary[$0]!)))</td></tr>" }
-                .joined(separator: "\n") + "\n</table>\n"
-        }
-        for (name, caption) in [("top", "training positions with the highest scores (the move played highlighted)"), ("bottom", "the lowest scores")]
-        where exists("attribute/\(name).png") {
-            html += figure("attribute/\(name).png", caption)
-        }
-        if exists("attribute/retrain.csv") {
-            html += "<p>Removal check: fresh networks trained on the sample, whole and without some of its positions.</p>\n"
-                + htmlTable(try CSVTable(path: directory + "/attribute/retrain.csv"))
-        }
-        return html + "<p>\(link("attribute/attribution.csv", "attribution.csv")) (every sampled position, ranked)</p>\n"
-    }
+    private func hasManifest(_ relative: String) -> Bool { exists(relative + "/" + RunManifest.fileName) }
 
     // MARK: pieces
 
