@@ -19,17 +19,13 @@ struct AttributeCommand: WritesOutputDirectory {
 
     @OptionGroup var network: ModelOptions
 
-    @Option(help: "A binary or scalar concept.")
-    var concept: String
-
-    @Option(help: "The probe's layer (default: the last residual block).")
-    var layer: String?
+    @OptionGroup var probeCell: ProbeCellOptions
 
     @Option(parsing: .upToNextOption, help: "The network's training games (positions attributed).")
-    var train = ["positions/selfplay.pgn.gz"]
+    var train = RunDefaults.collections
 
     @Option(parsing: .upToNextOption, help: "Games whose held-out part gives the test positions (and fits missing probes).")
-    var test = ["positions/selfplay.pgn.gz"]
+    var test = RunDefaults.collections
 
     @Option(help: "Read only the first this many training games.")
     var trainGames: Int?
@@ -63,9 +59,9 @@ struct AttributeCommand: WritesOutputDirectory {
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
-        var settings = AttributionRun.Settings(concept: concept)
+        var settings = AttributionRun.Settings(concept: probeCell.concept)
         settings.model = network.model
-        settings.layer = layer
+        settings.layer = probeCell.layer
         settings.train = train
         settings.test = test
         settings.trainGames = trainGames
@@ -84,9 +80,9 @@ struct AttributeCommand: WritesOutputDirectory {
         let outcome = try run.run(out: outputDirectory, onWarning: { line.clear(); printError($0) }) { line.status($0) }
         line.clear()
         let shares = AttributionRun.conceptShares(outcome.attributions)
-        print("\(concept) at \(run.layer), checkpoints \(outcome.steps.map(String.init).joined(separator: ", ")): "
+        print("\(probeCell.concept) at \(run.layer), checkpoints \(outcome.steps.map(String.init).joined(separator: ", ")): "
               + "\(outcome.attributions.count) training positions, \(outcome.testPositions) test positions")
-        print(String(format: "mean %@: %.3f over the sample, %.3f over the top tenth, %.3f over the bottom tenth", concept, shares.all, shares.top, shares.bottom))
+        print(String(format: "mean %@: %.3f over the sample, %.3f over the top tenth, %.3f over the bottom tenth", probeCell.concept, shares.all, shares.top, shares.bottom))
         if !outcome.checkpointAgreement.isEmpty {
             print("score correlation between consecutive checkpoints: " + outcome.checkpointAgreement.map { String(format: "%.2f", $0) }.joined(separator: ", "))
         }
@@ -94,7 +90,7 @@ struct AttributeCommand: WritesOutputDirectory {
             print(String(format: "%+.3g  %@  %@", entry.score, entry.example.position.fen, entry.example.move.uci))
         }
         if !outcome.retrain.isEmpty {
-            print("removal check (\(outcome.retrain[0].metric) of the \(concept) probe at \(run.layer) after retraining):")
+            print("removal check (\(outcome.retrain[0].metric) of the \(probeCell.concept) probe at \(run.layer) after retraining):")
             for row in outcome.retrain {
                 print(row.name.padding(toLength: 18, withPad: " ", startingAt: 0)
                       + String(format: "%6d positions  %.3f [%.3f, %.3f]  (untrained %.3f)", row.trainingPositions, row.score, row.low, row.high, row.untrained))

@@ -35,7 +35,8 @@ struct ChessConcepts: ParsableCommand {
         } catch let error as ValidationError {
             printError("Error: \(error.message)")
             exit(withError: ExitCode.validationFailure)
-        } catch let error as ExitCode {
+        } catch where error is ExitCode || exitCode(for: error) == .success || exitCode(for: error) == .validationFailure {
+            // The parser's own outcomes (help, a bad flag met while running a nested command) keep its handling.
             exit(withError: error)
         } catch {
             printError("Error: \(error)")

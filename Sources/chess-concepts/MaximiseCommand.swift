@@ -18,11 +18,7 @@ struct MaximiseCommand: WritesOutputDirectory {
 
     @OptionGroup var snapshot: CheckpointOptions
 
-    @Option(help: "The concept (binary or scalar).")
-    var concept: String
-
-    @Option(help: "The probe layer (default: the last residual block).")
-    var layer: String?
+    @OptionGroup var probeCell: ProbeCellOptions
 
     @Option(help: "The probe prediction to reach: 1 or 0 for a binary concept, a value for a scalar one.")
     var target = MaximiseRun.Settings.Defaults.target
@@ -62,10 +58,10 @@ struct MaximiseCommand: WritesOutputDirectory {
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
-        var settings = MaximiseRun.Settings(concept: concept)
+        var settings = MaximiseRun.Settings(concept: probeCell.concept)
         settings.model = network.model
         settings.checkpoint = snapshot.checkpoint
-        settings.layer = layer
+        settings.layer = probeCell.layer
         settings.target = target
         settings.fen = fen
         settings.positions = positions

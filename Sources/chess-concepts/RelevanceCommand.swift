@@ -21,11 +21,7 @@ struct RelevanceCommand: WritesOutputDirectory {
 
     @OptionGroup var snapshot: CheckpointOptions
 
-    @Option(help: "A binary or scalar concept, or 'value' for the value head.")
-    var concept: String
-
-    @Option(help: "The probe's layer, whose channels are ranked (default: the last residual block).")
-    var layer: String?
+    @OptionGroup var probeCell: ProbeCellOptions
 
     @Option(help: "The position, as FEN.")
     var fen: String
@@ -50,10 +46,10 @@ struct RelevanceCommand: WritesOutputDirectory {
 
     func run() throws {
         guard let rule = LayerwiseRelevance.Rule(rawValue: rule) else { throw ValidationError("--rule must be epsilon or zplus, not \(rule)") }
-        var settings = RelevanceRun.Settings(concept: concept, fen: fen)
+        var settings = RelevanceRun.Settings(concept: probeCell.concept, fen: fen)
         settings.model = network.model
         settings.checkpoint = snapshot.checkpoint
-        settings.layer = layer
+        settings.layer = probeCell.layer
         settings.rule = rule
         settings.epsilon = epsilon
         settings.channels = channels
@@ -64,7 +60,7 @@ struct RelevanceCommand: WritesOutputDirectory {
         run = try RelevanceRun(settings: settings)
         let outcome = try run.run(out: outputDirectory, onWarning: { printError($0) })
         print(String(format: "%@ at %@, step %d: prediction %.3f; relevance %.4g, on the input %.4g (%.4g kept by biases and ε)",
-                     concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))
+                     probeCell.concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))
         print("most relevant squares: " + outcome.strongestSquares(5).map { String(format: "%@ %+.3g", "\($0.square)", $0.relevance) }.joined(separator: ", "))
         print("most relevant channels of \(run.layer): " + outcome.channels.prefix(5).map { String(format: "%d (%.3g)", $0.channel, $0.relevance) }.joined(separator: ", "))
         print("Wrote \(outputDirectory)/relevance.png, relevance.svg, squares.csv, planes.csv, channels.csv, relevance.json")

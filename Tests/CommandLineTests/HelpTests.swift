@@ -66,4 +66,12 @@ struct HelpTests {
               -h, --help              Show help information.
             """ + "\n")
     }
+
+    @Test func helpOnASubcommandPrintsItAndSucceeds() throws {
+        let result = try CommandRunner.run(["relevance", "--help"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.hasPrefix("OVERVIEW: Relevance maps"))
+        let missing = try CommandRunner.run(["relevance", "--fen", "startpos"])
+        #expect(missing.status == 64 && missing.standardError.contains("Missing expected argument '--concept <concept>'"))
+    }
 }
