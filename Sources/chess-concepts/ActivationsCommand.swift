@@ -19,12 +19,7 @@ struct ActivationsCommand: WritesOutputDirectory {
     @OptionGroup var destination: OutputOptions
 
     func run() throws {
-        let export: ActivationExport
-        do {
-            export = try ActivationExport(settings: try sample.settings())
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let export = try ActivationExport(settings: try sample.settings())
         let line = ProgressLine(unit: "arrays")
         let files = try export.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")

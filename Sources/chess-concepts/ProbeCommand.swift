@@ -48,12 +48,7 @@ struct ProbeCommand: WritesOutputDirectory {
 
     func run() throws {
         let settings = try sample.settings(readout: ProbeReadout(readout)!)
-        let tracker: ProbeTracker
-        do {
-            tracker = try ProbeTracker(settings: settings)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let tracker = try ProbeTracker(settings: settings)
         let line = ProgressLine(unit: "cells")
         let summary = try tracker.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
