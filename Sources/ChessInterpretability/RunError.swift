@@ -16,12 +16,15 @@ package enum RunError: Error, CustomStringConvertible {
     /// A numerical step failed on this data (a singular kernel, an unfittable probe).
     case numerical(String)
 
-    package var description: String {
+    package var description: String { message(naming: { $0 }) }
+
+    /// The message with each setting written by `name` (its own name, or a command-line flag).
+    package func message(naming name: (String) -> String) -> String {
         switch self {
-        case .invalidSetting(let name, let value, let requirement):
-            "\(name) \(value): \(requirement)"
-        case .unreadableSetting(let name, let underlying):
-            "\(name): \(underlying)"
+        case .invalidSetting(let setting, let value, let requirement):
+            "\(name(setting)) \(value): \(requirement)"
+        case .unreadableSetting(let setting, let underlying):
+            "\(name(setting)): \(underlying)"
         case .missingCheckpoint(let model, let step, let saved):
             step.map { "\(model) has no checkpoint at step \($0); saved: \(saved.map(String.init).joined(separator: ", "))" }
                 ?? "\(model) holds no checkpoint (step-*.safetensors)"

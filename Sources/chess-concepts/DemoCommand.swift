@@ -265,9 +265,7 @@ struct DemoCommand: WritesOutputDirectory {
         let steps = directory.savedSteps()
         guard let first = steps.first, let last = steps.last else { throw ValidationError("\(network.model) holds no checkpoint") }
         print("\n3. The network \(network.model) (\(configuration.architecture.blocks) blocks × \(configuration.architecture.channels) channels, \(steps.count) checkpoints)")
-        let heldOut = try TrainingCorpus(paths: configuration.data, seed: configuration.seed,
-                                         validationFraction: configuration.validationFraction).validation
-        let examples = heldOut.evenlySpaced(quick ? 256 : 1_024)
+        let examples = try CheckpointEvaluation(model: directory, data: [], positions: quick ? 256 : 1_024).examples
         for step in [first, last] {
             let evaluation = Evaluation(network: try directory.load(step: step), examples: examples)
             print(String(format: "   step %5d: policy top-1 %.3f, top-3 %.3f, value accuracy %.3f on %d held-out positions",

@@ -4,8 +4,7 @@ import ChessInterpretability
 extension RunError {
     /// The error as the command line says it: the setting named by its flag.
     var commandLineMessage: String {
-        guard let setting else { return description }
-        return "--" + Self.flag(for: setting) + description.dropFirst(setting.count)
+        message(naming: { "--" + Self.flag(for: $0) })
     }
 
     /// A setting's flag: its name in kebab case (`randomSets` → `random-sets`), except where

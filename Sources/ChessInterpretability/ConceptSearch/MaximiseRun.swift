@@ -107,8 +107,9 @@ package struct MaximiseRun {
     /// `progress` gets (method, searches done, searches in all); `onWarning` every skipped input.
     package func run(progress: (ConceptSearch.Method, Int, Int) -> Void = { _, _, _ in },
                     onWarning: (String) -> Void = { _ in }) throws -> [MethodSummary] {
-        let probe = try loadProbe(onWarning: onWarning)
+        // The inputs first: a bad FEN or an empty collection is reported before a probe is fitted for nothing.
         let starts = try startPositions(onWarning: onWarning)
+        let probe = try loadProbe(onWarning: onWarning)
         try FileManager.default.createDirectory(atPath: settings.out + "/boards", withIntermediateDirectories: true)
         let searchTarget = SearchTarget(kind: probe.kind, value: settings.target)
         var summaries = [MethodSummary](), lines = ""

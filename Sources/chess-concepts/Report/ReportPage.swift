@@ -24,9 +24,9 @@ struct ReportPage {
         if FileManager.default.fileExists(atPath: directory + "/" + RunManifest.fileName) {
             let root = try RunManifest.read(from: directory)
             body = "<h1>\(escape(root.title))</h1>\n" + contents(of: root, at: "")
-                + root.parts.filter(hasManifest).map { try? section(at: $0) }.compactMap { $0 }.joined()
+                + root.parts.filter(hasManifest).map(section).joined()
         } else {
-            body = "<h1>ChessConcepts report</h1>\n" + runDirectories().map { try? section(at: $0) }.compactMap { $0 }.joined()
+            body = "<h1>ChessConcepts report</h1>\n" + runDirectories().map(section).joined()
         }
         return """
             <!DOCTYPE html>
@@ -70,10 +70,15 @@ struct ReportPage {
 
     // MARK: sections
 
-    /// The section of the run in `relative` (its manifest's contents under its title).
-    private func section(at relative: String) throws -> String {
-        let manifest = try RunManifest.read(from: directory + "/" + relative)
-        return "<h2>\(escape(manifest.title))</h2>\n" + contents(of: manifest, at: relative)
+    /// The section of the run in `relative` (its manifest's contents under its title); an
+    /// unreadable manifest is shown as such, so the page still covers every other run.
+    private func section(at relative: String) -> String {
+        do {
+            let manifest = try RunManifest.read(from: directory + "/" + relative)
+            return "<h2>\(escape(manifest.title))</h2>\n" + contents(of: manifest, at: relative)
+        } catch {
+            return "<h2>\(escape(relative))</h2>\n<p>This run's manifest could not be read: \(escape(error.description))</p>\n"
+        }
     }
 
     /// A manifest's summary, findings, tables, figures, files and settings; paths relative to the page.
