@@ -51,6 +51,17 @@ public struct CastlingRights: OptionSet, Hashable, Sendable {
         return CastlingRights(rawValue: lost)
     }
 
+    /// The single right a FEN castling letter stands for (`K`, `Q`, `k`, `q`), or `nil`.
+    public init?(fenSymbol: Character) {
+        switch fenSymbol {
+        case "K": self = .whiteKingside
+        case "Q": self = .whiteQueenside
+        case "k": self = .blackKingside
+        case "q": self = .blackQueenside
+        default: return nil
+        }
+    }
+
     /// The FEN field (`KQkq`, or `-` when empty).
     public var fen: String {
         var text = ""

@@ -38,46 +38,19 @@ extension Position {
             }
             guard file == 8 else { throw fail(.placement, "rank \(rank + 1) has \(file) squares instead of 8") }
         }
-        for color in Color.allCases {
-            let kings = pieces(.king, color).count
-            guard kings == 1 else { throw fail(.placement, "\(color.name) has \(kings) kings, expected exactly 1") }
-        }
-        if let square = (pieces(.pawn) & (Bitboard.rank(0) | Bitboard.rank(7))).first {
-            throw fail(.placement, "pawn on \(square) (pawns cannot stand on the first or eighth rank)")
-        }
-
+        var claimedEnPassant: Square?
         if fields[2] != "-" {
             for character in fields[2] {
-                let right: CastlingRights, kingHome: String, rookHome: String, color: Color
-                switch character {
-                case "K": (right, color, kingHome, rookHome) = (.whiteKingside, .white, "e1", "h1")
-                case "Q": (right, color, kingHome, rookHome) = (.whiteQueenside, .white, "e1", "a1")
-                case "k": (right, color, kingHome, rookHome) = (.blackKingside, .black, "e8", "h8")
-                case "q": (right, color, kingHome, rookHome) = (.blackQueenside, .black, "e8", "a8")
-                default: throw fail(.castling, "unexpected character '\(character)' (expected K, Q, k, q or -)")
+                guard let right = CastlingRights(fenSymbol: character) else {
+                    throw fail(.castling, "unexpected character '\(character)' (expected K, Q, k, q or -)")
                 }
                 guard !castlingRights.contains(right) else { throw fail(.castling, "'\(character)' appears twice") }
-                guard piece(at: Square(kingHome)!) == Piece(.king, color), piece(at: Square(rookHome)!) == Piece(.rook, color) else {
-                    throw fail(.castling, "'\(character)' needs the \(color.name) king on \(kingHome) and a \(color.name) rook on \(rookHome)")
-                }
                 castlingRights.insert(right)
             }
         }
-
         if fields[3] != "-" {
             guard let square = Square(fields[3]) else { throw fail(.enPassant, "'\(fields[3])' is not a square") }
-            let expectedRank = side == .white ? 5 : 2
-            guard square.rank == expectedRank else {
-                throw fail(.enPassant, "\(square) is not on rank \(expectedRank + 1), where a \(side.opponent.name) double step would leave it")
-            }
-            let forward = side == .white ? -8 : 8
-            let pawnSquare = Square(unchecked: square.index + forward), originSquare = Square(unchecked: square.index - forward)
-            guard piece(at: pawnSquare) == Piece(.pawn, side.opponent), piece(at: square) == nil, piece(at: originSquare) == nil else {
-                throw fail(.enPassant, "\(square) needs a \(side.opponent.name) pawn on \(pawnSquare) and empty \(square) and \(originSquare)")
-            }
-            if AttackTables.shared.pawnAttacks(side.opponent, square.index) & pieces(.pawn, side).rawValue != 0 {
-                enPassantIndex = square.rawValue
-            }
+            claimedEnPassant = square
         }
 
         if fields.count > 4 {
@@ -93,9 +66,49 @@ extension Position {
             fullmoveNumber = number
         }
 
-        if isAttacked(king(of: side.opponent), by: side) {
-            throw fail(.placement, "the side not to move (\(side.opponent.name)) is in check")
+        if let (field, reason) = completeSetup(enPassant: claimedEnPassant) { throw fail(field, reason) }
+    }
+
+    /// Checks the rules every position read from outside must meet, with the FEN field at
+    /// fault: one king each, no pawn on the first or eighth rank, castling rights with their
+    /// king and rook at home, an en passant square a double step could have left, and the
+    /// side not to move not in check. Keeps the en passant square only when a capture there
+    /// is pseudo-legal.
+    mutating func completeSetup(enPassant claimed: Square?) -> (FENError.Field, String)? {
+        for color in Color.allCases {
+            let kings = pieces(.king, color).count
+            guard kings == 1 else { return (.placement, "\(color.name) has \(kings) kings, expected exactly 1") }
         }
+        if let square = (pieces(.pawn) & (Bitboard.rank(0) | Bitboard.rank(7))).first {
+            return (.placement, "pawn on \(square) (pawns cannot stand on the first or eighth rank)")
+        }
+        for geometry in CastlingRights.geometries where castlingRights.contains(geometry.right) {
+            let color: Color = geometry.kingFrom < 8 ? .white : .black
+            let kingHome = Square(unchecked: geometry.kingFrom), rookHome = Square(unchecked: geometry.rookFrom)
+            guard piece(at: kingHome) == Piece(.king, color), piece(at: rookHome) == Piece(.rook, color) else {
+                return (.castling, "'\(geometry.right.fen)' needs the \(color.name) king on \(kingHome) and a \(color.name) rook on \(rookHome)")
+            }
+        }
+        enPassantIndex = 64
+        if let square = claimed {
+            let side = sideToMove
+            let expectedRank = side == .white ? 5 : 2
+            guard square.rank == expectedRank else {
+                return (.enPassant, "\(square) is not on rank \(expectedRank + 1), where a \(side.opponent.name) double step would leave it")
+            }
+            let forward = side == .white ? -8 : 8
+            let pawnSquare = Square(unchecked: square.index + forward), originSquare = Square(unchecked: square.index - forward)
+            guard piece(at: pawnSquare) == Piece(.pawn, side.opponent), piece(at: square) == nil, piece(at: originSquare) == nil else {
+                return (.enPassant, "\(square) needs a \(side.opponent.name) pawn on \(pawnSquare) and empty \(square) and \(originSquare)")
+            }
+            if AttackTables.shared.pawnAttacks(side.opponent, square.index) & pieces(.pawn, side).rawValue != 0 {
+                enPassantIndex = square.rawValue
+            }
+        }
+        if isAttacked(king(of: sideToMove.opponent), by: sideToMove) {
+            return (.placement, "the side not to move (\(sideToMove.opponent.name)) is in check")
+        }
+        return nil
     }
 
     /// The FEN of this position. The en passant square is written only when an en

@@ -27,14 +27,9 @@ package struct CheckpointEvaluation {
     /// split recorded in its configuration), else every game of `data`.
     package init(model: ModelDirectory, data: [String], positions: Int) throws {
         let configuration = try model.readConfiguration()
-        let heldOut: [TrainingExample]
-        if data.isEmpty {
-            heldOut = try TrainingCorpus(paths: configuration.data, seed: configuration.seed,
-                                         validationFraction: configuration.validationFraction).validation
-        } else {
-            let corpus = try TrainingCorpus(paths: data, seed: configuration.seed, validationFraction: 0.5)
-            heldOut = corpus.train + corpus.validation
-        }
+        // Other data is held out as a whole: all of it goes to the validation side.
+        let heldOut = try TrainingCorpus(paths: data.isEmpty ? configuration.data : data, seed: configuration.seed,
+                                         validationFraction: data.isEmpty ? configuration.validationFraction : 1).validation
         self.model = model
         examples = heldOut.evenlySpaced(positions)
     }

@@ -12,25 +12,26 @@ package struct TrainingExample: Sendable {
 }
 
 /// Every main-line position of some PGN collections with a move and a known result,
-/// split by game into training and validation sets. Games are streamed from the
-/// files; the examples are kept compactly (about 100 bytes each) and encoded into
-/// planes a batch at a time.
+/// split by game into training and validation sets. Games are streamed from the files
+/// into packed, memory-mapped examples (36 bytes each), so memory stays flat as the
+/// corpus grows; positions are encoded into planes a batch at a time.
 package struct TrainingCorpus: Sendable {
-    package private(set) var train: [TrainingExample] = []
-    package private(set) var validation: [TrainingExample] = []
+    package let train: PackedExamples
+    package let validation: PackedExamples
     /// Games that could not be read, and games without a result (skipped).
     package private(set) var skippedGames = 0
 
     /// A corpus of given examples, e.g. another corpus's with some left out.
-    package init(train: [TrainingExample], validation: [TrainingExample]) {
-        self.train = train
-        self.validation = validation
+    package init(train: some Sequence<TrainingExample>, validation: some Sequence<TrainingExample>) throws {
+        self.train = try PackedExamples(train)
+        self.validation = try PackedExamples(validation)
     }
 
     /// Reads `paths` (a directory stands for the files in it); `validationFraction` of the
     /// games (chosen by `seed`) go to validation.
     package init(paths: [String], seed: UInt64, validationFraction: Double = 0.1,
                 maximumGames: Int = .max, onProgress: (Int) -> Void = { _ in }) throws {
+        let train = try PackedExamples.Writer(), validation = try PackedExamples.Writer()
         var games = 0
         for path in try FileList.expand(paths) {
             let file = try CompressedFileReader(path: path)
@@ -44,15 +45,17 @@ package struct TrainingCorpus: Sendable {
                 games += 1
                 if games % 500 == 0 { onProgress(games) }
                 let split = DataSplit(source: source, game: game.number, seed: seed, fractions: (1 - validationFraction, validationFraction))
+                let writer = split == .train ? train : validation
                 let line = game.mainline
                 for (index, next) in zip(line, line.dropFirst()) {
                     let position = game.nodes[index].position
                     let outcome = position.sideToMove == .white ? white : 2 - white
-                    let example = TrainingExample(position: position, move: game.nodes[next].move, outcome: outcome)
-                    if split == .train { train.append(example) } else { validation.append(example) }
+                    try writer.append(TrainingExample(position: position, move: game.nodes[next].move, outcome: outcome))
                 }
             }
         }
+        self.train = try train.finish()
+        self.validation = try validation.finish()
     }
 
     /// 0 White won, 1 draw, 2 Black won; `nil` for an unfinished game.
@@ -66,11 +69,11 @@ package struct TrainingCorpus: Sendable {
     }
 }
 
-extension Array where Element == TrainingExample {
-    /// At most `count` examples spread evenly over the array: a held-out sample that
+extension RandomAccessCollection where Element == TrainingExample, Index == Int {
+    /// At most `count` examples spread evenly over the collection: a held-out sample that
     /// covers every game instead of the first few.
     package func evenlySpaced(_ count: Int) -> [TrainingExample] {
-        Array(Swift.stride(from: 0, to: self.count, by: Swift.max(1, self.count / Swift.max(count, 1))).prefix(count).map { self[$0] })
+        Array(Swift.stride(from: startIndex, to: endIndex, by: Swift.max(1, self.count / Swift.max(count, 1))).prefix(count).map { self[$0] })
     }
 }
 

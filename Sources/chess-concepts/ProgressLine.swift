@@ -1,13 +1,14 @@
 import DataFiles
 import Foundation
 
-/// A single self-overwriting status line on standard error, shown only on a terminal
-/// and redrawn at most a few times a second.
+/// Progress on standard error. On a terminal: one self-overwriting status line, redrawn
+/// at most a few times a second. Elsewhere (a log file, CI): a plain line every half
+/// minute, so a job in the background still shows how far it got.
 final class ProgressLine {
     private let unit: String
     private let start = ContinuousClock.now
-    private var lastDraw = ContinuousClock.now - .seconds(1)
-    private let enabled = isatty(2) != 0
+    private var lastDraw = ContinuousClock.now
+    private let onTerminal = isatty(2) != 0
     private var visible = false
 
     init(unit: String) { self.unit = unit }
@@ -16,19 +17,24 @@ final class ProgressLine {
     var elapsedText: String { String(format: "%.1f s", elapsed) }
 
     func update(count: Int, detail: String) {
-        guard enabled, ContinuousClock.now - lastDraw > .milliseconds(250) else { return }
-        lastDraw = .now
         let rate = Double(count) / max(elapsed, 1e-9)
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(count) \(unit) (\(Int(rate)) /s), \(detail)".utf8))
-        visible = true
+        draw("\(count) \(unit) (\(rate >= 10 ? String(Int(rate)) : String(format: "%.2f", rate)) /s), \(detail)")
     }
 
     /// Shows a status text with the elapsed time (for work without a count).
     func status(_ text: String) {
-        guard enabled, ContinuousClock.now - lastDraw > .milliseconds(250) else { return }
+        draw("\(elapsedText): \(text)")
+    }
+
+    private func draw(_ text: String) {
+        guard ContinuousClock.now - lastDraw > (onTerminal ? .milliseconds(250) : .seconds(30)) else { return }
         lastDraw = .now
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(elapsedText): \(text)".utf8))
-        visible = true
+        if onTerminal {
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+            visible = true
+        } else {
+            FileHandle.standardError.write(Data("\(text)\n".utf8))
+        }
     }
 
     func clear() {

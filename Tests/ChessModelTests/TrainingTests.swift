@@ -1,3 +1,4 @@
+import Chess
 import ChessModel
 import DataFiles
 import Foundation
@@ -22,6 +23,30 @@ struct TrainingTests {
     @Test func corpusIsSplitByGameWithOutcomesFromTheSideToMove() {
         #expect(Self.corpus.train.count > 1_000 && Self.corpus.validation.count > 100)
         #expect(Self.corpus.train.allSatisfy { (0...2).contains($0.outcome) && $0.position.isLegal($0.move) })
+    }
+
+    /// The packed, memory-mapped corpus gives back exactly the positions, moves and results
+    /// of replaying the games, in file order.
+    @Test func packedCorpusEqualsAReplayOfTheGames() throws {
+        let file = try CompressedFileReader(path: Self.corpusPath)
+        var reader = PGNReader(file: Self.corpusPath) { try file.read(into: $0) }
+        var replayed = [(fen: String, move: Move, outcome: Int)]()
+        for _ in 0..<40 {
+            let next = reader.next()
+            guard case .success(let game) = next else { Issue.record("game unreadable or missing: \(String(describing: next))"); return }
+            let white = ["1-0": 0, "1/2-1/2": 1, "0-1": 2][game.result]!
+            var position = Position.start
+            for move in game.mainline.dropFirst().map({ game.nodes[$0].move }) {
+                replayed.append((position.fen, move, position.sideToMove == .white ? white : 2 - white))
+                position = position.playing(move)
+            }
+        }
+        let packed = Array(Self.corpus.train) + Array(Self.corpus.validation)
+        #expect(packed.count == replayed.count)
+        let key = { (fen: String, move: Move, outcome: Int) in "\(fen) \(move) \(outcome)" }
+        #expect(Set(packed.map { key($0.position.fen, $0.move, $0.outcome) }) == Set(replayed.map(key)))
+        let copy = try TrainingCorpus(train: Self.corpus.train.prefix(100), validation: [])
+        #expect(copy.train.map(\.position) == Self.corpus.train.prefix(100).map(\.position) && copy.validation.isEmpty)
     }
 
     @Test func checkpointsAreLogSpacedEarlyAndEvenLate() {

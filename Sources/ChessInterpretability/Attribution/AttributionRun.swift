@@ -151,7 +151,8 @@ package struct AttributionRun {
             throw RunError.invalidSetting("trainPositions", value: "\(settings.trainPositions)", requirement: "the training games hold only \(corpus.train.count) positions")
         }
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "attribution sample"))
-        let sample = Array(corpus.train.shuffled(using: &random).prefix(settings.trainPositions))
+        // Shuffling the indices draws the same permutation as shuffling the examples, without unpacking them all.
+        let sample = corpus.train.indices.shuffled(using: &random).prefix(settings.trainPositions).map { corpus.train[$0] }
         let (testPlanes, testWeights) = try testSet(onWarning: onWarning)
         var scoresByStep = [[Double]]()
         for step in steps {
@@ -267,7 +268,7 @@ package struct AttributionRun {
 
     /// The removal check: fresh networks trained on the sample, whole and without its
     /// top-, bottom- and randomly chosen positions (random twice, for the noise level).
-    private func retrainCheck(_ ranked: [Attribution], validation: [TrainingExample], out: String, onWarning: @escaping (String) -> Void,
+    private func retrainCheck(_ ranked: [Attribution], validation: PackedExamples, out: String, onWarning: @escaping (String) -> Void,
                               progress: (String) -> Void) throws -> [RetrainRow] {
         let removed = settings.removed ?? ranked.count / 5
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "removal"))
@@ -288,7 +289,7 @@ package struct AttributionRun {
             retrained.steps = settings.retrainSteps
             retrained.checkpoints = [0, settings.retrainSteps]
             retrained.data = settings.train
-            let corpus = TrainingCorpus(train: examples, validation: validation.evenlySpaced(1_000))
+            let corpus = try TrainingCorpus(train: examples, validation: validation.evenlySpaced(1_000))
             try Trainer(configuration: retrained, corpus: corpus, directory: directory, resume: false).run()
             progress("probing \(name)")
             let tracker = TrackerSettings(model: directory.path, data: settings.test, concepts: [concept.name], layers: [layer],
