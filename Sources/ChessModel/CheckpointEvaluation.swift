@@ -1,8 +1,8 @@
 import DataFiles
 
 /// Every checkpoint of a model scored on held-out positions, beside the two baselines a
-/// reader needs to judge the scores: the uniformly random mover (exact, in expectation)
-/// and the greedy one-ply mover.
+/// reader needs to judge the scores: the uniformly random mover (exact, in expectation),
+/// the greedy one-ply mover and, on request, Stockfish (`engineRow`).
 ///
 /// ```swift
 /// let evaluation = try CheckpointEvaluation(model: ModelDirectory(path: "models/default"), data: [], positions: 4_096)
@@ -11,12 +11,23 @@ import DataFiles
 package struct CheckpointEvaluation {
     /// One player's scores: a checkpoint of the network (`step`), or a baseline.
     package struct Row: Codable, Equatable, Sendable {
-        /// `network`, `random` or `greedy`.
+        /// `network`, `random`, `greedy` or `stockfish`.
         package let player: String
         package let step: Int?
         package let policyTop1: Double
         package let policyTop3: Double?
         package let valueAccuracy: Double?
+        /// The engine's fitted draw margin in centipawns (see `EngineReference`).
+        package let drawMargin: Int?
+
+        package init(player: String, step: Int?, policyTop1: Double, policyTop3: Double?, valueAccuracy: Double?, drawMargin: Int? = nil) {
+            self.player = player
+            self.step = step
+            self.policyTop1 = policyTop1
+            self.policyTop3 = policyTop3
+            self.valueAccuracy = valueAccuracy
+            self.drawMargin = drawMargin
+        }
     }
 
     package let model: ModelDirectory
@@ -51,5 +62,14 @@ package struct CheckpointEvaluation {
         let greedyHits = try examples.filter { try Player.greedy.move(in: $0.position, random: &random) == $0.move }.count
         rows.append(Row(player: "greedy", step: nil, policyTop1: Double(greedyHits) / Double(examples.count), policyTop3: nil, valueAccuracy: nil))
         return rows
+    }
+
+    /// `reference`'s row on the same held-out positions, its draw margin fitted on as many
+    /// of the model's training positions.
+    package func engineRow(_ reference: EngineReference, onProgress: @Sendable (Int) -> Void = { _ in }) throws -> Row {
+        let configuration = try model.readConfiguration()
+        let training = try TrainingCorpus(paths: configuration.data, seed: configuration.seed,
+                                          validationFraction: configuration.validationFraction).train
+        return try reference.row(heldOut: examples, calibration: training.evenlySpaced(examples.count), onProgress: onProgress)
     }
 }

@@ -20,11 +20,7 @@ struct PlayCommand: ParsableCommand {
     @Option(help: "The opponent: random, greedy or stockfish (one thread, --nodes per move).")
     var vs: Opponent = .random
 
-    @Option(help: "Nodes Stockfish searches per move (with --vs stockfish).")
-    var nodes = 100
-
-    @Option(help: "The Stockfish executable (default: /usr/games/stockfish or the first on PATH).")
-    var engine: String?
+    @OptionGroup var stockfish: EngineOptions
 
     @Option(help: "Games, colours alternating.")
     var games = 100
@@ -46,10 +42,9 @@ struct PlayCommand: ParsableCommand {
         case .random: opponent = .random
         case .greedy: opponent = .greedy
         case .stockfish:
-            guard let path = engine ?? UCIEngine.findStockfish() else { throw UCIError.notFound("stockfish") }
-            let stockfish = try UCIEngine(path: path)
-            try stockfish.setOption("Threads", "1")
-            opponent = .engine(stockfish, nodes: nodes)
+            let engine = try UCIEngine(path: stockfish.path())
+            try engine.setOption("Threads", "1")
+            opponent = .engine(engine, nodes: stockfish.nodes)
         }
         let match = try Match(player, against: opponent, games: games, seed: seeding.seed)
         let elo = match.eloDifference

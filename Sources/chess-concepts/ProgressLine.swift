@@ -3,8 +3,10 @@ import Foundation
 
 /// Progress on standard error. On a terminal: one self-overwriting status line, redrawn
 /// at most a few times a second. Elsewhere (a log file, CI): a plain line every half
-/// minute, so a job in the background still shows how far it got.
-final class ProgressLine {
+/// minute, so a job in the background still shows how far it got. Safe to update from
+/// several threads.
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
     private let unit: String
     private let start = ContinuousClock.now
     private var lastDraw = ContinuousClock.now
@@ -27,6 +29,8 @@ final class ProgressLine {
     }
 
     private func draw(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
         guard ContinuousClock.now - lastDraw > (onTerminal ? .milliseconds(250) : .seconds(30)) else { return }
         lastDraw = .now
         if onTerminal {
@@ -38,6 +42,8 @@ final class ProgressLine {
     }
 
     func clear() {
+        lock.lock()
+        defer { lock.unlock() }
         guard visible else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         visible = false

@@ -76,11 +76,30 @@ public final class UCIEngine {
     /// The engine's move after `moves` (UCI) from `fen`, searching `nodes` nodes; with one
     /// thread and a fixed node count Stockfish answers the same every time.
     public func bestMove(fen: String, moves: [String], nodes: Int) throws -> String {
+        try search(fen: fen, moves: moves, nodes: nodes).bestMove
+    }
+
+    /// Searches `nodes` nodes after `moves` (UCI) from `fen`: the best move, and the score of
+    /// the last exact (not lower- or upper-bound) `info` line.
+    public func search(fen: String, moves: [String] = [], nodes: Int) throws -> UCISearchResult {
         send("position fen \(fen)" + (moves.isEmpty ? "" : " moves " + moves.joined(separator: " ")))
         send("go nodes \(nodes)")
-        let line = try readLine { $0.hasPrefix("bestmove ") }
-        guard let move = line.split(separator: " ").dropFirst().first else { throw UCIError.unexpectedAnswer(line) }
-        return String(move)
+        var score: UCISearchResult.Score?
+        while true {
+            let line = try readLine()
+            let words = line.split(separator: " ")
+            if words.first == "bestmove" {
+                guard words.count >= 2 else { throw UCIError.unexpectedAnswer(line) }
+                return UCISearchResult(bestMove: String(words[1]), score: score)
+            }
+            guard words.first == "info", let at = words.firstIndex(of: "score"), at + 2 < words.count,
+                  !words.contains("lowerbound"), !words.contains("upperbound"), let value = Int(words[at + 2]) else { continue }
+            switch words[at + 1] {
+            case "cp": score = .centipawns(value)
+            case "mate": score = .mate(value)
+            default: throw UCIError.unexpectedAnswer(line)
+            }
+        }
     }
 
     /// Tells the engine that the next position starts a new game (clearing its hash).
@@ -108,21 +127,6 @@ public final class UCIEngine {
         while true {
             let line = try readLine()
             if matches(line) { return line }
-        }
-    }
-}
-
-/// What went wrong talking to a UCI engine.
-public enum UCIError: Error, CustomStringConvertible {
-    case notFound(String)
-    case closed
-    case unexpectedAnswer(String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let path): "no engine at \(path) (install Debian's 'stockfish' package: apt-get install stockfish)"
-        case .closed: "the engine closed its output"
-        case .unexpectedAnswer(let line): "unexpected engine answer '\(line)'"
         }
     }
 }
