@@ -47,9 +47,9 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         print("\(evaluation.examples.count) held-out positions")
-        print("player    step   policy top-1   policy top-3   value accuracy")
+        print("player     step   policy top-1   policy top-3   value accuracy")
         for row in rows {
-            print(row.player.padding(toLength: 8, withPad: " ", startingAt: 0)
+            print(row.player.padding(toLength: 9, withPad: " ", startingAt: 0)
                   + (row.step.map { String(format: "%6d", $0) } ?? "     -")
                   + String(format: "   %12.3f", row.policyTop1)
                   + (row.policyTop3.map { String(format: "   %12.3f", $0) } ?? "              -")
