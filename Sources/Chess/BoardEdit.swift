@@ -20,6 +20,21 @@ public enum BoardEdit: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The four kinds of edit, for choosing which a search may make.
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        case put, remove, move, change
+    }
+
+    /// This edit's kind.
+    public var kind: Kind {
+        switch self {
+        case .put: .put
+        case .remove: .remove
+        case .move: .move
+        case .change: .change
+        }
+    }
+
     /// The squares whose contents change.
     public var squares: [Square] {
         switch self {
@@ -31,19 +46,29 @@ public enum BoardEdit: Hashable, Sendable, CustomStringConvertible {
 
 extension Position {
     /// Every edit of the kinds `BoardEdit` names, valid or not (see `applying(_:)`).
-    public var candidateEdits: [BoardEdit] {
+    public var candidateEdits: [BoardEdit] { candidateEdits(of: Set(BoardEdit.Kind.allCases)) }
+
+    /// Every edit of the given kinds, valid or not (see `applying(_:)`). Moves alone keep
+    /// the material as it is.
+    public func candidateEdits(of kinds: Set<BoardEdit.Kind>) -> [BoardEdit] {
         var edits = [BoardEdit]()
         let empty = Array(Bitboard(rawValue: ~occupied.rawValue))
         let placeable = Color.allCases.flatMap { color in PieceKind.allCases.filter { $0 != .king }.map { Piece($0, color) } }
         for square in occupied {
             let piece = piece(at: square)!
-            for target in empty { edits.append(.move(piece, from: square, to: target)) }
+            if kinds.contains(.move) {
+                for target in empty { edits.append(.move(piece, from: square, to: target)) }
+            }
             guard piece.kind != .king else { continue }
-            edits.append(.remove(piece, square))
-            for replacement in placeable where replacement != piece { edits.append(.change(piece, square, to: replacement)) }
+            if kinds.contains(.remove) { edits.append(.remove(piece, square)) }
+            if kinds.contains(.change) {
+                for replacement in placeable where replacement != piece { edits.append(.change(piece, square, to: replacement)) }
+            }
         }
-        for square in empty {
-            for piece in placeable { edits.append(.put(piece, square)) }
+        if kinds.contains(.put) {
+            for square in empty {
+                for piece in placeable { edits.append(.put(piece, square)) }
+            }
         }
         return edits
     }

@@ -33,16 +33,18 @@ struct MaximiseBenchmark: ParsableCommand {
         settings.out = FileManager.default.temporaryDirectory.appendingPathComponent("maximise-bench-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: settings.out) }
         let run = try MaximiseRun(settings: settings)
-        let summaries = try run.run(onWarning: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
-        print("\(run.concept.name) at \(run.layer), step \(run.step), budget \(settings.budget), \(limit) held-out positions")
-        print("method     reached  mean edits  evaluations/search  searches/s")
-        for summary in summaries {
-            print(summary.method.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "  %6.1f%%  %10.2f  %18.1f  %10.2f", 100 * summary.reached,
-                         summary.meanEdits, summary.meanEvaluations, summary.searchesPerSecond))
+        let outcome = try run.run(onWarning: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        print("\(run.concept.name) at \(run.layer), step \(run.step), budget \(settings.budget), \(outcome.starts) held-out positions where it is false, "
+              + String(format: "probe threshold %.3f", outcome.probeThreshold))
+        print("method     concept true  probe reached  mean edits  evaluations/search  searches/s")
+        for summary in outcome.summaries {
+            print(summary.method.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                  + String(format: "  %11.1f%%  %12.1f%%  %10.2f  %18.1f  %10.2f", 100 * summary.conceptTrue, 100 * summary.probeReached,
+                           summary.meanSteps, summary.meanEvaluations, summary.searchesPerSecond))
         }
-        let (gradient, greedy) = (summaries[0], summaries[1])
-        print(String(format: "gradient: %.0f× fewer evaluations, %.1f× the searches per second, success %+.1f points against greedy",
+        let (gradient, greedy) = (outcome.summaries[0], outcome.summaries[1])
+        print(String(format: "gradient: %.0f× fewer evaluations, %.1f× the searches per second, concept true %+.1f points against greedy",
                      greedy.meanEvaluations / max(gradient.meanEvaluations, 1e-9), gradient.searchesPerSecond / max(greedy.searchesPerSecond, 1e-9),
-                     100 * (gradient.reached - greedy.reached)))
+                     100 * (gradient.conceptTrue - greedy.conceptTrue)))
     }
 }

@@ -141,7 +141,7 @@ struct DemoCommand: WritesOutputDirectory {
 
     /// Concept-maximised held-out positions, with the probes the grid saved.
     private func maximise() throws {
-        print("\n5. Concept-maximised positions (gradient search beside random legal edits) -> \(outputDirectory)/maximise")
+        print("\n5. Concept-maximised positions (gradient search beside random legal edits, judged by the concept function) -> \(outputDirectory)/maximise")
         for concept in Self.maximised {
             var settings = MaximiseRun.Settings(concept: concept)
             settings.model = network.model
@@ -151,11 +151,11 @@ struct DemoCommand: WritesOutputDirectory {
             settings.methods = [.gradient, .random]
             settings.out = "\(outputDirectory)/maximise/\(concept)"
             settings.seed = seeding.seed
-            let summaries = try MaximiseRun(settings: settings).run(onWarning: printError)
-            for summary in summaries {
+            let outcome = try MaximiseRun(settings: settings).run(onWarning: printError)
+            for summary in outcome.summaries {
                 print("   " + concept.padding(toLength: 20, withPad: " ", startingAt: 0) + summary.method.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                      + String(format: "reached %3.0f%%, %.2f edits, rules agree %3.0f%%, %.1f evaluations", 100 * summary.reached, summary.meanEdits,
-                               100 * summary.conceptAgrees, summary.meanEvaluations))
+                      + String(format: "concept true after %3.0f%%, probe reached %3.0f%%, %.2f edits, fooled %3.0f%%, %.1f evaluations",
+                               100 * summary.conceptTrue, 100 * summary.probeReached, summary.meanSteps, 100 * summary.fooled, summary.meanEvaluations))
             }
         }
     }

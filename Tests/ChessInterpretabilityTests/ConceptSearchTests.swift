@@ -36,11 +36,11 @@ struct ConceptSearchTests {
         let start = Self.positions[0]
         let planes = BoardEncoder.encode([start])
         let (output, gradient) = model.gradient(planes: planes)
-        let neighbours = ConceptSearch.neighbours(of: start)
+        let neighbours = Neighbourhood.allEdits.neighbours(of: start)
         let exact = model.outputs(neighbours.map(\.position))
         for (neighbour, value) in zip(neighbours, exact) {
             let estimate = output + ConceptSearch.firstOrderChange(from: planes, to: BoardEncoder.encode([neighbour.position]), gradient: gradient)
-            #expect(abs(estimate - value) < 1e-3 * max(1, abs(value)), "\(neighbour.edit)")
+            #expect(abs(estimate - value) < 1e-3 * max(1, abs(value)), "\(neighbour.step)")
         }
     }
 
@@ -60,21 +60,80 @@ struct ConceptSearchTests {
         }
     }
 
-    @Test(arguments: ConceptSearch.Method.allCases)
-    func everyBoardVisitedIsValidAndARunRepeats(_ method: ConceptSearch.Method) throws {
+    /// The neighbourhoods a user can choose: every edit kind, moves alone (material kept), and play.
+    static let neighbourhoods: [Neighbourhood] = [.allEdits, .edits([.move]), .edits([.put, .remove]), .play]
+
+    @Test(arguments: ConceptSearch.Method.allCases, neighbourhoods)
+    func everyBoardVisitedIsValidAndARunRepeats(_ method: ConceptSearch.Method, _ neighbourhood: Neighbourhood) throws {
+        if method == .relaxed && neighbourhood == .play { return }  // the relaxed search edits placements (refused by MaximiseRun)
         let model = ProbedNetwork(network: Self.network(), layer: "block1", probe: Self.randomProbe(features: 512, seed: 4))
-        let search = ConceptSearch(model: model, target: SearchTarget(kind: .logistic, value: 1), method: method, budget: 3, seed: 9)
+        let search = ConceptSearch(model: model, target: SearchTarget(kind: .logistic, value: 1), method: method, neighbourhood: neighbourhood,
+                                   budget: 3, holds: { $0.isCheck }, seed: 9)
         for start in Self.positions {
             let result = search.run(from: start)
-            for board in result.visited { #expect(board.issues.isEmpty, "\(board.fen)") }
-            #expect(result.result.issues.isEmpty)
-            #expect(result.edits.count <= 3)
+            for board in result.visited + [result.result] {
+                #expect(board.issues.isEmpty, "\(board.fen)")
+                #expect(try Position(fen: board.fen) == board, "\(board.fen) does not survive a FEN round trip")
+            }
+            #expect(result.steps.count <= 3)
             let again = search.run(from: start)
-            #expect(again.result == result.result && again.edits == result.edits)
-            // Replaying the edits from the start reproduces the result.
-            let replayed = try result.edits.reduce(start) { try $0.applying($1).get() }
+            #expect(again.result == result.result && again.steps == result.steps)
+            // Replaying the steps from the start reproduces the result: in play, every move is legal in turn.
+            let replayed = result.steps.reduce(Optional(start)) { $0.flatMap($1.applied) }
             #expect(replayed == result.result)
+            switch neighbourhood {
+            case .play: #expect(result.steps.allSatisfy { if case .move = $0 { true } else { false } })
+            case .edits(let kinds): #expect(result.steps.allSatisfy { if case .edit(let edit) = $0 { kinds.contains(edit.kind) } else { false } })
+            }
+            if neighbourhood == .edits([.move]) {
+                for color in Color.allCases {
+                    for kind in PieceKind.allCases { #expect(result.result.pieces(kind, color).count == start.pieces(kind, color).count) }
+                }
+            }
         }
+    }
+
+    /// The rules-only method finds the fewest steps by the concept function alone, and proves it.
+    @Test func theRulesOnlySearchFindsTheFewestSteps() throws {
+        let model = ProbedNetwork(network: Self.network(), layer: "input", probe: Self.queenProbe)
+        // White to move, not in check: one edit puts the white king in check.
+        let start = try Position(fen: "4k3/8/8/8/8/8/8/4K3 w - - 0 1")
+        let edits = ConceptSearch(model: model, target: SearchTarget(kind: .logistic, value: 1), method: .rules, budget: 3, holds: { $0.isCheck })
+            .run(from: start)
+        #expect(edits.steps.count == 1 && edits.result.isCheck && edits.exhaustive)
+        // In play, White is to move only after an even number of plies: two are needed for Black's rook to check.
+        let play = ConceptSearch(model: model, target: SearchTarget(kind: .logistic, value: 1), method: .rules, neighbourhood: .play,
+                                 budget: 4, holds: { $0.isCheck && $0.sideToMove == .white }).run(from: try Position(fen: "r3k3/8/8/8/8/8/8/4K3 w - - 0 1"))
+        #expect(play.steps.count == 2 && play.result.isCheck && play.exhaustive, "\(play.steps)")
+        // A board limit below what the search needs leaves it unproven, at the start.
+        var limited = ConceptSearch(model: model, target: SearchTarget(kind: .logistic, value: 1), method: .rules, budget: 2, holds: { _ in false })
+        limited.rulesLimit = 500
+        let stopped = limited.run(from: start)
+        #expect(!stopped.exhaustive && stopped.steps.isEmpty)
+    }
+
+    /// A hand-made probe that counts queens, judged by a concept it does not read (check):
+    /// a start with a queen is a zero-step, fooled search; a start without one gets a queen
+    /// (one edit) and fools the probe too, unless the queen gives check.
+    @Test func theSummaryCountsZeroStepAndFooledSearches() throws {
+        let model = ProbedNetwork(network: Self.network(), layer: "input", probe: Self.queenProbe)
+        let target = SearchTarget(kind: .logistic, value: 1, threshold: 0.8)
+        let holds = { (position: Position) in position.isCheck }
+        let withQueen = try Position(fen: "4k3/8/8/8/8/8/8/3QK3 w - - 0 1"), withoutQueen = try Position(fen: "4k3/8/8/8/8/8/8/4K3 w - - 0 1")
+        let gradient = ConceptSearch(model: model, target: target, method: .greedy, budget: 2, holds: holds)
+        let results = [gradient.run(from: withQueen), gradient.run(from: withoutQueen)]
+        #expect(results[0].steps.isEmpty && results[0].reached)
+        #expect(results[1].steps.count == 1 && results[1].reached)
+        let fooledByTheSecond = !holds(results[1].result)
+        let summary = MaximiseRun.MethodSummary(method: .greedy, editCost: 0, results: results, target: target, holds: holds)
+        #expect(summary.zeroStep == 0.5 && summary.probeReached == 1 && summary.meanSteps == 0.5)
+        #expect(summary.fooled == (fooledByTheSecond ? 1 : 0.5) && summary.conceptTrue == 1 - summary.fooled)
+        #expect(summary.legal == 1 && summary.searches == 2)
+        // The rules-only search makes check instead, whatever the probe says.
+        let rules = ConceptSearch(model: model, target: target, method: .rules, budget: 2, holds: holds)
+        let ruled = MaximiseRun.MethodSummary(method: .rules, editCost: 0, results: [rules.run(from: withQueen), rules.run(from: withoutQueen)],
+                                              target: target, holds: holds)
+        #expect(ruled.conceptTrue == 1 && ruled.meanSteps == 1 && ruled.fooled == 0)
     }
 
     @Test func oneEditSufficesWhenOneEditIsEnough() throws {
@@ -82,7 +141,7 @@ struct ConceptSearchTests {
         let start = Self.positions[1]  // no queens on the board
         for method in [ConceptSearch.Method.gradient, .greedy] {
             let result = ConceptSearch(model: model, target: SearchTarget(kind: .logistic, value: 1), method: method).run(from: start)
-            #expect(result.reached && result.edits.count == 1, "\(method): \(result.edits)")
+            #expect(result.reached && result.steps.count == 1, "\(method): \(result.steps)")
             #expect(result.result.pieces(.queen, start.sideToMove).count == 1)
         }
     }

@@ -6,29 +6,39 @@ import Neural
 import Interpretability
 
 /// Concept backpropagation on chess boards (arXiv 2307.12601) with legality by
-/// construction: the smallest sequence of placement edits (`BoardEdit`) of a real
-/// position after which the probe's prediction reaches its target. Every board the
-/// search looks at is a valid position, checked by the rules core.
+/// construction: the shortest sequence of steps from a real position — placement edits
+/// (`BoardEdit`) of chosen kinds, or legal moves — after which the probe's prediction
+/// reaches its target. Every board the search looks at is a valid position, checked by
+/// the rules core. The rules-only method ignores the network and finds the fewest steps
+/// after which the concept function itself holds: the floor the others are measured against.
+///
+/// ```swift
+/// let search = ConceptSearch(model: probed, target: SearchTarget(kind: .logistic, value: 1, threshold: 0.8), budget: 2)
+/// let result = search.run(from: try Position(fen: "r1bqkbnr/pppp1ppp/2n5/4p3/4P3/5N2/PPPP1PPP/RNBQKB1R w KQkq - 2 3"))
+/// print(result.steps, result.after, result.reached)
+/// ```
 package struct ConceptSearch {
-    /// How candidate edits are chosen.
+    /// How candidate steps are chosen.
     package enum Method: String, Codable, Sendable, CaseIterable {
         /// The gradient of the objective with respect to the input planes ranks every legal
-        /// edit by its first-order effect; the best few are evaluated exactly.
+        /// step by its first-order effect; the best few are evaluated exactly.
         case gradient
         /// The paper's relaxation: continuous add/clear masks on the piece planes,
         /// straight-through rounding and an L1 penalty, then projected edit by edit onto legal boards.
         case relaxed
-        /// Every legal edit evaluated exactly with a forward pass (the expensive reference).
+        /// Every legal step evaluated exactly with a forward pass (the expensive reference).
         case greedy
-        /// Random legal edits (the floor).
+        /// Random legal steps (the floor).
         case random
+        /// No network: the fewest steps after which the concept function holds, by exhaustive search.
+        case rules
     }
 
     /// One search's outcome.
     package struct Result: Sendable {
         package let start: Position
         package let result: Position
-        package let edits: [BoardEdit]
+        package let steps: [SearchStep]
         /// The probe's prediction (probability or value) before and after.
         package let before: Double
         package let after: Double
@@ -37,39 +47,52 @@ package struct ConceptSearch {
         package let visited: [Position]
         /// Network evaluations spent (positions forwarded; a gradient counts two).
         package let evaluations: Int
+        /// For the rules-only method: whether `steps` is proven the fewest (every shorter
+        /// sequence was tried), or the search stopped at its board limit.
+        package let exhaustive: Bool
         package let seconds: Double
     }
 
     package let model: ProbedNetwork
     package let target: SearchTarget
     package var method: Method
-    /// Edits allowed.
+    /// The steps the search may take.
+    package var neighbourhood: Neighbourhood
+    /// Steps allowed (edits, or plies in play).
     package var budget: Int
     /// Boards kept per step (gradient and greedy methods).
     package var beam: Int
     /// First-order candidates evaluated exactly per board (gradient method).
     package var proposals: Int
-    /// λ₂: the cost of an edit against the fall of d(P, o) it buys (λ₁ = 1); an edit
-    /// that gains less is not made.
+    /// λ₂: the cost of a step against the fall of d(P, o) it buys (λ₁ = 1); a step
+    /// that gains less is not taken.
     package var editCost: Double
+    /// The concept function, for the rules-only method.
+    package var holds: (Position) -> Bool
+    /// Boards the rules-only method examines at most per search.
+    package var rulesLimit: Int
     package var seed: UInt64
 
-    package init(model: ProbedNetwork, target: SearchTarget, method: Method = .gradient, budget: Int = 4, beam: Int = 1,
-                proposals: Int = 4, editCost: Double = 0, seed: UInt64 = 1) {
+    package init(model: ProbedNetwork, target: SearchTarget, method: Method = .gradient, neighbourhood: Neighbourhood = .allEdits,
+                budget: Int = 4, beam: Int = 1, proposals: Int = 4, editCost: Double = 0, holds: @escaping (Position) -> Bool = { _ in false },
+                rulesLimit: Int = 3_000_000, seed: UInt64 = 1) {
         self.model = model
         self.target = target
         self.method = method
+        self.neighbourhood = neighbourhood
         self.budget = budget
         self.beam = beam
         self.proposals = proposals
         self.editCost = editCost
+        self.holds = holds
+        self.rulesLimit = rulesLimit
         self.seed = seed
     }
 
-    /// A board on the way, with the edits that led to it and its probe output.
+    /// A board on the way, with the steps that led to it and its probe output.
     struct State {
         let position: Position
-        let edits: [BoardEdit]
+        let steps: [SearchStep]
         let output: Double
     }
 
@@ -77,25 +100,23 @@ package struct ConceptSearch {
     package func run(from start: Position) -> Result {
         let clock = ContinuousClock.now
         let evaluationsBefore = model.evaluations
-        let initial = State(position: start, edits: [], output: model.outputs([start])[0])
+        let initial = State(position: start, steps: [], output: model.outputs([start])[0])
         var visited = [start]
-        let best: State
+        var best: State, exhaustive = true
         switch method {
         case .gradient, .greedy:
             best = beamSearch(from: initial, visited: &visited)
         case .random:
             best = randomWalk(from: initial, visited: &visited)
         case .relaxed:
-            best = RelaxedSearch(model: model, target: target, budget: budget).run(from: initial, visited: &visited)
+            guard case .edits(let kinds) = neighbourhood else { preconditionFailure("the relaxed search edits placements; it cannot play") }
+            best = RelaxedSearch(model: model, target: target, budget: budget, kinds: kinds).run(from: initial, visited: &visited)
+        case .rules:
+            (best, exhaustive) = fewestSteps(from: initial, visited: &visited)
         }
-        return Result(start: start, result: best.position, edits: best.edits, before: target.prediction(initial.output),
+        return Result(start: start, result: best.position, steps: best.steps, before: target.prediction(initial.output),
                       after: target.prediction(best.output), reached: target.isReached(best.output), visited: visited,
-                      evaluations: model.evaluations - evaluationsBefore, seconds: (ContinuousClock.now - clock).seconds)
-    }
-
-    /// The legal boards one edit away, with their edits.
-    static func neighbours(of position: Position) -> [(edit: BoardEdit, position: Position)] {
-        position.candidateEdits.compactMap { edit in (try? position.applying(edit).get()).map { (edit, $0) } }
+                      evaluations: model.evaluations - evaluationsBefore, exhaustive: exhaustive, seconds: (ContinuousClock.now - clock).seconds)
     }
 
     private func beamSearch(from initial: State, visited: inout [Position]) -> State {
@@ -103,10 +124,10 @@ package struct ConceptSearch {
         for _ in 0..<budget where !target.isReached(best.output) {
             var candidates = [State]()
             for state in states {
-                let neighbours = Self.neighbours(of: state.position)
+                let neighbours = neighbourhood.neighbours(of: state.position)
                 let chosen = method == .greedy ? neighbours : ranked(neighbours, around: state).prefix(proposals).map { $0 }
                 let outputs = model.outputs(chosen.map(\.position))
-                candidates += zip(chosen, outputs).map { State(position: $0.position, edits: state.edits + [$0.edit], output: $1) }
+                candidates += zip(chosen, outputs).map { State(position: $0.position, steps: state.steps + [$0.step], output: $1) }
             }
             var seen = Set<Position>()
             let next = candidates.sorted { target.distance($0.output) < target.distance($1.output) }
@@ -119,9 +140,9 @@ package struct ConceptSearch {
         return best
     }
 
-    /// Neighbours ordered by the first-order estimate of d(P, o) after the edit: the
-    /// output's gradient with respect to the planes, dotted with each edit's change of the planes.
-    func ranked(_ neighbours: [(edit: BoardEdit, position: Position)], around state: State) -> [(edit: BoardEdit, position: Position)] {
+    /// Neighbours ordered by the first-order estimate of d(P, o) after the step: the
+    /// output's gradient with respect to the planes, dotted with each step's change of the planes.
+    func ranked(_ neighbours: [(step: SearchStep, position: Position)], around state: State) -> [(step: SearchStep, position: Position)] {
         let planes = BoardEncoder.encode([state.position])
         let (output, gradient) = model.gradient(planes: planes)
         let estimates = neighbours.map { neighbour in
@@ -143,11 +164,43 @@ package struct ConceptSearch {
         var random = SplitMix64(seed: SplitMix64.mix(seed, initial.position.fen))
         var state = initial
         for _ in 0..<budget where !target.isReached(state.output) {
-            let neighbours = Self.neighbours(of: state.position)
+            let neighbours = neighbourhood.neighbours(of: state.position)
             guard let pick = neighbours.randomElement(using: &random) else { break }
-            state = State(position: pick.position, edits: state.edits + [pick.edit], output: model.outputs([pick.position])[0])
+            state = State(position: pick.position, steps: state.steps + [pick.step], output: model.outputs([pick.position])[0])
             visited.append(state.position)
         }
         return state
+    }
+
+    /// Iterative deepening over the neighbourhood, the concept function as the only judge:
+    /// the first sequence found at the smallest depth where one exists, in the
+    /// neighbourhood's fixed order. Memory stays at one path; boards repeat across depths,
+    /// which costs time, not correctness. Stops early (not exhaustive) after `rulesLimit` boards.
+    private func fewestSteps(from initial: State, visited: inout [Position]) -> (State, exhaustive: Bool) {
+        if holds(initial.position) { return (initial, true) }
+        var examined = 0
+        func search(_ position: Position, depth: Int, path: inout [SearchStep]) -> Bool {
+            for (step, next) in neighbourhood.neighbours(of: position) {
+                examined += 1
+                if examined > rulesLimit { return false }
+                path.append(step)
+                if depth == 1 ? holds(next) : search(next, depth: depth - 1, path: &path) { return true }
+                path.removeLast()
+            }
+            return false
+        }
+        for depth in 1...max(1, budget) {
+            var path = [SearchStep]()
+            if search(initial.position, depth: depth, path: &path) {
+                var board = initial.position
+                for step in path {
+                    board = step.applied(to: board)!
+                    visited.append(board)
+                }
+                return (State(position: board, steps: path, output: model.outputs([board])[0]), true)
+            }
+            if examined > rulesLimit { return (initial, false) }
+        }
+        return (initial, true)
     }
 }

@@ -9,11 +9,13 @@ import Interpretability
 /// rounding (the forward pass sees a binary board, the gradient flows to the masks),
 /// minimising d(P, o) + λ·(mask mass) with Adam. The rounded masks are then projected
 /// onto legal boards square by square, most confident change first, each kept only if
-/// the board stays valid, up to the edit budget.
+/// the board stays valid and the edit is of an allowed kind, up to the edit budget.
 struct RelaxedSearch {
     let model: ProbedNetwork
     let target: SearchTarget
     let budget: Int
+    /// Put, remove and change are what masks can express; moves are not.
+    let kinds: Set<BoardEdit.Kind>
     var sparsity = 0.02
     var iterations = 60
     var learningRate = 0.3
@@ -75,7 +77,7 @@ struct RelaxedSearch {
             }
         }
         var state = initial
-        for wish in wishes.sorted(by: { $0.confidence > $1.confidence }) where state.edits.count < budget {
+        for wish in wishes.sorted(by: { $0.confidence > $1.confidence }) where state.steps.count < budget {
             let current = state.position.piece(at: wish.square)
             let edit: BoardEdit
             switch (current, wish.piece) {
@@ -84,12 +86,12 @@ struct RelaxedSearch {
             case (let piece?, let replacement?) where piece.kind != .king && replacement.kind != .king: edit = .change(piece, wish.square, to: replacement)
             default: continue
             }
-            guard let next = try? state.position.applying(edit).get() else { continue }
-            state = ConceptSearch.State(position: next, edits: state.edits + [edit], output: state.output)
+            guard kinds.contains(edit.kind), let next = try? state.position.applying(edit).get() else { continue }
+            state = ConceptSearch.State(position: next, steps: state.steps + [.edit(edit)], output: state.output)
             visited.append(next)
         }
-        guard !state.edits.isEmpty else { return initial }
-        return ConceptSearch.State(position: state.position, edits: state.edits, output: model.outputs([state.position])[0])
+        guard !state.steps.isEmpty else { return initial }
+        return ConceptSearch.State(position: state.position, steps: state.steps, output: model.outputs([state.position])[0])
     }
 }
 

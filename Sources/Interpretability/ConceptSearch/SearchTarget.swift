@@ -3,17 +3,29 @@ import Neural
 
 /// Where the search drives the probe: its prediction (a probability for a logistic
 /// probe, the value for a linear one) towards `value`, the distance d(P, o) = (P − o)².
+/// The search has reached its target when the prediction passes `threshold` on the
+/// target's side: a confident reading, not merely the decision boundary.
+///
+/// ```swift
+/// let target = SearchTarget(kind: .logistic, value: 1, threshold: 0.83)
+/// target.isReached(2.0)    // σ(2) = 0.88 ≥ 0.83: true
+/// ```
 public struct SearchTarget: Sendable {
     public let kind: LinearProbe.Kind
     public let value: Double
-    /// For linear probes: how close counts as reached.
-    public let tolerance: Double
+    /// The prediction to pass: reached at or above it when `value` is at or above it
+    /// (maximising), at or below it otherwise.
+    public let threshold: Double
 
-    public init(kind: LinearProbe.Kind, value: Double, tolerance: Double = 0.5) {
+    /// `threshold` defaults to ½ for a logistic probe (its decision) and to `value` − ½ for a linear one.
+    public init(kind: LinearProbe.Kind, value: Double, threshold: Double? = nil) {
         self.kind = kind
         self.value = value
-        self.tolerance = tolerance
+        self.threshold = threshold ?? (kind == .logistic ? 0.5 : value - 0.5)
     }
+
+    /// Whether the target lies above the threshold (the search raises the prediction).
+    public var isMaximising: Bool { value >= threshold }
 
     /// The prediction a raw probe output stands for.
     public func prediction(_ output: Double) -> Double {
@@ -43,9 +55,8 @@ public struct SearchTarget: Sendable {
         return (outputs, gradient)
     }
 
-    /// A logistic probe has reached the target when its decision agrees with it (P on
-    /// the target's side of ½); a linear one when it is within `tolerance`.
+    /// Whether the prediction of a raw probe output has passed the threshold on the target's side.
     public func isReached(_ output: Double) -> Bool {
-        kind == .logistic ? (prediction(output) >= 0.5) == (value >= 0.5) : abs(prediction(output) - value) <= tolerance
+        isMaximising ? prediction(output) >= threshold : prediction(output) <= threshold
     }
 }
