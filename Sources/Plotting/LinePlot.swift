@@ -63,8 +63,7 @@ package struct LinePlot: Sendable {
         for x in xTicks(xs) {
             let position = px(x)
             image.fill(x: position, y: top, width: 1, height: plotHeight, .lightGrey)
-            image.text(x >= 1000 ? String(format: "%.0fk", x / 1000) : String(format: "%.0f", x), x: position, y: top + plotHeight + 8,
-                       scale: 2, alignment: .center)
+            image.text(Self.tickLabel(x, span: (xs.max() ?? 1) - (xs.min() ?? 0)), x: position, y: top + plotHeight + 8, scale: 2, alignment: .center)
         }
         image.fill(x: left, y: top, width: 1, height: plotHeight + 1, .black)
         image.fill(x: left, y: top + plotHeight, width: plotWidth + 1, height: 1, .black)
@@ -85,6 +84,15 @@ package struct LinePlot: Sendable {
             image.text(line.name, x: left + plotWidth + 44, y: y, scale: 2)
         }
         return image
+    }
+
+    /// A tick's label: thousands as `12k`, whole numbers plain, and as many decimals as a
+    /// small span needs (edit costs from 0 to 0.3 read 0.06, 0.12, …).
+    static func tickLabel(_ x: Double, span: Double) -> String {
+        if x >= 1000 { return String(format: "%.0fk", x / 1000) }
+        guard span > 0, span < 5 else { return String(format: "%.0f", x) }
+        let decimals = min(4, max(1, Int((-log10(span / 5)).rounded(.up))))
+        return String(format: "%.\(decimals)f", x)
     }
 
     /// Round tick positions: powers of ten (and 0) on a log axis, else five even steps.

@@ -29,4 +29,28 @@ struct ChartTests {
             #expect(pixels > 50)
         }
     }
+
+    @Test func ticksOfASmallSpanKeepTheirDecimals() {
+        #expect(LinePlot.tickLabel(0.06, span: 0.3) == "0.06")
+        #expect(LinePlot.tickLabel(0.5, span: 3) == "0.5")
+        #expect(LinePlot.tickLabel(200, span: 1000) == "200" && LinePlot.tickLabel(30_000, span: 30_000) == "30k")
+    }
+
+    @Test func aTradeOffFigureHasAPanelPerMetricAndALinePerSeries() {
+        let points = [0.0, 0.1, 0.3].flatMap { cost in
+            [TradeOffFigure.Point(series: "gradient", cost: cost, values: [0.9 - cost, 2 - cost]),
+             TradeOffFigure.Point(series: "greedy", cost: cost, values: [0.8 - cost, 1.5])]
+        }
+        let figure = TradeOffFigure(title: "in_check", costLabel: "edit cost", metrics: ["concept true", "mean edits"], points: points)
+        let image = figure.render(panelWidth: 400, height: 300)
+        #expect(image.width == 800 && image.height == 300)
+        for panel in 0..<2 {
+            for color in LinePlot.palette.prefix(2) {
+                let pixels = (0..<300).reduce(0) { count, y in count + (panel * 400..<(panel + 1) * 400).filter { image.color(x: $0, y: y) == color }.count }
+                #expect(pixels > 50, "panel \(panel)")
+            }
+        }
+        let csv = figure.csv(columns: ["concept_true", "mean_edits"]).split(separator: "\n")
+        #expect(csv.first == "series,cost,concept_true,mean_edits" && csv.count == 7 && csv[1] == "gradient,0.0,0.9,2.0")
+    }
 }

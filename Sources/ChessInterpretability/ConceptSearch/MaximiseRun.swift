@@ -31,6 +31,8 @@ package struct MaximiseRun {
             package static let probes = "probe-output"
             /// The share of held-out positions with the concept whose probe output the target threshold lies under.
             package static let positiveCoverage = 0.9
+            /// Positions drawn at least, for the start positions and the threshold's positives.
+            package static let thresholdSample = 6_000
         }
 
         package var model = RunDefaults.model
@@ -63,7 +65,8 @@ package struct MaximiseRun {
         package var beam = Defaults.beam
         package var proposals = Defaults.proposals
         package var editCost = Defaults.editCost
-        /// Edit costs to sweep, each a full run of every method (`sweep.csv`, `sweep.png`).
+        /// Edit costs to sweep, each a full run of the gradient and greedy searches among
+        /// `methods`, the ones that weigh an edit's cost (`sweep.csv`, `sweep.png`).
         package var sweep: [Double]?
         /// A `probe` output directory holding saved probes (a missing one is fitted there).
         package var probes = Defaults.probes
@@ -215,8 +218,9 @@ package struct MaximiseRun {
             }
         }
         var sweep = [MethodSummary]()
+        // Only the beam searches weigh an edit's cost; the others would draw flat lines.
         for cost in settings.sweep ?? [] {
-            for method in settings.methods {
+            for method in settings.methods where [.gradient, .greedy].contains(method) {
                 sweep.append(search(method, editCost: cost, starts: starts, target: searchTarget, model: probed, progress: progress).summary)
             }
         }
@@ -275,7 +279,10 @@ package struct MaximiseRun {
             do { return ([try Position(fen: fen)], []) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
         }
         let file = settings.positions!
-        let sample = PositionSample.draw(from: [file], count: settings.limit * 10, seed: settings.seed, onError: { onWarning("warning: \($0)") })
+        // Enough draws that a rare concept (in check: about one position in twenty) still has
+        // dozens of held-out positives for the threshold.
+        let sample = PositionSample.draw(from: [file], count: max(settings.limit * 10, Settings.Defaults.thresholdSample), seed: settings.seed,
+                                         onError: { onWarning("warning: \($0)") })
         let heldOut = sample.positions(in: .test).map(\.position)
         guard !heldOut.isEmpty else { throw RunError.insufficientData("\(file): no positions in the test games") }
         let positives = heldOut.filter(holds)
@@ -323,7 +330,7 @@ package struct MaximiseRun {
     private func writeSweep(_ sweep: [MethodSummary]) throws {
         let table = ([MethodSummary.csvHeader] + sweep.map(\.csvRow)).joined(separator: "\n") + "\n"
         try AtomicFileWriter.write(Data(table.utf8), to: settings.out + "/sweep.csv")
-        let figure = TradeOffFigure(title: concept.name, costLabel: "edit cost (λ₂)",
+        let figure = TradeOffFigure(title: concept.name, costLabel: "edit cost",
                                     metrics: ["concept true after", "probe gain", settings.plies == nil ? "mean edits" : "mean plies"],
                                     points: sweep.map { .init(series: $0.method.rawValue, cost: $0.editCost, values: [$0.conceptTrue, $0.probeGain, $0.meanSteps]) })
         try figure.render().writePNG(to: settings.out + "/sweep.png")
