@@ -21,8 +21,14 @@ package struct ImageExperiment {
         /// Images used for training (the rest of the set is held out).
         package var trainingImages = 12_000
         package var epochs = 3
-        /// Held-out images outside the concept that are searched and drawn.
+        /// Held-out images outside the concept that are searched (the first `examples` are drawn).
+        package var searches = 200
+        /// Searched images drawn in the grid.
         package var examples = 8
+        /// The probe prediction that counts as reached; `nil` for the one 90% of held-out concept images pass.
+        package var probeThreshold: Double?
+        /// λ₁ values to sweep, each a full search (`sweep.csv`, `sweep.png`).
+        package var sweep: [Float]?
         /// Weight of ‖D(z + δ) − D(z)‖² (mean over pixels) in the search objective.
         package var reconstructionWeight: Float = 1
         package var search = PerturbationSearch(l1: 0.001, l2: 0.001, learningRate: 0.05, steps: 200)
@@ -33,7 +39,8 @@ package struct ImageExperiment {
         package init(conceptClasses: Set<Int>) { self.conceptClasses = conceptClasses }
 
         private enum CodingKeys: String, CodingKey {
-            case conceptClasses, latentDimension, layer, trainingImages, epochs, examples, reconstructionWeight, search, classNames, seed
+            case conceptClasses, latentDimension, layer, trainingImages, epochs, searches, examples, probeThreshold, sweep, reconstructionWeight, search,
+                 classNames, seed
         }
 
         /// As synthesised, but with the concept's classes in order, so that equal settings write equal files.
@@ -44,7 +51,10 @@ package struct ImageExperiment {
             try container.encode(layer, forKey: .layer)
             try container.encode(trainingImages, forKey: .trainingImages)
             try container.encode(epochs, forKey: .epochs)
+            try container.encode(searches, forKey: .searches)
             try container.encode(examples, forKey: .examples)
+            try container.encode(probeThreshold, forKey: .probeThreshold)
+            try container.encode(sweep, forKey: .sweep)
             try container.encode(reconstructionWeight, forKey: .reconstructionWeight)
             try container.encode(search, forKey: .search)
             try container.encode(classNames, forKey: .classNames)
@@ -61,15 +71,30 @@ package struct ImageExperiment {
         package let latentChange: Double
     }
 
+    /// How one search (one λ₁) did, judged by the classifier's class, not the probe.
+    package struct SearchSummary: Codable, Sendable {
+        package let l1: Float
+        /// Share of searched images the classifier puts in a concept class afterwards.
+        package let classifierInConcept: Double
+        /// Share of searched images whose probe passed the threshold.
+        package let probeReached: Double
+        /// Share where the probe passed the threshold but the classifier's class is outside the concept.
+        package let fooled: Double
+        package let probeGain: Double
+        /// Mean absolute change of the latent code.
+        package let meanLatentChange: Double
+    }
+
     package struct Summary: Codable, Sendable {
         package let reconstructionError: Double
         package let classifierAccuracy: Double
         package let probeAccuracy: Double
+        package let probeThreshold: Double
+        package let searched: Int
+        /// The drawn images.
         package let examples: [Example]
-        /// Share of examples whose probe reads the concept (P ≥ ½) after the search.
-        package let probeReached: Double
-        /// Share of examples the classifier itself puts in a concept class after the search.
-        package let classifierAgrees: Double
+        package let search: SearchSummary
+        package let sweep: [SearchSummary]
     }
 
     package let settings: Settings
@@ -139,51 +164,89 @@ package struct ImageExperiment {
         let probeAccuracy = Metrics.balancedAccuracy(labels: heldOut.labels.map(inConcept),
                                                      predictions: probe.predict(classifier.forward(heldOut.pixels, mode: .inference, through: layer)).map { $0 >= 0.5 ? 1 : 0 })
 
+        // A confident reading: the prediction 90% of held-out images in the concept pass.
+        let inside = heldOut.labels.indices.filter { settings.conceptClasses.contains(heldOut.labels[$0]) }
+        let insidePredictions = probe.predict(classifier.forward(heldOut.subset(inside).pixels, mode: .inference, through: layer)).sorted()
+        let threshold = settings.probeThreshold
+            ?? (insidePredictions.count >= 10 ? insidePredictions[Int((0.1 * Double(insidePredictions.count - 1)).rounded())] : 0.5)
+
         // The search from held-out images outside the concept.
-        let chosen = Array(test.labels.indices.filter { !settings.conceptClasses.contains(test.labels[$0]) }.prefix(settings.examples))
+        let chosen = Array(test.labels.indices.filter { !settings.conceptClasses.contains(test.labels[$0]) }.prefix(max(settings.searches, settings.examples)))
         let originals = test.subset(chosen)
         progress("searching the latent codes of \(chosen.count) images")
         let codes = encoder.forward(originals.pixels, mode: .inference)
         let anchor = sigmoid(decoder.forward(codes, mode: .inference))
-        let target = SearchTarget(kind: .logistic, value: 1)
+        let target = SearchTarget(kind: .logistic, value: 1, threshold: threshold)
         let pixelsPerImage = Float(h * w)
-        let delta = settings.search.perturbation(of: codes) { points in
-            let image = sigmoid(decoder.forward(points, mode: .inference))
-            let activations = classifier.forward(image, mode: .inference, through: layer)
-            var gradient = classifier.backward(from: layer, target.distanceGradient(probe, at: activations).gradient)
-            for i in gradient.storage.indices {
-                let value = image.storage[i]
-                let pull = 2 * settings.reconstructionWeight * (value - anchor.storage[i]) / pixelsPerImage
-                gradient.storage[i] = (gradient.storage[i] + pull) * value * (1 - value)
-            }
-            return decoder.backward(gradient)
-        }
-        var moved = codes
-        moved.add(delta)
-        let maximised = sigmoid(decoder.forward(moved, mode: .inference))
         let probeBefore = probe.predict(classifier.forward(anchor, mode: .inference, through: layer))
-        let probeAfter = probe.predict(classifier.forward(maximised, mode: .inference, through: layer))
-        let (before, after) = (classes(classifier, anchor), classes(classifier, maximised))
+        let before = classes(classifier, anchor)
         let latent = settings.latentDimension
-        let examples = chosen.indices.map { index in
-            Example(label: originals.labels[index], predictedBefore: before[index], predictedAfter: after[index],
-                    probeBefore: probeBefore[index], probeAfter: probeAfter[index],
-                    latentChange: (0..<latent).reduce(0.0) { $0 + Double(abs(delta.storage[index * latent + $1])) } / Double(latent))
+        func search(_ parameters: PerturbationSearch) -> (maximised: Tensor, examples: [Example], summary: SearchSummary) {
+            let delta = parameters.perturbation(of: codes) { points in
+                let image = sigmoid(decoder.forward(points, mode: .inference))
+                let activations = classifier.forward(image, mode: .inference, through: layer)
+                var gradient = classifier.backward(from: layer, target.distanceGradient(probe, at: activations).gradient)
+                for i in gradient.storage.indices {
+                    let value = image.storage[i]
+                    let pull = 2 * settings.reconstructionWeight * (value - anchor.storage[i]) / pixelsPerImage
+                    gradient.storage[i] = (gradient.storage[i] + pull) * value * (1 - value)
+                }
+                return decoder.backward(gradient)
+            }
+            var moved = codes
+            moved.add(delta)
+            let maximised = sigmoid(decoder.forward(moved, mode: .inference))
+            let probeAfter = probe.predict(classifier.forward(maximised, mode: .inference, through: layer))
+            let after = classes(classifier, maximised)
+            let examples = chosen.indices.map { index in
+                Example(label: originals.labels[index], predictedBefore: before[index], predictedAfter: after[index],
+                        probeBefore: probeBefore[index], probeAfter: probeAfter[index],
+                        latentChange: (0..<latent).reduce(0.0) { $0 + Double(abs(delta.storage[index * latent + $1])) } / Double(latent))
+            }
+            let count = Double(max(examples.count, 1))
+            let inConcept = { (example: Example) in settings.conceptClasses.contains(example.predictedAfter) }
+            let summary = SearchSummary(
+                l1: parameters.l1, classifierInConcept: Double(examples.count(where: inConcept)) / count,
+                probeReached: Double(examples.count { $0.probeAfter >= threshold }) / count,
+                fooled: Double(examples.count { $0.probeAfter >= threshold && !inConcept($0) }) / count,
+                probeGain: examples.reduce(0) { $0 + $1.probeAfter - $1.probeBefore } / count,
+                meanLatentChange: examples.reduce(0) { $0 + $1.latentChange } / count)
+            return (maximised, examples, summary)
         }
-        try write(out: out, originals: originals, reconstructions: anchor, maximised: maximised, examples: examples)
-        let share = { (count: Int) in Double(count) / Double(max(examples.count, 1)) }
+        let (maximised, examples, searchSummary) = search(settings.search)
+        let drawn = Array(0..<min(settings.examples, chosen.count))
+        try write(out: out, originals: originals.subset(drawn), reconstructions: anchor.gathering(rows: drawn), maximised: maximised.gathering(rows: drawn),
+                  examples: drawn.map { examples[$0] })
+        var sweep = [SearchSummary]()
+        for l1 in settings.sweep ?? [] {
+            progress("sweep: λ₁ = \(l1)")
+            var parameters = settings.search
+            parameters.l1 = l1
+            sweep.append(search(parameters).summary)
+        }
+        if !sweep.isEmpty {
+            let figure = TradeOffFigure(title: "images", costLabel: "L1 penalty on the latent change",
+                                        metrics: ["classifier in concept", "probe gain", "mean latent change"],
+                                        points: sweep.map { .init(series: "latent search", cost: Double($0.l1), values: [$0.classifierInConcept, $0.probeGain, $0.meanLatentChange]) })
+            try AtomicFileWriter.write(Data(figure.csv(columns: ["classifier_in_concept", "probe_gain", "mean_latent_change"]).utf8), to: out + "/sweep.csv")
+            try figure.render().writePNG(to: out + "/sweep.png")
+        }
         let summary = Summary(reconstructionError: reconstructionError, classifierAccuracy: classifierAccuracy, probeAccuracy: probeAccuracy,
-                              examples: examples, probeReached: share(examples.count { $0.probeAfter >= 0.5 }),
-                              classifierAgrees: share(examples.count { settings.conceptClasses.contains($0.predictedAfter) }))
+                              probeThreshold: threshold, searched: chosen.count, examples: drawn.map { examples[$0] }, search: searchSummary, sweep: sweep)
         try RunManifest(
             command: "images", title: "Images: searching an autoencoder's latent space",
-            summary: "\(examples.count) held-out images outside the concept, their reconstruction, and the image decoded from the latent code "
-                + "perturbed until the probe at the classifier's \(settings.layer) reads the concept, with the classifier's class and the probe's P.",
+            summary: "\(chosen.count) held-out images outside the concept, their reconstruction, and the image decoded from the latent code "
+                + "perturbed until the probe at the classifier's \(settings.layer) passes \(String(format: "%.3g", threshold)) (the prediction 90% of "
+                + "held-out concept images pass); the classifier's class judges each result.",
             settings: settings, outcome: summary,
-            findings: [String(format: "Classifier accuracy %.3f, probe balanced accuracy %.3f; the probe reaches the concept on %.0f%% of the searches, the classifier agrees on %.0f%%.",
-                              classifierAccuracy, probeAccuracy, 100 * summary.probeReached, 100 * summary.classifierAgrees)],
-            tables: [.init(path: "examples.csv", caption: "each searched image: class and probe before and after, latent change")],
+            findings: [String(format: "Classifier accuracy %.3f, probe balanced accuracy %.3f. After the search the classifier puts %.0f%% of the images in a "
+                              + "concept class; the probe passed its threshold on %.0f%%, and on %.0f%% it did while the classifier disagreed (fooled).",
+                              classifierAccuracy, probeAccuracy, 100 * searchSummary.classifierInConcept, 100 * searchSummary.probeReached,
+                              100 * searchSummary.fooled)],
+            tables: [.init(path: "examples.csv", caption: "each drawn image: class and probe before and after, latent change")]
+                + (sweep.isEmpty ? [] : [.init(path: "sweep.csv", caption: "the search at every swept λ₁")]),
             figures: [.init(path: "grid.png", caption: "original, reconstruction, maximised")]
+                + (sweep.isEmpty ? [] : [.init(path: "sweep.png", caption: "classifier in concept, probe gain and latent change against λ₁")])
         ).write(to: out)
         return summary
     }

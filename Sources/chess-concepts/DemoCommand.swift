@@ -171,8 +171,9 @@ struct DemoCommand: WritesOutputDirectory {
         settings.epochs = quick ? 20 : 60
         settings.seed = seeding.seed
         let summary = try TabularExperiment(settings: settings).run(out: outputDirectory + "/tabular")
-        print(String(format: "   regressor R² %.3f, probe R² %.3f; probe %.2f -> %.2f (target %.2f); mean change in SDs: %@", summary.modelR2,
-                     summary.probeR2, summary.probeBefore, summary.probeAfter, summary.conceptTarget,
+        print(String(format: "   regressor R² %.3f, probe R² %.3f; the formula rose toward its target (%.2f) in %.0f%% of the rows, the probe %.2f -> %.2f; "
+                     + "mean change in SDs: %@", summary.modelR2, summary.probeR2, summary.conceptTarget, 100 * summary.search.conceptTowardTarget,
+                     summary.probeBefore, summary.probeAfter,
                      summary.changes.map { String(format: "%@ %+.2f", $0.name, $0.standardizedChange) }.joined(separator: ", ") as NSString))
     }
 
@@ -248,14 +249,16 @@ struct DemoCommand: WritesOutputDirectory {
         settings.trainingImages = quick ? 1_000 : 6_000
         settings.epochs = quick ? 1 : 3
         settings.examples = quick ? 4 : 8
+        settings.searches = quick ? 20 : 100
         settings.classNames = ImagesCommand.fashionNames
         settings.seed = seeding.seed
         let set = try ImageSet(idxImages: images, idxLabels: labels, limit: settings.trainingImages + 1_000)
         let line = ProgressLine(unit: "")
         let summary = try ImageExperiment(images: set, settings: settings).run(out: outputDirectory + "/images") { line.status($0) }
         line.clear()
-        print(String(format: "   classifier accuracy %.3f, probe balanced accuracy %.3f; probe reaches the concept on %.0f%%, the classifier agrees on %.0f%%",
-                     summary.classifierAccuracy, summary.probeAccuracy, 100 * summary.probeReached, 100 * summary.classifierAgrees))
+        print(String(format: "   classifier accuracy %.3f, probe balanced accuracy %.3f; after the search the classifier says a concept class on %.0f%%, "
+                     + "the probe passed its threshold on %.0f%% (fooled %.0f%%)", summary.classifierAccuracy, summary.probeAccuracy,
+                     100 * summary.search.classifierInConcept, 100 * summary.search.probeReached, 100 * summary.search.fooled))
     }
 
     /// The network at its first and last checkpoints on held-out positions, and a short match.

@@ -41,8 +41,17 @@ struct ImagesCommand: WritesOutputDirectory {
     @Option(help: "Training epochs of each model.")
     var epochs = 3
 
-    @Option(help: "Held-out images to search from and draw.")
+    @Option(help: "Held-out images outside the concept to search from.")
+    var searches = 200
+
+    @Option(help: "Searched images to draw in OUT/grid.png.")
     var examples = 8
+
+    @Option(help: "The probe prediction that counts as reached (default: the one 90% of held-out concept images pass).")
+    var probeThreshold: Double?
+
+    @Option(help: "λ₁ values to sweep, comma-separated (e.g. 0,0.001,0.01,0.1): OUT/sweep.csv and OUT/sweep.png.")
+    var sweep: String?
 
     @Option(help: "λ₁ on the latent perturbation.")
     var l1: Float = 0.001
@@ -80,7 +89,17 @@ struct ImagesCommand: WritesOutputDirectory {
         settings.latentDimension = latent
         settings.trainingImages = trainingImages
         settings.epochs = epochs
+        settings.searches = searches
         settings.examples = examples
+        settings.probeThreshold = probeThreshold
+        settings.sweep = try sweep.map { text in
+            try text.split(separator: ",").map { item in
+                guard let value = Float(item.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                    throw ValidationError("--sweep: '\(item)' is not a non-negative number")
+                }
+                return value
+            }
+        }
         settings.search = PerturbationSearch(l1: l1, l2: l2, learningRate: 0.05, steps: 200)
         settings.seed = seeding.seed
         let limit = trainingImages + 2_000
@@ -98,8 +117,14 @@ struct ImagesCommand: WritesOutputDirectory {
         line.clear()
         print(String(format: "autoencoder mean absolute pixel error %.3f; classifier accuracy %.3f; probe (%@ at %@) balanced accuracy %.3f",
                      summary.reconstructionError, summary.classifierAccuracy, concept, layer, summary.probeAccuracy))
-        print(String(format: "%d held-out images outside the concept: probe reaches P ≥ ½ on %.0f%%, classifier says a concept class on %.0f%%",
-                     summary.examples.count, 100 * summary.probeReached, 100 * summary.classifierAgrees))
+        let search = summary.search
+        print(String(format: "%d held-out images outside the concept: the classifier says a concept class on %.1f%% afterwards; "
+                     + "the probe passed %.3f on %.1f%% (fooled %.1f%%)", summary.searched, 100 * search.classifierInConcept,
+                     summary.probeThreshold, 100 * search.probeReached, 100 * search.fooled))
+        for point in summary.sweep {
+            print(String(format: "sweep λ₁ %g: classifier in concept %.1f%%, probe gain %.3f, mean latent change %.4f", point.l1,
+                         100 * point.classifierInConcept, point.probeGain, point.meanLatentChange))
+        }
         print("Wrote \(outputDirectory)/grid.png and \(outputDirectory)/examples.csv")
     }
 }

@@ -47,8 +47,20 @@ struct TabularCommand: WritesOutputDirectory {
     @Option(help: "Regressor training epochs.")
     var epochs = 60
 
-    @Option(help: "Held-out rows to perturb.")
+    @Option(help: "Held-out rows to perturb (those whose formula is below the target, unless --all-rows).")
     var rows = 200
+
+    @Flag(help: "Perturb every held-out row, also those already at or above the target.")
+    var allRows = false
+
+    @Option(help: "The probe value that counts as reached (default: the one 90% of held-out rows at or above the target pass).")
+    var probeThreshold: Double?
+
+    @Option(parsing: .singleValue, help: "A formula to watch as rows move (repeatable), e.g. 'total_rooms / population'.")
+    var watch: [String] = []
+
+    @Option(help: "λ₁ values to sweep, comma-separated (e.g. 0,0.01,0.03,0.1,0.3): OUT/sweep.csv and OUT/sweep.png.")
+    var sweep: String?
 
     @OptionGroup var destination: OutputOptions
 
@@ -63,6 +75,17 @@ struct TabularCommand: WritesOutputDirectory {
         settings.search = PerturbationSearch(l1: l1, l2: l2)
         settings.epochs = epochs
         settings.rows = rows
+        settings.allRows = allRows
+        settings.probeThreshold = probeThreshold
+        settings.watched = watch
+        settings.sweep = try sweep.map { text in
+            try text.split(separator: ",").map { item in
+                guard let value = Float(item.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                    throw ValidationError("--sweep: '\(item)' is not a non-negative number")
+                }
+                return value
+            }
+        }
         settings.seed = seeding.seed
         let experiment: TabularExperiment
         do { experiment = try TabularExperiment(settings: settings) } catch { throw ValidationError("\(error)") }
@@ -71,8 +94,20 @@ struct TabularCommand: WritesOutputDirectory {
         line.clear()
         for note in summary.notes { printError("note: \(note)") }
         print(String(format: "regressor test R² %.3f; probe for %@ at the last hidden layer, test R² %.3f", summary.modelR2, concept, summary.probeR2))
-        print(String(format: "%d held-out rows: probe %.3f → %.3f (target %.3f); concept by its formula %.3f → %.3f",
-                     summary.rows, summary.probeBefore, summary.probeAfter, summary.conceptTarget, summary.conceptBefore, summary.conceptAfter))
+        let search = summary.search
+        print(String(format: "%d held-out rows below the target %.3g: the formula moved toward it in %.1f%% and reached it in %.1f%%; "
+                     + "the probe passed %.3g in %.1f%% (fooled %.1f%%); %.2f features changed per row",
+                     summary.rows, summary.conceptTarget, 100 * search.conceptTowardTarget, 100 * search.conceptReached, summary.probeThreshold,
+                     100 * search.probeReached, 100 * search.fooled, search.meanFeaturesChanged))
+        print(String(format: "probe %.3f → %.3f; formula median %.3f → %.3f (mean %.3f → %.3f)", summary.probeBefore, summary.probeAfter,
+                     summary.conceptMedianBefore, summary.conceptMedianAfter, summary.conceptBefore, summary.conceptAfter))
+        for watched in summary.watched {
+            print(String(format: "watched %@: rose in %.1f%% of rows (mean %.3f → %.3f)", watched.formula, 100 * watched.rose, watched.meanBefore, watched.meanAfter))
+        }
+        for point in summary.sweep {
+            print(String(format: "sweep λ₁ %g: toward target %.1f%%, reached %.1f%%, probe gain %.3f, %.2f features changed", point.l1,
+                         100 * point.conceptTowardTarget, 100 * point.conceptReached, point.probeGain, point.meanFeaturesChanged))
+        }
         print("feature,mean_change,mean_change_sd")
         for change in summary.changes { print(String(format: "%@,%.4g,%.3f", change.name, change.meanChange, change.standardizedChange)) }
         print("Wrote \(outputDirectory)/feature_changes.csv, \(outputDirectory)/feature_changes.png and \(outputDirectory)/rows.csv")

@@ -32,15 +32,21 @@ public struct SearchTarget: Sendable {
         kind == .logistic ? 1 / (1 + exp(-output)) : output
     }
 
+    /// d(P, o): the squared shortfall of the prediction on the target's side, and 0 past
+    /// the target, so that a search maximising a value is never pulled back down.
     public func distance(_ output: Double) -> Double {
-        let error = prediction(output) - value
-        return error * error
+        let shortfall = self.shortfall(prediction(output))
+        return shortfall * shortfall
     }
 
     /// ∂d/∂output: the chain through the sigmoid for a logistic probe.
     public func distanceSlope(_ output: Double) -> Double {
         let prediction = prediction(output)
-        return 2 * (prediction - value) * (kind == .logistic ? prediction * (1 - prediction) : 1)
+        return 2 * shortfall(prediction) * (isMaximising ? -1 : 1) * (kind == .logistic ? prediction * (1 - prediction) : 1)
+    }
+
+    private func shortfall(_ prediction: Double) -> Double {
+        max(0, isMaximising ? value - prediction : prediction - value)
     }
 
     /// Each row's raw probe output on `activations` [n × features] and ∂d/∂activations.
