@@ -67,13 +67,21 @@ struct ImageSetTests {
         settings.trainingImages = 160
         settings.epochs = 4
         settings.examples = 4
-        settings.search = PerturbationSearch(l1: 0, l2: 0.001, learningRate: 0.1, steps: 60)
+        settings.search = PerturbationSearch(l1: 0, l2: 0.001, learningRate: 0.1, steps: 300)
+        settings.sweep = [0, 0.5]
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("image-experiment-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         let summary = try ImageExperiment(images: Self.halves(count: 200), settings: settings).run(out: out)
         #expect(summary.probeAccuracy > 0.9)
         let before = summary.examples.map(\.probeBefore).reduce(0, +), after = summary.examples.map(\.probeAfter).reduce(0, +)
         #expect(after > before + 1)
+        // The classifier judges: most searched images now fall in the concept's class (while the probe, at about 0.87, stays
+        // below its threshold of the held-out concept images, all near 1), and a fooled probe is a reached one.
+        #expect(summary.search.classifierInConcept > 0.5, "\(summary.search)")
+        #expect(summary.search.fooled <= summary.search.probeReached && summary.searched >= summary.examples.count)
+        // A strong L1 penalty keeps the latent change smaller.
+        #expect(summary.sweep.count == 2 && summary.sweep[1].meanLatentChange < summary.sweep[0].meanLatentChange)
+        settings.sweep = nil
         let again = try ImageExperiment(images: Self.halves(count: 200), settings: settings).run(out: out)
         #expect(again.examples.map(\.probeAfter) == summary.examples.map(\.probeAfter))
         #expect(try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: out + "/grid.png"))).width > 0)
