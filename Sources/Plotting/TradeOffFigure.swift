@@ -38,11 +38,13 @@ package struct TradeOffFigure: Sendable {
         self.points = points
     }
 
-    /// The panels side by side, each on its own scale: shares on 0…1, other metrics from 0
-    /// (or their minimum, when negative) to a little above their maximum.
-    package func render(panelWidth: Int = 520, height: Int = 400) -> Image {
+    /// The title over the panels side by side, each on its own scale: shares on 0…1, other
+    /// metrics from 0 (or their minimum, when negative) to a little above their maximum.
+    package func render(panelWidth: Int = 640, height: Int = 400) -> Image {
         let names = points.reduce(into: [String]()) { if !$0.contains($1.series) { $0.append($1.series) } }
-        var image = Image(width: panelWidth * metrics.count, height: height)
+        let header = 34
+        var image = Image(width: panelWidth * metrics.count, height: header + height)
+        image.text(title, x: image.width / 2, y: 8, scale: 2, alignment: .center)
         for (index, metric) in metrics.enumerated() {
             let values = points.map { $0.values[index] }.filter(\.isFinite)
             let low = min(0, values.min() ?? 0), high = max(values.max() ?? 1, low + 1e-9)
@@ -51,9 +53,9 @@ package struct TradeOffFigure: Sendable {
                 LinePlot.Series(name: name, points: points.filter { $0.series == name }.map { ($0.cost, $0.values[index]) },
                                 color: LinePlot.palette[order % LinePlot.palette.count])
             }
-            let panel = LinePlot(title: index == 0 ? "\(title): \(metric)" : metric, xLabel: costLabel, yLabel: metric, series: series,
-                                 yRange: range, logarithmicX: false).render(width: panelWidth, height: height)
-            image.draw(panel, x: index * panelWidth, y: 0)
+            let panel = LinePlot(title: metric, xLabel: costLabel, yLabel: metric, series: series, yRange: range, logarithmicX: false)
+                .render(width: panelWidth, height: height)
+            image.draw(panel, x: index * panelWidth, y: header)
         }
         return image
     }

@@ -43,10 +43,10 @@ struct ChartTests {
         }
         let figure = TradeOffFigure(title: "in_check", costLabel: "edit cost", metrics: ["concept true", "mean edits"], points: points)
         let image = figure.render(panelWidth: 400, height: 300)
-        #expect(image.width == 800 && image.height == 300)
+        #expect(image.width == 800 && image.height == 334)
         for panel in 0..<2 {
             for color in LinePlot.palette.prefix(2) {
-                let pixels = (0..<300).reduce(0) { count, y in count + (panel * 400..<(panel + 1) * 400).filter { image.color(x: $0, y: y) == color }.count }
+                let pixels = (0..<334).reduce(0) { count, y in count + (panel * 400..<(panel + 1) * 400).filter { image.color(x: $0, y: y) == color }.count }
                 #expect(pixels > 50, "panel \(panel)")
             }
         }
