@@ -134,9 +134,16 @@ struct DemoCommand: WritesOutputDirectory {
         print(ConceptEmergence.table(ConceptEmergence.read(summary.rows)).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
     }
 
-    /// Steps 8 and 63 (early training, log-spaced) and the last three checkpoints, where saved.
+    /// Six checkpoints spread over training on a log scale — the saved steps nearest to 8,
+    /// 64, 512 and 4,096, the half-way step and the last — so the grid shows when concepts
+    /// emerge without the cost of every checkpoint.
     static func gridSteps(_ saved: [Int]) -> [Int] {
-        Array(Set(saved.filter { [8, 63].contains($0) } + saved.suffix(3))).sorted()
+        guard let last = saved.last, last > 0 else { return saved }
+        let wanted = [8, 64, 512, 4_096, last / 2, last].filter { $0 <= last }
+        let nearest = wanted.map { target in
+            saved.filter { $0 > 0 }.min { abs(log(Double($0) / Double(target))) < abs(log(Double($1) / Double(target))) }!
+        }
+        return Array(Set(nearest)).sorted()
     }
 
     /// Concept-maximised held-out positions, with the probes the grid saved.
@@ -149,6 +156,8 @@ struct DemoCommand: WritesOutputDirectory {
             settings.limit = quick ? 4 : 20
             settings.probes = outputDirectory + "/probe"
             settings.methods = [.gradient, .random]
+            // One concept shows the edit-cost trade-off in the report.
+            settings.sweep = concept == Self.maximised[0] ? [0, 0.01, 0.03, 0.1, 0.3] : nil
             settings.out = "\(outputDirectory)/maximise/\(concept)"
             settings.seed = seeding.seed
             let outcome = try MaximiseRun(settings: settings).run(onWarning: printError)
