@@ -29,19 +29,19 @@ struct ProbeFilesTests {
         let splits = table.rows.map { $0[5] }
         #expect(splits == splits.sorted { ["train", "validation", "test"].firstIndex(of: $0)! < ["train", "validation", "test"].firstIndex(of: $1)! })
 
-        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/step-0002000-stem.npy"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/\(ModelDirectory.stepName(TrackerTests.step))-stem.npy"))
         let headerLength = Int(data[8]) | Int(data[9]) << 8
         let header = String(decoding: data[10..<(10 + headerLength)], as: UTF8.self)
-        #expect(header.contains("'descr': '<f4'") && header.contains("'shape': (\(settings.positions), \(64 * 48))"))
-        #expect((10 + headerLength) % 64 == 0 && data.count == 10 + headerLength + settings.positions * 64 * 48 * 4)
+        #expect(header.contains("'descr': '<f4'") && header.contains("'shape': (\(settings.positions), \(64 * TrackerTests.channels))"))
+        #expect((10 + headerLength) % 64 == 0 && data.count == 10 + headerLength + settings.positions * 64 * TrackerTests.channels * 4)
 
         // A row re-derived from its FEN (and the encoder's en passant square) through the checkpoint.
         let row = try #require(table.rows.firstIndex { $0[6] == "-" })
         let position = try Position(fen: table.rows[row][1])
-        let network = try ModelDirectory(path: settings.model).load(step: 2000)
+        let network = try ModelDirectory(path: settings.model).load(step: TrackerTests.step)
         let expected = network.activations(BoardEncoder.encode([position]), layers: ["stem"])["stem"]!.storage
         let stored = data.withUnsafeBytes { bytes in
-            (0..<(64 * 48)).map { bytes.loadUnaligned(fromByteOffset: 10 + headerLength + (row * 64 * 48 + $0) * 4, as: Float.self) }
+            (0..<(64 * TrackerTests.channels)).map { bytes.loadUnaligned(fromByteOffset: 10 + headerLength + (row * 64 * TrackerTests.channels + $0) * 4, as: Float.self) }
         }
         #expect(zip(expected, stored).map { abs($0 - $1) }.max()! < 1e-4)
     }
@@ -58,17 +58,17 @@ struct ProbeFilesTests {
         let out = Self.folder("store")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let grid = "concept,step\nin_check,2000\n"
+        let grid = "concept,step\nin_check,\(TrackerTests.step)\n"
         try Data(grid.utf8).write(to: URL(fileURLWithPath: out + "/grid.csv"))
         let settings = TrackerTests.settings
         let store = ProbeStore(directory: out, model: settings.model, data: settings.data, seed: settings.seed, positions: settings.positions)
         var warnings = [String]()
-        let probe = try store.probe(concept: "in_check", step: 2000, layer: "block2") { warnings.append($0) }
-        #expect(probe.kind == .logistic && probe.features == 64 * 48)
+        let probe = try store.probe(concept: "in_check", step: TrackerTests.step, layer: "block2") { warnings.append($0) }
+        #expect(probe.kind == .logistic && probe.features == 64 * TrackerTests.channels)
         #expect(warnings.contains { $0.contains("fitting one") })
         #expect(try String(contentsOfFile: out + "/grid.csv", encoding: .utf8) == grid)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["grid.csv", "probes"])
-        #expect(FileManager.default.fileExists(atPath: store.path(concept: "in_check", step: 2000, layer: "block2")))
+        #expect(FileManager.default.fileExists(atPath: store.path(concept: "in_check", step: TrackerTests.step, layer: "block2")))
     }
 
     @Test func aConceptThatNeverHoldsInTheCollectionIsNamedPlainly() throws {
@@ -79,7 +79,7 @@ struct ProbeFilesTests {
                                positions: settings.positions)
         defer { try? FileManager.default.removeItem(atPath: Self.folder("never")) }
         #expect {
-            _ = try store.probe(concept: "has_mate_in_one", step: 2000, layer: "block2") { _ in }
+            _ = try store.probe(concept: "has_mate_in_one", step: TrackerTests.step, layer: "block2") { _ in }
         } throws: { error in
             "\(error)".contains("has_mate_in_one") && "\(error)".contains("false in every one")
         }
@@ -94,7 +94,7 @@ struct SparsityCurveTests {
         var settings = TrackerTests.settings
         (settings.penalties, settings.layers) = ([1, 0.1, 0.01], ["value"])
         let tracker = try ProbeTracker(settings: settings)
-        let curve = try SparsityCurve(tracker: tracker, concept: "my_queens", step: 2000, layer: "value", sizes: [64, 1])
+        let curve = try SparsityCurve(tracker: tracker, concept: "my_queens", step: TrackerTests.step, layer: "value", sizes: [64, 1])
         #expect(curve.points.map(\.k) == [1, 64, nil])
         let scores = curve.points.map(\.score)
         #expect(scores[0] < scores[2])

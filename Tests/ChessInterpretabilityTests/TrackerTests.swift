@@ -1,3 +1,4 @@
+import ChessModel
 import DataFiles
 import Foundation
 import Plotting
@@ -9,9 +10,13 @@ import Testing
 /// Runs the tracker on the shipped network and corpus at a small scale.
 struct TrackerTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+    /// The shipped model's last checkpoint, whatever its training length.
+    static let step = ModelDirectory(path: root + "/models/default").savedSteps().last!
+    /// Its channels, the width of every tower layer.
+    static let channels = try! ModelDirectory(path: root + "/models/default").readConfiguration().architecture.channels
     static let settings = TrackerSettings(
         model: root + "/models/default", data: [root + "/positions/selfplay.pgn.gz"],
-        concepts: ["my_queens", "in_check", "game_phase"], layers: ["input", "block2"], steps: [2000],
+        concepts: ["my_queens", "in_check", "game_phase"], layers: ["input", "block2"], steps: [step],
         positions: 500, seed: 5, resamples: 20)
 
     static func run(into name: String) throws -> (ProbeTracker.Summary, String) {
@@ -27,7 +32,7 @@ struct TrackerTests {
             try? FileManager.default.removeItem(atPath: againOut)
         }
         #expect(again.rows == summary.rows)
-        // 3 concepts × 2 steps (0 and 2000) × 2 layers, in_check with two metrics.
+        // 3 concepts × 2 steps (0 and the last) × 2 layers, in_check with two metrics.
         #expect(summary.rows.count == 2 * 2 * (1 + 2 + 1))
         for row in summary.rows {
             let input = summary.rows.first { $0.concept == row.concept && $0.metric == row.metric && $0.layer == "input" && $0.step == row.step }!
@@ -43,7 +48,7 @@ struct TrackerTests {
         let queens = summary.rows.first { $0.concept == "my_queens" && $0.layer == "input" }!
         #expect(queens.score > 0.4)
         // The trained network holds "in check" better than shuffled labels allow.
-        let check = summary.rows.first { $0.concept == "in_check" && $0.layer == "block2" && $0.step == 2000 && $0.metric == "roc_auc" }!
+        let check = summary.rows.first { $0.concept == "in_check" && $0.layer == "block2" && $0.step == Self.step && $0.metric == "roc_auc" }!
         #expect(check.score > 0.7 && check.selectivity > 0.15)
 
         let header = try String(contentsOfFile: out + "/grid.csv", encoding: .utf8).split(separator: "\n").first
@@ -55,9 +60,9 @@ struct TrackerTests {
             }
         }
         _ = try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: out + "/overview.png")))
-        let (probe, metadata) = try LinearProbe.read(from: out + "/probes/game_phase/step-0002000-block2.safetensors")
-        #expect(probe.kind == .multinomial(classes: 3) && probe.features == 8 * 8 * 48)
-        #expect(metadata["concept"] == "game_phase" && metadata["layer"] == "block2" && metadata["step"] == "2000")
+        let (probe, metadata) = try LinearProbe.read(from: out + "/probes/game_phase/\(ModelDirectory.stepName(Self.step))-block2.safetensors")
+        #expect(probe.kind == .multinomial(classes: 3) && probe.features == 8 * 8 * Self.channels)
+        #expect(metadata["concept"] == "game_phase" && metadata["layer"] == "block2" && metadata["step"] == String(Self.step))
     }
 
     @Test func enrichmentBringsRarePositivesIntoTheSample() throws {
