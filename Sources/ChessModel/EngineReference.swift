@@ -1,6 +1,6 @@
 import Chess
-import Dispatch
 import Foundation
+import Neural
 
 /// A UCI engine (Stockfish) scored like a checkpoint, on the same held-out positions: how
 /// often its move at a fixed node budget is the move played, and how often its score
@@ -33,24 +33,16 @@ package struct EngineReference: Sendable {
     /// side to move's view (mates far out). Each search starts a new game, so results do not
     /// depend on which process ran it or in what order.
     package func searches(_ examples: [TrainingExample], onProgress: @Sendable (Int) -> Void = { _ in }) throws -> [(move: String, centipawns: Int)] {
-        let results = Results(count: examples.count)
-        let chunks = min(processes, max(1, examples.count))
         let path = path, nodes = nodes
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            do {
-                let engine = try UCIEngine(path: path)
-                try engine.setOption("Threads", "1")
-                for index in stride(from: chunk, to: examples.count, by: chunks) {
-                    try engine.newGame()
-                    let result = try engine.search(fen: examples[index].position.fen, nodes: nodes)
-                    results.set(index, (result.bestMove, result.score?.centipawnValue ?? 0))
-                    onProgress(results.completed)
-                }
-            } catch {
-                results.fail(error)
-            }
+        return try parallelMap(examples.count, workers: processes, makeState: { _ in
+            let engine = try UCIEngine(path: path)
+            try engine.setOption("Threads", "1")
+            return engine
+        }, onProgress: onProgress) { engine, index in
+            try engine.newGame()
+            let result = try engine.search(fen: examples[index].position.fen, nodes: nodes)
+            return (result.bestMove, result.score?.centipawnValue ?? 0)
         }
-        return try results.values()
     }
 
     /// The engine's row: policy top-1 from its moves on `heldOut`, value accuracy from its
@@ -82,31 +74,5 @@ package struct EngineReference: Sendable {
             if hits > best.hits { best = (margin, hits) }
         }
         return best.margin
-    }
-
-    /// Results written by several engine threads, each into its own slots.
-    private final class Results: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [(move: String, centipawns: Int)?]
-        private var error: Error?
-        private var done = 0
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        var completed: Int { lock.withLock { done } }
-
-        func set(_ index: Int, _ value: (String, Int)) {
-            lock.withLock {
-                slots[index] = value
-                done += 1
-            }
-        }
-
-        func fail(_ error: Error) { lock.withLock { self.error = self.error ?? error } }
-
-        func values() throws -> [(move: String, centipawns: Int)] {
-            if let error { throw error }
-            return slots.map { $0! }
-        }
     }
 }

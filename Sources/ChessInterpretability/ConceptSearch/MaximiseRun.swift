@@ -4,6 +4,7 @@ import Concepts
 import DataFiles
 import Foundation
 import Interpretability
+import Neural
 import Plotting
 import PositionCollections
 
@@ -183,26 +184,38 @@ package struct MaximiseRun {
     /// Whether the concept function gives `position` the target value: for a binary concept
     /// its truth value; for a scalar one, at least the target.
     package func holds(_ position: Position) -> Bool {
+        Self.holds(concept, target: settings.target, position)
+    }
+
+    private static func holds(_ concept: Concept, target: Double, _ position: Position) -> Bool {
         let value = concept.value(position)
-        return concept.kind == .binary ? (value >= 0.5) == (settings.target >= 0.5) : value >= settings.target
+        return concept.kind == .binary ? (value >= 0.5) == (target >= 0.5) : value >= target
     }
 
     /// Runs every method over the start positions (and every swept edit cost), writes the
     /// files, and returns what was measured. `progress` gets (method, searches done,
     /// searches in all); `onWarning` every skipped input.
-    package func run(progress: (ConceptSearch.Method, Int, Int) -> Void = { _, _, _ in },
+    package func run(progress: @escaping @Sendable (ConceptSearch.Method, Int, Int) -> Void = { _, _, _ in },
                     onWarning: (String) -> Void = { _ in }) throws -> Outcome {
         // The inputs first: a bad FEN or an empty collection is reported before a probe is fitted for nothing.
         let (starts, positives) = try startPositions(onWarning: onWarning)
         let probe = try loadProbe(onWarning: onWarning)
-        let probed = ProbedNetwork(network: network, layer: layer, probe: probe)
+        // One network per core: a network keeps the state of its last pass, so each worker needs its own.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, starts.count))
+        var pool = [ProbedNetwork(network: network, layer: layer, probe: probe)]
+        for _ in 1..<workers {
+            do { pool.append(ProbedNetwork(network: try ModelDirectory(path: settings.model).load(step: step), layer: layer, probe: probe)) } catch {
+                throw RunError.unreadableFile(settings.model, underlying: error)
+            }
+        }
+        let probed = pool[0]
         let (threshold, source) = probeThreshold(probe: probe, model: probed, positives: positives)
         let searchTarget = SearchTarget(kind: probe.kind, value: probe.kind == .logistic ? (settings.target >= 0.5 ? 1 : 0) : settings.target,
                                         threshold: threshold)
         try FileManager.default.createDirectory(atPath: settings.out + "/boards", withIntermediateDirectories: true)
         var summaries = [MethodSummary](), lines = "", fooledLines = "", fooledDrawn = 0
         for method in settings.methods {
-            let (summary, results) = search(method, editCost: settings.editCost, starts: starts, target: searchTarget, model: probed, progress: progress)
+            let (summary, results) = search(method, editCost: settings.editCost, starts: starts, target: searchTarget, pool: pool, progress: progress)
             summaries.append(summary)
             for (index, result) in results.enumerated() {
                 let line = resultLine(result, method: method)
@@ -221,7 +234,7 @@ package struct MaximiseRun {
         // Only the beam searches weigh an edit's cost; the others would draw flat lines.
         for cost in settings.sweep ?? [] {
             for method in settings.methods where [.gradient, .greedy].contains(method) {
-                sweep.append(search(method, editCost: cost, starts: starts, target: searchTarget, model: probed, progress: progress).summary)
+                sweep.append(search(method, editCost: cost, starts: starts, target: searchTarget, pool: pool, progress: progress).summary)
             }
         }
         try AtomicFileWriter.write(Data(lines.utf8), to: settings.out + "/results.jsonl")
@@ -234,16 +247,21 @@ package struct MaximiseRun {
         return outcome
     }
 
-    /// One method at one edit cost over every start.
-    private func search(_ method: ConceptSearch.Method, editCost: Double, starts: [Position], target: SearchTarget, model: ProbedNetwork,
-                        progress: (ConceptSearch.Method, Int, Int) -> Void) -> (summary: MethodSummary, results: [ConceptSearch.Result]) {
-        let search = ConceptSearch(model: model, target: target, method: method, neighbourhood: settings.neighbourhood, budget: settings.steps,
-                                   beam: settings.beam, proposals: settings.proposals, editCost: editCost, holds: holds, seed: settings.seed)
-        var results = [ConceptSearch.Result]()
-        for (index, start) in starts.enumerated() {
-            results.append(search.run(from: start))
-            progress(method, index + 1, starts.count)
+    /// One method at one edit cost over every start, the starts shared out among the pool's
+    /// networks, one worker each. Every search is independent of the others (the random
+    /// walk seeds itself from its start), so the results do not depend on the number of workers.
+    private func search(_ method: ConceptSearch.Method, editCost: Double, starts: [Position], target: SearchTarget, pool: [ProbedNetwork],
+                        progress: @escaping @Sendable (ConceptSearch.Method, Int, Int) -> Void) -> (summary: MethodSummary, results: [ConceptSearch.Result]) {
+        let concept = concept, conceptTarget = settings.target
+        let holds: @Sendable (Position) -> Bool = { Self.holds(concept, target: conceptTarget, $0) }
+        let searches = pool.map { model in
+            ConceptSearch(model: model, target: target, method: method, neighbourhood: settings.neighbourhood, budget: settings.steps,
+                          beam: settings.beam, proposals: settings.proposals, editCost: editCost, holds: holds, seed: settings.seed)
         }
+        // The searches only read the pool's networks through their own worker.
+        nonisolated(unsafe) let workers = searches
+        let results = parallelMap(starts.count, workers: workers.count, makeState: { workers[$0] },
+                                       onProgress: { progress(method, $0, starts.count) }) { search, index in search.run(from: starts[index]) }
         return (MethodSummary(method: method, editCost: editCost, results: results, target: target, holds: holds), results)
     }
 
