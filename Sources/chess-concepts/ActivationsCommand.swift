@@ -8,7 +8,7 @@ struct ActivationsCommand: WritesOutputDirectory {
         abstract: "Export a probe grid's positions and activations for Python: one float32 .npy per checkpoint × layer.",
         discussion: """
             Draws the same positions a 'probe' run with the same options fits on and writes OUT/positions.csv \
-            (row, fen, source, game, ply, split, en_passant and one column per concept), OUT/step-NNNNNNN-<layer>.npy \
+            (row, fen, source, game, ply, split and one column per concept), OUT/step-NNNNNNN-<layer>.npy \
             (float32, positions × values, rows in the order of positions.csv, each row the layer's NHWC \
             activation flattened) and OUT/activations.json (settings and shapes). OUT must be new, empty or an \
             earlier export.

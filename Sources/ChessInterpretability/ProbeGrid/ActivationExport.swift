@@ -7,10 +7,10 @@ import PositionCollections
 /// `probe` run with equal settings fits on, so anyone can fit their own probes.
 ///
 /// Writes into its output directory:
-/// - `positions.csv`: `row, fen, source, game, ply, split, en_passant` and one column per
-///   concept, train rows first, then validation, then test. The FEN is normalised (its en
-///   passant field only when a capture is legal), while the encoder marks the square any
-///   double step left: `en_passant` gives that square, or `-`;
+/// - `positions.csv`: `row, fen, source, game, ply, split` and one column per concept,
+///   train rows first, then validation, then test. The FEN is normalised (its en passant
+///   field only when a capture is legal), exactly what the encoder marks, so the FEN alone
+///   determines the network's input;
 /// - `step-NNNNNNN-<layer>.npy`: float32 [positions × values] per checkpoint × layer, a
 ///   row per line of `positions.csv`, each position's activations flattened from NHWC
 ///   (value index = (rank·8 + file)·channels + channel, ranks from the side to move's);
@@ -72,13 +72,12 @@ package struct ActivationExport {
 
     private func writePositions(_ rows: [(position: SampledPosition, labels: [Double])], concepts: [String], to path: String) throws -> String {
         let format = TableFormat.csv
-        let columns = ["row", "fen", "source", "game", "ply", "split", "en_passant"] + concepts
+        let columns = ["row", "fen", "source", "game", "ply", "split"] + concepts
         var text = format.header(columns)!
         for (index, row) in rows.enumerated() {
             let position = row.position
             let values: [TableValue] = [.integer(index), .text(position.position.fen), .text(position.source), .integer(position.game),
-                                        .integer(position.ply), .text(position.split.rawValue),
-                                        .text(position.position.enPassantSquare?.name ?? "-")] + row.labels.map { TableValue($0) }
+                                        .integer(position.ply), .text(position.split.rawValue)] + row.labels.map { TableValue($0) }
             text += format.row(values, columns: columns)
         }
         try AtomicFileWriter.write(Data(text.utf8), to: path)
