@@ -110,8 +110,10 @@ package struct MaximiseRun {
         }
 
         /// The summary of `results`, judged by `holds` (the concept function with its target value).
+        /// `wallSeconds` is the time all the searches took together (several run at once);
+        /// without it, the sum of their times.
         package init(method: ConceptSearch.Method, editCost: Double, results: [ConceptSearch.Result], target: SearchTarget,
-                     holds: (Position) -> Bool) {
+                     holds: (Position) -> Bool, wallSeconds: Double? = nil) {
             let count = Double(max(results.count, 1))
             func share(_ predicate: (ConceptSearch.Result) -> Bool) -> Double { Double(results.count(where: predicate)) / count }
             let sign = target.isMaximising ? 1.0 : -1.0
@@ -126,7 +128,7 @@ package struct MaximiseRun {
             fooled = share { $0.reached && !holds($0.result) }
             legal = share { $0.visited.allSatisfy(\.issues.isEmpty) }
             meanEvaluations = Double(results.reduce(0) { $0 + $1.evaluations }) / count
-            searchesPerSecond = Double(results.count) / max(results.reduce(0) { $0 + $1.seconds }, 1e-9)
+            searchesPerSecond = Double(results.count) / max(wallSeconds ?? results.reduce(0) { $0 + $1.seconds }, 1e-9)
         }
     }
 
@@ -260,9 +262,11 @@ package struct MaximiseRun {
         }
         // The searches only read the pool's networks through their own worker.
         nonisolated(unsafe) let workers = searches
+        let clock = ContinuousClock.now
         let results = parallelMap(starts.count, workers: workers.count, makeState: { workers[$0] },
                                        onProgress: { progress(method, $0, starts.count) }) { search, index in search.run(from: starts[index]) }
-        return (MethodSummary(method: method, editCost: editCost, results: results, target: target, holds: holds), results)
+        return (MethodSummary(method: method, editCost: editCost, results: results, target: target, holds: holds,
+                              wallSeconds: (ContinuousClock.now - clock).seconds), results)
     }
 
     /// The threshold a confident reading passes: given, or the probe output that 90% of the
