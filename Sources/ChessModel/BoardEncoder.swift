@@ -26,8 +26,10 @@ package enum BoardEncoder {
                                     "their pawns", "their knights", "their bishops", "their rooks", "their queens", "their king",
                                     "my kingside castling", "my queenside castling", "their kingside castling", "their queenside castling",
                                     "en passant square", "halfmove clock", "black to move", "ones"]
-    /// Version written to `config.json`; bump it whenever the planes change.
-    package static let version = 1
+    /// Version written to `config.json`; bump it whenever the planes change. Version 2 marks
+    /// the en passant square only when an en passant capture is legal, as FEN and the
+    /// Polyglot key do, so a position encodes the same whether it was played or read.
+    package static let version = 2
 
     /// The board square of plane position `index` (0–63) when `color` is to move.
     package static func square(atPlaneIndex index: Int, sideToMove color: Color) -> Square { Square(rawValue: UInt8(relative(index, color))) }
@@ -57,7 +59,7 @@ package enum BoardEncoder {
             planes[base + 18] = black
             planes[base + 19] = 1
         }
-        if let target = position.enPassantSquare { planes[relative(target.index, us) * planeCount + 16] = 1 }
+        if let target = position.legalEnPassantSquare { planes[relative(target.index, us) * planeCount + 16] = 1 }
     }
 
     /// The planes of a batch of positions as an NHWC tensor [n, 8, 8, planeCount].

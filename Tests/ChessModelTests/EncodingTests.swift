@@ -26,13 +26,27 @@ struct EncodingTests {
 
     @Test func decoderInvertsTheEncoder() {
         #expect(Self.positions.count > 3000)
-        #expect(Self.positions.contains { $0.sideToMove == .black } && Self.positions.contains { $0.enPassantSquare != nil })
+        #expect(Self.positions.contains { $0.sideToMove == .black } && Self.positions.contains { $0.legalEnPassantSquare != nil })
         #expect(Self.positions.contains { !$0.castlingRights.isEmpty && $0.sideToMove == .black })
         for position in Self.positions {
             let planes = BoardEncoder.encode([position])
             let decoded = planes.storage.withUnsafeBufferPointer { BoardEncoder.decode($0, fullmoveNumber: position.fullmoveNumber) }
-            #expect(decoded == position, "\(position.fen)")
+            // The planes hold what FEN holds: an en passant square only when the capture is legal.
+            #expect(decoded?.fen == position.fen, "\(position.fen)")
         }
+    }
+
+    @Test func aPlayedPositionEncodesAsTheSameOneRead() throws {
+        // Black's d4 pawn stands beside the pushed one, but capturing en passant would open
+        // the fourth rank from the h4 rook to the king: the square is set, the capture illegal.
+        var played = try Position(fen: "8/8/8/8/k2p3R/8/4P3/4K3 w - - 0 1")
+        played.play(try played.move(uci: "e2e4"))
+        #expect(played.enPassantSquare != nil && played.legalEnPassantSquare == nil)
+        let read = try Position(fen: "8/8/8/8/k2pP2R/8/8/4K3 b - - 0 1")
+        #expect(BoardEncoder.encode([played]) == BoardEncoder.encode([read]))
+        // With a pawn beside the pushed one the square is marked, on plane 16 from Black's side (e3 seen as e6, index 44).
+        let capturable = try Position(fen: "rnbqkbnr/ppp1pppp/8/8/3pP3/8/PPPP1PPP/RNBQKBNR b KQkq e3 0 3")
+        #expect(BoardEncoder.encode([capturable]).storage[44 * BoardEncoder.planeCount + 16] == 1)
     }
 
     @Test func theBoardIsSeenFromTheSideToMove() throws {
