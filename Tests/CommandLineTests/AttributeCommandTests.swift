@@ -29,7 +29,7 @@ struct AttributeCommandTests {
         let saved = try FileManager.default.contentsOfDirectory(atPath: Self.root + "/models/default")
             .compactMap { $0.hasPrefix("step-") ? Int($0.dropFirst(5).prefix(7)) : nil }.sorted()
         let lastTwo = saved.suffix(2)
-        #expect(table.columns.prefix(4) == ["rank", "score"] + lastTwo.map { "score_step_\($0)" })
+        #expect(Array(table.columns.prefix(4)) == ["rank", "score"] + lastTwo.map { "score_step_\($0)" })
         let scores = table.rows.map { Double($0[1])! }
         #expect(scores == scores.sorted(by: >))
         for row in table.rows {
