@@ -217,19 +217,15 @@ package struct ImageExperiment {
         let drawn = Array(0..<min(settings.examples, chosen.count))
         try write(out: out, originals: originals.subset(drawn), reconstructions: anchor.gathering(rows: drawn), maximised: maximised.gathering(rows: drawn),
                   examples: drawn.map { examples[$0] })
-        var sweep = [SearchSummary]()
-        for l1 in settings.sweep ?? [] {
-            progress("sweep: λ₁ = \(l1)")
-            var parameters = settings.search
-            parameters.l1 = l1
-            sweep.append(search(parameters).summary)
+        let sweep = settings.search.sweepingL1(settings.sweep ?? []).map { parameters in
+            progress("sweep: λ₁ = \(parameters.l1)")
+            return search(parameters).summary
         }
         if !sweep.isEmpty {
             let figure = TradeOffFigure(title: "images", costLabel: "L1 penalty on the latent change",
                                         metrics: ["classifier in concept", "probe gain", "mean latent change"],
                                         points: sweep.map { .init(series: "latent search", cost: Double($0.l1), values: [$0.classifierInConcept, $0.probeGain, $0.meanLatentChange]) })
-            try AtomicFileWriter.write(Data(figure.csv(columns: ["classifier_in_concept", "probe_gain", "mean_latent_change"]).utf8), to: out + "/sweep.csv")
-            try figure.render().writePNG(to: out + "/sweep.png")
+            try figure.write(to: out, columns: ["classifier_in_concept", "probe_gain", "mean_latent_change"])
         }
         let summary = Summary(reconstructionError: reconstructionError, classifierAccuracy: classifierAccuracy, probeAccuracy: probeAccuracy,
                               probeThreshold: threshold, searched: chosen.count, examples: drawn.map { examples[$0] }, search: searchSummary, sweep: sweep)

@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// What a search buys against what its steps cost: one panel per metric (say, concept
@@ -58,6 +59,12 @@ package struct TradeOffFigure: Sendable {
             image.draw(panel, x: index * panelWidth, y: header)
         }
         return image
+    }
+
+    /// Writes `sweep.csv` (see `csv(columns:)`) and `sweep.png` into `directory`.
+    package func write(to directory: String, columns: [String]) throws {
+        try AtomicFileWriter.write(Data(csv(columns: columns).utf8), to: directory + "/sweep.csv")
+        try render().writePNG(to: directory + "/sweep.png")
     }
 
     /// The points as CSV: series, cost and one column per metric (names given by the caller).

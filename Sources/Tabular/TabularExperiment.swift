@@ -210,12 +210,9 @@ package struct TabularExperiment {
             return WatchedChange(formula: formula, meanBefore: Self.mean(start), meanAfter: Self.mean(end),
                                  rose: Double(searched.indices.count { end[$0] > start[$0] }) / Double(searched.count))
         }
-        var sweep = [SearchSummary]()
-        for l1 in settings.sweep ?? [] {
-            progress("sweep: λ₁ = \(l1)")
-            var parameters = settings.search
-            parameters.l1 = l1
-            sweep.append(search(parameters).summary)
+        let sweep = settings.search.sweepingL1(settings.sweep ?? []).map { parameters in
+            progress("sweep: λ₁ = \(parameters.l1)")
+            return search(parameters).summary
         }
         try write(out: out, changes: changes, before: before, after: after, searched: searched,
                   probe: (probeBefore, probeAfter), prediction: (predictionBefore, predictionAfter), concept: concept)
@@ -255,8 +252,7 @@ package struct TabularExperiment {
     private func writeSweep(_ sweep: [SearchSummary], out: String) throws {
         let figure = TradeOffFigure(title: settings.concept, costLabel: "L1 penalty", metrics: ["formula toward target", "probe gain", "features changed"],
                                     points: sweep.map { .init(series: "gradient", cost: Double($0.l1), values: [$0.conceptTowardTarget, $0.probeGain, $0.meanFeaturesChanged]) })
-        try AtomicFileWriter.write(Data(figure.csv(columns: ["concept_toward_target", "probe_gain", "mean_features_changed"]).utf8), to: out + "/sweep.csv")
-        try figure.render().writePNG(to: out + "/sweep.png")
+        try figure.write(to: out, columns: ["concept_toward_target", "probe_gain", "mean_features_changed"])
     }
 
     private static func mean(_ values: [Double]) -> Double {

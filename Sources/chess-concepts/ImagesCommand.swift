@@ -92,14 +92,7 @@ struct ImagesCommand: WritesOutputDirectory {
         settings.searches = searches
         settings.examples = examples
         settings.probeThreshold = probeThreshold
-        settings.sweep = try sweep.map { text in
-            try text.split(separator: ",").map { item in
-                guard let value = Float(item.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                    throw ValidationError("--sweep: '\(item)' is not a non-negative number")
-                }
-                return value
-            }
-        }
+        settings.sweep = try SweepList.parse(sweep)?.map(Float.init)
         settings.search = PerturbationSearch(l1: l1, l2: l2, learningRate: 0.05, steps: 200)
         settings.seed = seeding.seed
         let limit = trainingImages + 2_000

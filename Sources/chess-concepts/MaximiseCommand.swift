@@ -92,20 +92,9 @@ struct MaximiseCommand: WritesOutputDirectory {
         }
     }
 
-    private func sweepCosts() throws -> [Double]? {
-        try sweep.map { text in
-            try text.split(separator: ",").map { item in
-                guard let cost = Double(item.trimmingCharacters(in: .whitespaces)), cost >= 0 else {
-                    throw ValidationError("--sweep: '\(item)' is not a non-negative number")
-                }
-                return cost
-            }
-        }
-    }
-
     func validate() throws {
         _ = try editKinds()
-        _ = try sweepCosts()
+        _ = try SweepList.parse(sweep)
         if preserveMaterial && edits != "put,remove,move,change" { throw ValidationError("--preserve-material and --edits: give one of them") }
     }
 
@@ -127,7 +116,7 @@ struct MaximiseCommand: WritesOutputDirectory {
         settings.beam = beam
         settings.proposals = proposals
         settings.editCost = editCost
-        settings.sweep = try sweepCosts()
+        settings.sweep = try SweepList.parse(sweep)
         settings.probes = probes
         settings.seed = seeding.seed
         try run(settings)

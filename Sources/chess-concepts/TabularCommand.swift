@@ -78,14 +78,7 @@ struct TabularCommand: WritesOutputDirectory {
         settings.allRows = allRows
         settings.probeThreshold = probeThreshold
         settings.watched = watch
-        settings.sweep = try sweep.map { text in
-            try text.split(separator: ",").map { item in
-                guard let value = Float(item.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                    throw ValidationError("--sweep: '\(item)' is not a non-negative number")
-                }
-                return value
-            }
-        }
+        settings.sweep = try SweepList.parse(sweep)?.map(Float.init)
         settings.seed = seeding.seed
         let experiment: TabularExperiment
         do { experiment = try TabularExperiment(settings: settings) } catch { throw ValidationError("\(error)") }

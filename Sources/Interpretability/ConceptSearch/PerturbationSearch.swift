@@ -18,6 +18,15 @@ public struct PerturbationSearch: Codable, Sendable {
         self.steps = steps
     }
 
+    /// Copies of this search with λ₁ set to each of `values`: the points of a sweep.
+    public func sweepingL1(_ values: [Float]) -> [PerturbationSearch] {
+        values.map { value in
+            var search = self
+            search.l1 = value
+            return search
+        }
+    }
+
     /// The perturbation [n × d] of `start` [n × d]. `objective(points)` returns ∂d/∂points
     /// for every row (each row's distance depends on that row only). With `bounds` (one
     /// range per column), every step is projected back into the box, so a perturbed row
