@@ -215,7 +215,7 @@ package struct MaximiseRun {
         let searchTarget = SearchTarget(kind: probe.kind, value: probe.kind == .logistic ? (settings.target >= 0.5 ? 1 : 0) : settings.target,
                                         threshold: threshold)
         try FileManager.default.createDirectory(atPath: settings.out + "/boards", withIntermediateDirectories: true)
-        var summaries = [MethodSummary](), lines = "", fooledLines = "", fooledDrawn = 0
+        var summaries = [MethodSummary](), lines = "", fooledLines = "", fooledDrawn = [String]()
         for method in settings.methods {
             let (summary, results) = search(method, editCost: settings.editCost, starts: starts, target: searchTarget, pool: pool, progress: progress)
             summaries.append(summary)
@@ -225,9 +225,10 @@ package struct MaximiseRun {
                 if method == settings.methods[0] { try drawBoards(result, name: String(format: "boards/%03d", index)) }
                 if result.reached && !holds(result.result) {
                     fooledLines += line + "\n"
-                    if method == settings.methods[0] && fooledDrawn < 4 {
-                        try drawBoards(result, name: String(format: "fooled/%03d", index))
-                        fooledDrawn += 1
+                    if method == settings.methods[0] && fooledDrawn.count < 4 {
+                        let name = String(format: "fooled/%03d", index)
+                        try drawBoards(result, name: name)
+                        fooledDrawn.append(name + ".svg")
                     }
                 }
             }
@@ -245,7 +246,7 @@ package struct MaximiseRun {
         try AtomicFileWriter.write(Data(table.utf8), to: settings.out + "/summary.csv")
         if !sweep.isEmpty { try writeSweep(sweep) }
         let outcome = Outcome(starts: starts.count, probeThreshold: threshold, thresholdSource: source, summaries: summaries, sweep: sweep)
-        try manifest(outcome).write(to: settings.out)
+        try manifest(outcome, fooledBoards: fooledDrawn).write(to: settings.out)
         return outcome
     }
 
@@ -307,8 +308,9 @@ package struct MaximiseRun {
                                          onError: { onWarning("warning: \($0)") })
         let heldOut = sample.positions(in: .test).map(\.position)
         guard !heldOut.isEmpty else { throw RunError.insufficientData("\(file): no positions in the test games") }
-        let positives = heldOut.filter(holds)
-        let starts = settings.allStarts ? heldOut : heldOut.filter { !holds($0) }
+        let truth = heldOut.map(holds)
+        let positives = heldOut.indices.filter { truth[$0] }.map { heldOut[$0] }
+        let starts = settings.allStarts ? heldOut : heldOut.indices.filter { !truth[$0] }.map { heldOut[$0] }
         guard !starts.isEmpty else {
             throw RunError.insufficientData("\(file): \(concept.name) already has the target value on every held-out position drawn (use allStarts)")
         }
@@ -358,7 +360,9 @@ package struct MaximiseRun {
         try figure.render().writePNG(to: settings.out + "/sweep.png")
     }
 
-    private func manifest(_ outcome: Outcome) throws -> RunManifest {
+    /// The run's manifest; `fooledBoards` are the pictures this run drew of fooled results
+    /// (not whatever an earlier run left in the directory).
+    private func manifest(_ outcome: Outcome, fooledBoards: [String]) throws -> RunManifest {
         let steps = settings.plies == nil ? "edits (\(settings.edits.map(\.rawValue).joined(separator: ", ")))" : "plies of legal moves"
         var findings = outcome.summaries.map { summary in
             String(format: "%@ search: %@ holds after %.0f%% of the searches (the probe reached its target in %.0f%%), with %.2f %@ on average; "
@@ -372,7 +376,6 @@ package struct MaximiseRun {
                                    first.method.rawValue as NSString, concept.name as NSString, layer as NSString, concept.name as NSString))
         }
         let boards = (0..<min(4, outcome.starts)).map { String(format: "boards/%03d.svg", $0) }
-        let fooled = ((try? FileManager.default.contentsOfDirectory(atPath: settings.out + "/fooled")) ?? []).filter { $0.hasSuffix(".svg") }.sorted()
         return try RunManifest(
             command: "maximise", title: "Concept-maximised positions: \(concept.name)",
             summary: "\(outcome.starts) held-out positions \(settings.allStarts ? "" : "where \(concept.name) does not hold yet ")searched, legally, "
@@ -384,7 +387,7 @@ package struct MaximiseRun {
             tables: [.init(path: "summary.csv", caption: "each method's concept-true, probe-reached, zero-step and fooled shares, steps and cost")]
                 + (outcome.sweep.isEmpty ? [] : [.init(path: "sweep.csv", caption: "the same at every swept edit cost")]),
             figures: boards.map { .init(path: $0, caption: "before and after (first method)") }
-                + fooled.map { .init(path: "fooled/" + $0, caption: "a fooled probe: the target reached, the concept false") }
+                + fooledBoards.map { .init(path: $0, caption: "a fooled probe: the target reached, the concept false") }
                 + (outcome.sweep.isEmpty ? [] : [.init(path: "sweep.png", caption: "concept true after, probe gain and steps against the edit cost")]),
             files: [.init(path: "results.jsonl", caption: "every search: FENs, steps (and moves in play), probe and concept before and after"),
                     .init(path: "fooled.jsonl", caption: "the results that fooled the probe")]
