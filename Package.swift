@@ -39,13 +39,14 @@ let package = Package(
 
         // Chess on top of both.
         .target(name: "ChessModel", dependencies: ["Chess", "Neural", "DataFiles"]),
+        .target(name: "NNUE", dependencies: ["Chess", "ChessModel", "DataFiles", "Neural", "NeuralKernels"]),
         .target(name: "Concepts", dependencies: ["Chess"]),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .target(name: "Plotting", dependencies: ["CPNG", "DataFiles"]),
         .target(
             name: "ChessInterpretability",
-            dependencies: ["Chess", "ChessModel", "Concepts", "DataFiles", "Interpretability", "Neural", "Plotting", "PositionCollections"]
+            dependencies: ["Chess", "ChessModel", "Concepts", "DataFiles", "Interpretability", "NNUE", "Neural", "Plotting", "PositionCollections"]
         ),
         .target(name: "Tabular", dependencies: ["DataFiles", "Interpretability", "Neural", "Plotting"]),
         .target(name: "Images", dependencies: ["DataFiles", "Interpretability", "Neural", "Plotting"]),
@@ -53,14 +54,14 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "ChessInterpretability", "ChessModel", "Concepts", "DataFiles", "Images", "Interpretability", "Neural", "Plotting", "PositionCollections", "Tabular",
+                "Chess", "ChessInterpretability", "ChessModel", "Concepts", "DataFiles", "Images", "Interpretability", "NNUE", "Neural", "Plotting", "PositionCollections", "Tabular",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "chess-concepts-bench",
             dependencies: [
-                "Chess", "ChessInterpretability", "ChessModel", "Concepts", "DataFiles", "Interpretability", "Neural", "PositionCollections",
+                "Chess", "ChessInterpretability", "ChessModel", "Concepts", "DataFiles", "Interpretability", "NNUE", "Neural", "PositionCollections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +82,7 @@ let package = Package(
             dependencies: ["Chess", "ChessInterpretability", "ChessModel", "DataFiles", "Interpretability", "Neural", "Plotting", "PositionCollections"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "NNUETests", dependencies: ["Chess", "ChessModel", "DataFiles", "NNUE", "Neural"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TabularTests", dependencies: ["DataFiles", "Interpretability", "Tabular"]),
         .testTarget(name: "ImagesTests", dependencies: ["DataFiles", "Images", "Interpretability", "Neural", "Plotting"]),
         .testTarget(

@@ -75,3 +75,18 @@ public final class CollectionReader {
         }
     }
 }
+
+extension CollectionItem {
+    /// Every position the item holds, in order: a FEN or EPD line's one, or each position
+    /// of a game's main line from its start; or the error naming the file and line.
+    public func positions(path: String) -> Result<[Position], CollectionError> {
+        switch self {
+        case .failure(let error):
+            return .failure(error)
+        case .line(let text, let number, let format):
+            return Self.position(line: text, number: number, format: format, path: path).map { [$0] }
+        case .game(let raw):
+            return raw.build().map { game in game.mainline.map { game.nodes[$0].position } }.mapError { CollectionError($0, file: path) }
+        }
+    }
+}

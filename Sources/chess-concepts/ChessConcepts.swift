@@ -11,7 +11,7 @@ struct ChessConcepts: ParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "Rules", subcommands: [PerftCommand.self, MovesCommand.self, BoardCommand.self]),
             CommandGroup(name: "Collections", subcommands: [AnalyseCommand.self, ConceptsCommand.self]),
-            CommandGroup(name: "Model", subcommands: [TrainCommand.self, EvaluateCommand.self, PlayCommand.self]),
+            CommandGroup(name: "Model", subcommands: [TrainCommand.self, EvaluateCommand.self, EvalCommand.self, PlayCommand.self]),
             CommandGroup(name: "Interpret", subcommands: [
                 ProbeCommand.self, ActivationsCommand.self, TCAVCommand.self, MaximiseCommand.self, RelevanceCommand.self,
                 AttributeCommand.self, TabularCommand.self, ImagesCommand.self,

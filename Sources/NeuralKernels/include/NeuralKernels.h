@@ -111,4 +111,7 @@ float ck_multiply_add_peak(long iterations);
 }
 #endif
 
+// The integer kernels of quantised (NNUE) evaluation.
+#include "QuantisedKernels.h"
+
 #endif

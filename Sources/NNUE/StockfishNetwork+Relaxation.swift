@@ -1,0 +1,149 @@
+import NeuralKernels
+
+/// The float relaxation of the integer evaluation: the same operations on real numbers,
+/// with every integer division and shift replaced by the exact quotient, so that on a
+/// board's binary features it differs from the integer pass only by the rounding the
+/// integers do. The input may be any real feature vector; gradients flow through the
+/// clipped ReLUs (zero where they clip), the pairwise products and the squares.
+extension StockfishNetwork {
+    /// The relaxation's intermediate values for one input.
+    struct Relaxed {
+        /// Both perspectives' accumulators before clipping, side to move first.
+        var accumulators: [[Float]]
+        var clipped: [[Float]]
+        var transformed: [Float]
+        var fc0: [Float]
+        var hidden: [Float]
+        var fc1: [Float]
+        var clippedFC1: [Float]
+        /// The PSQT term and the positional term, in the integer pass's units (× 16).
+        var psqt: Float
+        var positional: Float
+        let bucket: Int
+    }
+
+    private static let half = NNUEFile.halfDimensions / 2
+    /// The squared clipped ReLU's scale: (x² >> 12) / 128.
+    private static let squareScale: Float = 1 / Float(1 << 19)
+    /// The skip connection's rescaling of the last first-layer output: 600·16 / (127·64).
+    private static let skipScale: Float = 600 * 16 / (127 * 64)
+
+    /// The relaxation of `input`, 2 × 22,528 feature values (side to move's perspective
+    /// first), evaluated with layer stack `bucket`.
+    func relaxed(_ input: [Float], bucket: Int) -> Relaxed {
+        let features = NNUEFile.features, width = NNUEFile.halfDimensions
+        var accumulators = [[Float]](), psqt: Float = 0
+        for side in 0..<2 {
+            var accumulator = file.featureBiases.map(Float.init)
+            for feature in 0..<features {
+                let x = input[side * features + feature]
+                guard x != 0 else { continue }
+                let row = feature * width
+                for j in 0..<width { accumulator[j] += x * Float(file.featureWeights[row + j]) }
+                psqt += (side == 0 ? 0.5 : -0.5) * x * Float(file.psqtWeights[feature * NNUEFile.buckets + bucket])
+            }
+            accumulators.append(accumulator)
+        }
+        let clipped = accumulators.map { $0.map { min(max($0, 0), 127) } }
+        var transformed = [Float](repeating: 0, count: width)
+        for side in 0..<2 {
+            for j in 0..<Self.half { transformed[side * Self.half + j] = clipped[side][j] * clipped[side][j + Self.half] / 128 }
+        }
+        let fc0 = (0..<NNUEFile.fc0Outputs).map { o in
+            let row = (bucket * NNUEFile.fc0Outputs + o) * width
+            var sum = Float(file.fc0Biases[bucket * NNUEFile.fc0Outputs + o])
+            for j in 0..<width { sum += Float(file.fc0Weights[row + j]) * transformed[j] }
+            return sum
+        }
+        var hidden = [Float](repeating: 0, count: NNUEFile.fc1Inputs)
+        for o in 0..<(NNUEFile.fc0Outputs - 1) {
+            hidden[o] = min(fc0[o] * fc0[o] * Self.squareScale, 127)
+            hidden[NNUEFile.fc0Outputs - 1 + o] = min(max(fc0[o] / 64, 0), 127)
+        }
+        let fc1 = (0..<NNUEFile.fc1Outputs).map { o in
+            let row = (bucket * NNUEFile.fc1Outputs + o) * NNUEFile.fc1Inputs
+            return (0..<NNUEFile.fc1Inputs).reduce(Float(file.fc1Biases[bucket * NNUEFile.fc1Outputs + o])) { $0 + Float(file.fc1Weights[row + $1]) * hidden[$1] }
+        }
+        let clippedFC1 = fc1.map { min(max($0 / 64, 0), 127) }
+        let out = (0..<NNUEFile.fc1Outputs).reduce(Float(file.fc2Biases[bucket])) { $0 + Float(file.fc2Weights[bucket * NNUEFile.fc1Outputs + $1]) * clippedFC1[$1] }
+        return Relaxed(accumulators: accumulators, clipped: clipped, transformed: transformed, fc0: fc0, hidden: hidden, fc1: fc1,
+                       clippedFC1: clippedFC1, psqt: psqt, positional: out + fc0[NNUEFile.fc0Outputs - 1] * Self.skipScale, bucket: bucket)
+    }
+
+    /// Where a gradient enters the relaxation: the probe layers, top to bottom.
+    enum RelaxedLayer: Int, Comparable {
+        case features, accumulator, fc0, fc1, output
+        static func < (a: RelaxedLayer, b: RelaxedLayer) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// Backpropagates `upstream`, the gradient at `layer`'s activations (the clipped
+    /// accumulators, fc0, fc1, or the two output terms divided by 16), down to `target`;
+    /// returns the gradient there (at `.features`: 2 × 22,528 values).
+    func backward(_ r: Relaxed, from layer: RelaxedLayer, _ upstream: [Float], to target: RelaxedLayer) -> [Float] {
+        let width = NNUEFile.halfDimensions, bucket = r.bucket
+        var gradient = upstream
+        var psqtGradient: Float = 0
+        if layer == .output {
+            psqtGradient = upstream[0] / Float(Self.outputScale)
+            let positional = upstream[1] / Float(Self.outputScale)
+            var fc1 = [Float](repeating: 0, count: NNUEFile.fc1Outputs)
+            for j in 0..<NNUEFile.fc1Outputs where r.fc1[j] > 0 && r.fc1[j] < 127 * 64 {
+                fc1[j] = positional * Float(file.fc2Weights[bucket * NNUEFile.fc1Outputs + j]) / 64
+            }
+            gradient = fc1
+            if target == .fc1 { return gradient }
+            gradient = fc0Gradient(r, fromFC1: gradient)
+            gradient[NNUEFile.fc0Outputs - 1] += positional * Self.skipScale
+        } else if layer == .fc1 {
+            gradient = fc0Gradient(r, fromFC1: gradient)
+        }
+        if target == .fc0 { return gradient }
+        if layer >= .fc0 {
+            var transformed = [Float](repeating: 0, count: width)
+            for o in 0..<NNUEFile.fc0Outputs where gradient[o] != 0 {
+                let row = (bucket * NNUEFile.fc0Outputs + o) * width
+                for j in 0..<width { transformed[j] += gradient[o] * Float(file.fc0Weights[row + j]) }
+            }
+            var clipped = [Float](repeating: 0, count: 2 * width)
+            for side in 0..<2 {
+                for j in 0..<Self.half {
+                    let g = transformed[side * Self.half + j] / 128
+                    clipped[side * width + j] = g * r.clipped[side][j + Self.half]
+                    clipped[side * width + j + Self.half] = g * r.clipped[side][j]
+                }
+            }
+            gradient = clipped
+        }
+        if target == .accumulator { return gradient }
+        let features = NNUEFile.features
+        var result = [Float](repeating: 0, count: 2 * features)
+        for side in 0..<2 {
+            let masked = (0..<width).map { j in r.accumulators[side][j] > 0 && r.accumulators[side][j] < 127 ? gradient[side * width + j] : 0 }
+            result.withUnsafeMutableBufferPointer { buffer in
+                qk_feature_gradient(weights.ft_weights, features, masked, buffer.baseAddress! + side * features)
+            }
+            if psqtGradient != 0 {
+                for feature in 0..<features {
+                    result[side * features + feature] += (side == 0 ? 0.5 : -0.5) * psqtGradient * Float(file.psqtWeights[feature * NNUEFile.buckets + bucket])
+                }
+            }
+        }
+        return result
+    }
+
+    /// fc1's gradient through the hidden layer (squared and plain clipped fc0 outputs) to fc0.
+    private func fc0Gradient(_ r: Relaxed, fromFC1 upstream: [Float]) -> [Float] {
+        var hidden = [Float](repeating: 0, count: NNUEFile.fc1Inputs)
+        for o in 0..<NNUEFile.fc1Outputs where upstream[o] != 0 {
+            let row = (r.bucket * NNUEFile.fc1Outputs + o) * NNUEFile.fc1Inputs
+            for k in 0..<NNUEFile.fc1Inputs { hidden[k] += upstream[o] * Float(file.fc1Weights[row + k]) }
+        }
+        var fc0 = [Float](repeating: 0, count: NNUEFile.fc0Outputs)
+        for o in 0..<(NNUEFile.fc0Outputs - 1) {
+            let x = r.fc0[o]
+            if x * x * Self.squareScale < 127 { fc0[o] += hidden[o] * 2 * x * Self.squareScale }
+            if x > 0 && x < 127 * 64 { fc0[o] += hidden[NNUEFile.fc0Outputs - 1 + o] / 64 }
+        }
+        return fc0
+    }
+}
