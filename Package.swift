@@ -28,7 +28,8 @@ let package = Package(
         // Rules core and file formats.
         .target(name: "Chess"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .target(name: "DataFiles", dependencies: ["CZlib"]),
+        .target(name: "Digests"),
+        .target(name: "DataFiles", dependencies: ["CZlib", "Digests"]),
 
         // The neural kit.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),

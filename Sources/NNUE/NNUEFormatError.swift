@@ -16,6 +16,11 @@ package struct NNUEFormatError: Error, CustomStringConvertible, Equatable {
     package let path: String
     package let problem: Problem
 
+    package init(path: String, problem: Problem) {
+        self.path = path
+        self.problem = problem
+    }
+
     package var description: String {
         switch problem {
         case .size(let expected, let found):

@@ -70,17 +70,27 @@ extension StockfishNetwork: ChessNetwork {
 
     package func readoutGradient(input: Tensor, layer: String, direction: [Float]) -> (readout: Float, gradient: Tensor) {
         precondition(input.rows == 1)
-        let features = Array(input.storage)
+        let features = input.storage.map(Double.init)
         let relaxedLayer = Self.relaxedLayer(layer)
         let r = relaxed(features, bucket: Self.bucket(ofInput: features))
-        let activation: [Float] = switch relaxedLayer {
+        let gradient = backward(r, from: relaxedLayer, direction.map(Double.init), to: .features)
+        return (Float(Self.readout(r, at: relaxedLayer, direction: direction)), Tensor(shape: input.shape, gradient.map(Float.init)))
+    }
+
+    /// The read-out alone, without the backward pass: what finite differences compare with.
+    func relaxedReadout(input: [Double], layer: String, direction: [Float]) -> Double {
+        let features = input
+        return Self.readout(relaxed(features, bucket: Self.bucket(ofInput: features)), at: Self.relaxedLayer(layer), direction: direction)
+    }
+
+    private static func readout(_ r: Relaxed, at layer: RelaxedLayer, direction: [Float]) -> Double {
+        let activation: [Double] = switch layer {
         case .accumulator: r.clipped.flatMap { $0 }
         case .fc0: r.fc0
         case .fc1: r.fc1
-        default: [r.psqt / Float(Self.outputScale), r.positional / Float(Self.outputScale)]
+        default: [r.psqt / Double(outputScale), r.positional / Double(outputScale)]
         }
-        let readout = zip(activation, direction).reduce(Float(0)) { $0 + $1.0 * $1.1 }
-        return (readout, Tensor(shape: input.shape, backward(r, from: relaxedLayer, direction, to: .features)))
+        return zip(activation, direction).reduce(0) { $0 + $1.0 * Double($1.1) }
     }
 
     package func outputGradient(of positions: [Position], layer: String, output: NetworkOutput, moves: [Move]) -> (activations: Tensor, gradient: Tensor) {
@@ -88,11 +98,11 @@ extension StockfishNetwork: ChessNetwork {
         let relaxedLayer = Self.relaxedLayer(layer)
         var activations = [Float](), gradients = [Float]()
         for position in positions {
-            let input = encode([position]).storage
-            let r = relaxed(Array(input), bucket: HalfKAv2Features.bucket(of: position))
+            let input = encode([position]).storage.map(Double.init)
+            let r = relaxed(input, bucket: HalfKAv2Features.bucket(of: position))
             activations += self.activations(of: [position], layers: [layer])[layer]!.storage
             // ∂ evaluation / ∂ layer, the evaluation being (PSQT + positional) / 16 in internal units.
-            gradients += backward(r, from: .output, [1, 1], to: relaxedLayer)
+            gradients += backward(r, from: .output, [1, 1], to: relaxedLayer).map(Float.init)
         }
         return (Tensor(shape: [positions.count, width(of: layer)], activations), Tensor(shape: [positions.count, width(of: layer)], gradients))
     }
@@ -127,7 +137,7 @@ extension StockfishNetwork: ChessNetwork {
     }
 
     /// The layer stack of a (possibly relaxed) input: by its side to move's feature mass, one per piece.
-    private static func bucket(ofInput input: [Float]) -> Int {
+    private static func bucket(ofInput input: [Double]) -> Int {
         let pieces = Int(input.prefix(NNUEFile.features).reduce(0, +).rounded())
         return min(max((pieces - 1) / 4, 0), NNUEFile.buckets - 1)
     }

@@ -35,18 +35,6 @@ package enum PositionEvaluation {
             moves: ranked.map { (position.san($0.0), $0.0.uci, $0.1 / total) }, win: outcome[0], draw: outcome[1], loss: outcome[2]))
     }
 
-    /// Stockfish's pawns as its `eval` table prints them: |v| / 361 to two decimals, signed
-    /// (zero unsigned), here as a JSON number.
-    static func tablePawns(_ value: Int) -> String {
-        (value < 0 ? "-" : "") + String(format: "%.2f", Double(abs(value)) / Double(StockfishNetwork.unitsPerPawn))
-    }
-
-    /// White's view in pawns as the "NNUE evaluation" line prints it (`%+.2f` of v / 361), without the plus.
-    static func linePawns(_ value: Int) -> String {
-        let text = String(format: "%+.2f", Double(value) / Double(StockfishNetwork.unitsPerPawn))
-        return text.hasPrefix("+") ? String(text.dropFirst()) : text
-    }
-
     /// One JSON object on one line.
     ///
     /// For NNUE: `nnue_evaluation` is White's view, as Stockfish's "NNUE evaluation" line;
@@ -55,10 +43,9 @@ package enum PositionEvaluation {
     package var jsonLine: String {
         switch self {
         case .nnue(let fen, let trace):
-            let white = trace.sideToMove == .white ? trace.evaluation : -trace.evaluation
-            let buckets = zip(trace.psqt, trace.positional).map { "{\"psqt\":\(Self.tablePawns($0)),\"positional\":\(Self.tablePawns($1))}" }
+            let buckets = zip(trace.psqt, trace.positional).map { "{\"psqt\":\(StockfishNetwork.Trace.tablePawns($0)),\"positional\":\(StockfishNetwork.Trace.tablePawns($1))}" }
             return "{\"fen\":\(Self.quoted(fen)),\"model\":\"nnue\",\"side_to_move\":\"\(trace.sideToMove == .white ? "white" : "black")\","
-                + "\"nnue_evaluation\":\(Self.linePawns(white)),\"bucket\":\(trace.bucket),\"buckets\":[\(buckets.joined(separator: ","))]}"
+                + "\"nnue_evaluation\":\(StockfishNetwork.Trace.linePawns(trace.whiteEvaluation)),\"bucket\":\(trace.bucket),\"buckets\":[\(buckets.joined(separator: ","))]}"
         case .policyValue(let fen, let view):
             let moves = view.moves.map { "{\"san\":\(Self.quoted($0.san)),\"uci\":\"\($0.uci)\",\"probability\":\(String(format: "%.4f", $0.probability))}" }
             return "{\"fen\":\(Self.quoted(fen)),\"model\":\"policy_value\",\"moves\":[\(moves.joined(separator: ","))],"
@@ -70,12 +57,11 @@ package enum PositionEvaluation {
     package var text: String {
         switch self {
         case .nnue(let fen, let trace):
-            let white = trace.sideToMove == .white ? trace.evaluation : -trace.evaluation
-            var lines = [fen, "NNUE evaluation \(Self.linePawns(white)) (White's view, pawns)",
+            var lines = [fen, "NNUE evaluation \(StockfishNetwork.Trace.linePawns(trace.whiteEvaluation)) (White's view, pawns)",
                          "bucket  PSQT       positional total      (\(trace.sideToMove == .white ? "White" : "Black") to move's view)"]
             for bucket in 0..<trace.psqt.count {
                 let total = trace.psqt[bucket] + trace.positional[bucket]
-                let columns = [Self.tablePawns(trace.psqt[bucket]), Self.tablePawns(trace.positional[bucket]), Self.tablePawns(total)]
+                let columns = [StockfishNetwork.Trace.tablePawns(trace.psqt[bucket]), StockfishNetwork.Trace.tablePawns(trace.positional[bucket]), StockfishNetwork.Trace.tablePawns(total)]
                 lines.append("\(bucket)       " + columns.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                              + (bucket == trace.bucket ? "<- used" : ""))
             }
