@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "chess-concepts-bench",
             dependencies: [
-                "Chess", "ChessInterpretability", "ChessModel", "Concepts", "DataFiles", "Interpretability", "NNUE", "Neural", "PositionCollections",
+                "Chess", "ChessInterpretability", "ChessModel", "Concepts", "DataFiles", "Interpretability", "NNUE", "Neural", "NeuralKernels", "PositionCollections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -46,12 +46,40 @@ package final class StockfishNetwork: @unchecked Sendable {
 
     /// The Stockfish NNUE evaluations (internal units, side to move's view) of positions,
     /// each a full refresh of both accumulators.
-    package func evaluate(_ positions: [Position]) -> [Int] {
-        let (features, counts, buckets) = Self.features(of: positions)
-        var psqt = [Int32](repeating: 0, count: positions.count), positional = psqt
+    package func evaluate(_ positions: [Position]) -> [Int] { evaluate(Batch(positions)) }
+
+    /// The evaluations of positions whose features are already extracted.
+    package func evaluate(_ batch: Batch) -> [Int] {
+        var psqt = [Int32](repeating: 0, count: batch.count), positional = psqt
         var network = weights
-        qk_evaluate(&network, features, counts, buckets, positions.count, &psqt, &positional)
+        qk_evaluate(&network, batch.features, batch.counts, batch.buckets, batch.count, &psqt, &positional)
         return zip(psqt, positional).map { Int(($0 + $1) / Int32(Self.outputScale)) }
+    }
+
+    /// Positions as the evaluation kernel reads them: 64 feature slots per position (the side
+    /// to move's 32, then the opponent's), the piece count, and the bucket.
+    package struct Batch: Sendable {
+        package let features: [Int32]
+        package let counts: [Int32]
+        package let buckets: [Int32]
+        package var count: Int { counts.count }
+
+        package init(_ positions: [Position]) {
+            var features = [Int32](repeating: 0, count: positions.count * 64)
+            var counts = [Int32](), buckets = [Int32]()
+            counts.reserveCapacity(positions.count)
+            buckets.reserveCapacity(positions.count)
+            for (index, position) in positions.enumerated() {
+                for (side, perspective) in [position.sideToMove, position.sideToMove.opponent].enumerated() {
+                    for (slot, feature) in HalfKAv2Features.active(in: position, perspective: perspective).enumerated() {
+                        features[index * 64 + side * 32 + slot] = feature
+                    }
+                }
+                counts.append(Int32(position.occupied.count))
+                buckets.append(Int32(HalfKAv2Features.bucket(of: position)))
+            }
+            (self.features, self.counts, self.buckets) = (features, counts, buckets)
+        }
     }
 
     /// What Stockfish's `eval` command shows of the network for one position.
@@ -109,25 +137,6 @@ package final class StockfishNetwork: @unchecked Sendable {
             psqt.append(sums)
         }
         return (accumulators, psqt)
-    }
-
-    /// The kernels' batch layout: 64 feature slots per position (side to move's 32, then
-    /// the opponent's), the piece count, and the bucket.
-    static func features(of positions: [Position]) -> (features: [Int32], counts: [Int32], buckets: [Int32]) {
-        var features = [Int32](repeating: 0, count: positions.count * 64)
-        var counts = [Int32](), buckets = [Int32]()
-        counts.reserveCapacity(positions.count)
-        buckets.reserveCapacity(positions.count)
-        for (index, position) in positions.enumerated() {
-            for (side, perspective) in [position.sideToMove, position.sideToMove.opponent].enumerated() {
-                for (slot, feature) in HalfKAv2Features.active(in: position, perspective: perspective).enumerated() {
-                    features[index * 64 + side * 32 + slot] = feature
-                }
-            }
-            counts.append(Int32(position.occupied.count))
-            buckets.append(Int32(HalfKAv2Features.bucket(of: position)))
-        }
-        return (features, counts, buckets)
     }
 
     /// Stable copies of the weights for the C kernels, which keep pointers into them.

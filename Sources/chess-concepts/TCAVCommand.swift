@@ -22,10 +22,10 @@ struct TCAVCommand: WritesOutputDirectory {
     @Option(help: "Comma-separated binary concepts.")
     var concepts = TCAVRun.Settings.defaultConcepts.joined(separator: ",")
 
-    @Option(help: "A trunk layer: stem or blockN.")
+    @Option(help: "The layer the output is differentiated at: stem or blockN (NNUE: accumulator, fc0 or fc1).")
     var layer = "block3"
 
-    @Option(help: "value (P(win) − P(loss) for the side to move) or move:<uci> (that move's policy logit).")
+    @Option(help: "value (P(win) − P(loss) for the side to move; NNUE's evaluation) or move:<uci> (that move's policy logit).")
     var output = TCAVRun.Settings.Defaults.output
 
     @OptionGroup var collections: CollectionOptions

@@ -35,7 +35,7 @@ struct ConceptSearchTests {
         let model = ProbedNetwork(network: Self.network(), layer: "input", probe: Self.randomProbe(features: 1280, kind: .linear, seed: 1))
         let start = Self.positions[0]
         let planes = BoardEncoder.encode([start])
-        let (output, gradient) = model.gradient(planes: planes)
+        let (output, gradient) = model.gradient(input: planes)
         let neighbours = Neighbourhood.allEdits.neighbours(of: start)
         let exact = model.outputs(neighbours.map(\.position))
         for (neighbour, value) in zip(neighbours, exact) {
@@ -47,13 +47,13 @@ struct ConceptSearchTests {
     @Test func theGradientThroughTheNetworkMatchesFiniteDifferences() throws {
         let model = ProbedNetwork(network: Self.network(), layer: "block1", probe: Self.randomProbe(features: 512, kind: .linear, seed: 2))
         var planes = BoardEncoder.encode([Self.positions[2]])
-        let (_, gradient) = model.gradient(planes: planes)
+        let (_, gradient) = model.gradient(input: planes)
         for index in stride(from: 3, to: planes.count, by: 97) {
             let original = planes.storage[index]
             planes.storage[index] = original + 1e-2
-            let plus = model.outputs(planes: planes)[0]
+            let plus = model.gradient(input: planes).output
             planes.storage[index] = original - 1e-2
-            let minus = model.outputs(planes: planes)[0]
+            let minus = model.gradient(input: planes).output
             planes.storage[index] = original
             let numeric = (plus - minus) / 2e-2
             #expect(abs(numeric - Double(gradient.storage[index])) < 2e-2 * max(1, abs(numeric)), "plane value \(index)")

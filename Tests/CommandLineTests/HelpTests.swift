@@ -39,16 +39,20 @@ struct HelpTests {
             USAGE: chess-concepts tcav [--model <model>] [--checkpoint <checkpoint>] [--concepts <concepts>] [--layer <layer>] [--output <output>] [--data <data> ...] [--examples <examples>] [--random-sets <random-sets>] [--tested <tested>] [--out <out>] [--seed <seed>]
 
             OPTIONS:
-              --model <model>         The model directory (config.json and one safetensors
-                                      file per checkpoint). (default: models/default)
+              --model <model>         The network: a model directory (config.json and one
+                                      safetensors file per checkpoint), a Stockfish 15.1
+                                      .nnue file, or 'stockfish' (the installed engine's
+                                      own network). (default: models/default)
               --checkpoint <checkpoint>
                                       Checkpoint step (default: the last saved).
               --concepts <concepts>   Comma-separated binary concepts. (default:
                                       in_check,has_checking_move,material_advantage,my_queen_attacked,has_mate_in_one)
-              --layer <layer>         A trunk layer: stem or blockN. (default: block3)
-              --output <output>       value (P(win) − P(loss) for the side to move) or
-                                      move:<uci> (that move's policy logit). (default:
-                                      value)
+              --layer <layer>         The layer the output is differentiated at: stem or
+                                      blockN (NNUE: accumulator, fc0 or fc1). (default:
+                                      block3)
+              --output <output>       value (P(win) − P(loss) for the side to move; NNUE's
+                                      evaluation) or move:<uci> (that move's policy logit).
+                                      (default: value)
               --data <data>           PGN, EPD or FEN collections (optionally gzipped) to
                                       draw positions from. (default:
                                       positions/selfplay.pgn.gz)

@@ -112,7 +112,10 @@ package struct AttributionRun {
         guard concept.kind == .binary || concept.kind == .scalar else {
             throw RunError.invalidSetting("concept", value: concept.name, requirement: "categorical; attribution explains a one-output (binary or scalar) probe")
         }
-        let directory = ModelDirectory(path: settings.model)
+        guard case .trained(let directory) = try NetworkModel(settings.model).source else {
+            throw RunError.invalidSetting("model", value: settings.model,
+                                          requirement: "attribution retrains on the training positions of a model trained here; a fixed network's are not at hand")
+        }
         do { configuration = try directory.readConfiguration() } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
         let saved = directory.savedSteps().filter { $0 > 0 }
         guard !saved.isEmpty else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }

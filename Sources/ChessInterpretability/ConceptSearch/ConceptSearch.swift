@@ -141,21 +141,21 @@ package struct ConceptSearch {
     }
 
     /// Neighbours ordered by the first-order estimate of d(P, o) after the step: the
-    /// output's gradient with respect to the planes, dotted with each step's change of the planes.
+    /// output's gradient with respect to the network's input, dotted with each step's change of it.
     func ranked(_ neighbours: [(step: SearchStep, position: Position)], around state: State) -> [(step: SearchStep, position: Position)] {
-        let planes = BoardEncoder.encode([state.position])
-        let (output, gradient) = model.gradient(planes: planes)
+        let input = model.network.encode([state.position])
+        let (output, gradient) = model.gradient(input: input)
         let estimates = neighbours.map { neighbour in
-            output + Self.firstOrderChange(from: planes, to: BoardEncoder.encode([neighbour.position]), gradient: gradient)
+            output + Self.firstOrderChange(from: input, to: model.network.encode([neighbour.position]), gradient: gradient)
         }
         return neighbours.indices.sorted { target.distance(estimates[$0]) < target.distance(estimates[$1]) }.map { neighbours[$0] }
     }
 
-    /// ∇ · Δplanes: the linear estimate of an edit's change of the output.
-    static func firstOrderChange(from planes: Tensor, to edited: Tensor, gradient: Tensor) -> Double {
+    /// ∇ · Δinput: the linear estimate of an edit's change of the output.
+    static func firstOrderChange(from input: Tensor, to edited: Tensor, gradient: Tensor) -> Double {
         var change: Double = 0
-        for index in 0..<planes.count where planes.storage[index] != edited.storage[index] {
-            change += Double((edited.storage[index] - planes.storage[index]) * gradient.storage[index])
+        for index in 0..<input.count where input.storage[index] != edited.storage[index] {
+            change += Double((edited.storage[index] - input.storage[index]) * gradient.storage[index])
         }
         return change
     }

@@ -146,7 +146,7 @@ package struct MaximiseRun {
     package let concept: Concept
     package let step: Int
     package let layer: String
-    private let network: PolicyValueNetwork
+    private let network: any ChessNetwork
 
     /// Resolves the concept, checkpoint and layer; fails with a message naming the bad setting.
     package init(settings: Settings) throws(RunError) {
@@ -173,13 +173,16 @@ package struct MaximiseRun {
         guard concept.kind == .binary || concept.kind == .scalar else {
             throw RunError.invalidSetting("concept", value: concept.name, requirement: "categorical; concept search needs a binary or scalar concept")
         }
-        let directory = ModelDirectory(path: settings.model)
-        let configuration: ModelDirectory.Configuration
-        do { configuration = try directory.readConfiguration() } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
-        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
-        self.step = step
-        do { network = try directory.load(step: step) } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
-        layer = settings.layer ?? "block\(configuration.architecture.blocks)"
+        let model = try NetworkModel(settings.model)
+        step = try model.checkpoint(settings.checkpoint)
+        network = try model.network(at: step, seed: settings.seed)
+        layer = settings.layer ?? network.sensitivityLayers.last!
+        guard network.gradientLayers.contains(layer) else {
+            throw RunError.invalidSetting("layer", value: layer, requirement: "concept search follows gradients from \(network.gradientLayers.joined(separator: ", "))")
+        }
+        if settings.methods.contains(.relaxed) && !(network is PolicyValueNetwork) {
+            throw RunError.invalidSetting("methods", value: "relaxed", requirement: "the relaxed search masks the own network's piece planes; NNUE has none")
+        }
         self.settings = settings
     }
 
@@ -202,14 +205,10 @@ package struct MaximiseRun {
         // The inputs first: a bad FEN or an empty collection is reported before a probe is fitted for nothing.
         let (starts, positives) = try startPositions(onWarning: onWarning)
         let probe = try loadProbe(onWarning: onWarning)
-        // One network per core: a network keeps the state of its last pass, so each worker needs its own.
+        // One network per core: a network may keep the state of its last pass, so each worker needs its own.
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, starts.count))
-        var pool = [ProbedNetwork(network: network, layer: layer, probe: probe)]
-        for _ in 1..<workers {
-            do { pool.append(ProbedNetwork(network: try ModelDirectory(path: settings.model).load(step: step), layer: layer, probe: probe)) } catch {
-                throw RunError.unreadableFile(settings.model, underlying: error)
-            }
-        }
+        let pool = [ProbedNetwork(network: network, layer: layer, probe: probe)]
+            + (1..<workers).map { _ in ProbedNetwork(network: network.copy(), layer: layer, probe: probe) }
         let probed = pool[0]
         let (threshold, source) = probeThreshold(probe: probe, model: probed, positives: positives)
         let searchTarget = SearchTarget(kind: probe.kind, value: probe.kind == .logistic ? (settings.target >= 0.5 ? 1 : 0) : settings.target,

@@ -23,6 +23,7 @@ struct RelaxedSearch {
     static let piecePlanes = 12
 
     func run(from initial: ConceptSearch.State, visited: inout [Position]) -> ConceptSearch.State {
+        // The masks act on the own network's planes (`MaximiseRun` refuses other networks).
         let planes = BoardEncoder.encode([initial.position])
         let stride = BoardEncoder.planeCount
         let count = 64 * Self.piecePlanes
@@ -36,7 +37,7 @@ struct RelaxedSearch {
             for index in 0..<count where (present(index) ? sigmoid(logits[count + index]) : sigmoid(logits[index])) >= 0.5 {
                 edited.storage[(index / Self.piecePlanes) * stride + index % Self.piecePlanes] = present(index) ? 0 : 1
             }
-            let (output, gradient) = model.gradient(planes: edited)
+            let (output, gradient) = model.gradient(input: edited)
             let slope = target.distanceSlope(output)
             for index in 0..<count {
                 let planeGradient = slope * Double(gradient.storage[(index / Self.piecePlanes) * stride + index % Self.piecePlanes])

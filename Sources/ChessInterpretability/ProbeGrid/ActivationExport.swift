@@ -12,8 +12,9 @@ import PositionCollections
 ///   field only when a capture is legal), exactly what the encoder marks, so the FEN alone
 ///   determines the network's input;
 /// - `step-NNNNNNN-<layer>.npy`: float32 [positions × values] per checkpoint × layer, a
-///   row per line of `positions.csv`, each position's activations flattened from NHWC
-///   (value index = (rank·8 + file)·channels + channel, ranks from the side to move's);
+///   row per line of `positions.csv`, each position's activations flattened row-major
+///   over the layer's shape (the own network's NHWC: value index = (rank·8 + file)·channels
+///   + channel, ranks from the side to move's; NNUE's accumulator: the side to move's first);
 /// - `activations.json`: the settings and every array's shape.
 ///
 /// ```swift
@@ -42,28 +43,31 @@ package struct ActivationExport {
         let sample = ProbeSample(data: settings.data, concepts: tracker.concepts, count: settings.positions, seed: settings.seed, onError: onError)
         let rows = sample.ordered
         var files = [try writePositions(rows, concepts: sample.concepts.map(\.name), to: "\(out)/positions.csv")]
-        let planes = BoardEncoder.encode(rows.map(\.position.position))
+        let positions = rows.map(\.position.position)
         var arrays = [[String: Any]]()
         var done = 0
         for step in tracker.steps {
-            let network = try tracker.network(at: step)
+            let network = try tracker.model.network(at: step, seed: settings.seed)
             for group in tracker.layerGroups(positions: rows.count) {
                 progress(ProbeTracker.Progress(cellsDone: done, cells: cells, detail: "step \(step), \(group.joined(separator: ", "))"))
-                let activations = ActivationExtractor.activations(of: network, planes: planes, layers: Set(group))
+                let activations = network.activations(of: positions, layers: Set(group), chunk: ActivationExtractor.chunk)
                 for layer in group {
                     let values = activations[layer]!
                     let path = "\(out)/\(ModelDirectory.stepName(step))-\(layer).npy"
                     try NPYFile.write(values.storage, shape: [values.rows, values.rowSize], to: path)
                     files.append(path)
-                    arrays.append(["file": (path as NSString).lastPathComponent, "step": step, "layer": layer, "shape": [values.rows, values.rowSize]])
+                    arrays.append(["file": (path as NSString).lastPathComponent, "step": step, "layer": layer, "shape": [values.rows, values.rowSize],
+                                   "layer_shape": network.shape(of: layer)])
                     done += 1
                 }
             }
         }
         let description: [String: Any] = [
             "model": settings.model, "data": settings.data, "concepts": sample.concepts.map(\.name), "positions": rows.count,
-            "seed": settings.seed, "encoder_version": BoardEncoder.version,
-            "layout": "rows follow positions.csv; each row is the layer's NHWC activation flattened: (rank * 8 + file) * channels + channel, board seen from the side to move",
+            "seed": settings.seed, "encoding": tracker.encoding,
+            "layout": "rows follow positions.csv; each row is the layer's activation flattened row-major over its layer_shape. "
+                + "The own network's layers are NHWC, (rank * 8 + file) * channels + channel, the board seen from the side to move; "
+                + "NNUE's accumulator is [perspective, 1024], the side to move's first",
             "arrays": arrays,
         ]
         try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: description, options: [.prettyPrinted, .sortedKeys]), to: manifest)

@@ -33,19 +33,23 @@ package struct ProbeTracker {
     }
 
     package let settings: TrackerSettings
-    let configuration: ModelDirectory.Configuration
+    let model: NetworkModel
     let concepts: [Concept]
     let layers: [String]
     let steps: [Int]
-    var directory: ModelDirectory { ModelDirectory(path: settings.model) }
+    /// The values per position of each layer probed.
+    let widths: [String: Int]
+    /// The network's input encoding, recorded beside each probe.
+    let encoding: String
 
     /// Checks the settings against the model and the catalogue before any work starts.
     package init(settings: TrackerSettings) throws {
         self.settings = settings
-        let directory = ModelDirectory(path: settings.model)
-        configuration = try directory.readConfiguration()
+        model = try NetworkModel(settings.model)
         concepts = try settings.concepts.map { name throws(UnknownConceptError) in try ConceptCatalogue.named(name) }
-        let available = PolicyValueNetwork(configuration.architecture, seed: 0).probeLayers
+        let baseline = try model.network(at: 0, seed: settings.seed)
+        let available = baseline.probeLayers
+        encoding = baseline.encoding
         if settings.layers.isEmpty {
             layers = available
         } else {
@@ -54,12 +58,14 @@ package struct ProbeTracker {
             }
             layers = available.filter(settings.layers.contains)
         }
-        let saved = directory.savedSteps()
+        widths = Dictionary(uniqueKeysWithValues: layers.map { ($0, baseline.width(of: $0)) })
+        let saved = model.steps
         guard !saved.isEmpty else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
         for step in settings.steps where !saved.contains(step) && step != 0 {
             throw RunError.missingCheckpoint(model: settings.model, step: step, saved: saved)
         }
-        // Step 0 is the random-network baseline: the saved one, or the initialisation the trainer starts from.
+        // Step 0 is the random-network baseline: the saved one, the initialisation the trainer
+        // starts from, or a fixed network's shuffled weights.
         steps = Array(Set([0] + (settings.steps.isEmpty ? saved : settings.steps))).sorted()
         guard !concepts.isEmpty else { throw RunError.invalidSetting("concepts", value: "none", requirement: "name at least one concept") }
         guard settings.positions >= 100 else {
@@ -84,7 +90,7 @@ package struct ProbeTracker {
         var files = [String]()
         var done = 0
         for step in steps {
-            let network = try network(at: step)
+            let network = try model.network(at: step, seed: settings.seed)
             for group in groups {
                 // The input planes do not depend on the weights: probed once, at the first checkpoint.
                 let needed = group.filter { $0 != "input" || step == steps[0] }
@@ -154,7 +160,7 @@ package struct ProbeTracker {
                                + "it \(skipped.first?.reason ?? "has nothing to fit"); give a collection where it varies")
         }
         let extractor = ActivationExtractor(sample)
-        let cell = extractor.cells(of: try network(at: step), layers: [layer])[layer]!
+        let cell = extractor.cells(of: try model.network(at: step, seed: settings.seed), layers: [layer])[layer]!
         let outcome = cell.run([task], readout: .linear, penalties: settings.penalties, resamples: settings.resamples, seed: settings.seed)[0]
         return try save(outcome.probe!, outcome, of: task, step: step, layer: layer, out: out)
     }
@@ -181,15 +187,7 @@ package struct ProbeTracker {
 
     /// Layers in network order, grouped so that each group's activations (and their
     /// standardised copies) fit the memory budget; each group costs one forward pass.
-    /// The checkpoint at `step`; at step 0 without a saved one, the initialisation the trainer starts from.
-    func network(at step: Int) throws -> PolicyValueNetwork {
-        try step == 0 && !directory.savedSteps().contains(0)
-            ? PolicyValueNetwork(configuration.architecture, seed: configuration.seed)
-            : directory.load(step: step)
-    }
-
     func layerGroups(positions: Int) -> [[String]] {
-        let widths = ActivationExtractor.widths(of: PolicyValueNetwork(configuration.architecture, seed: 0), layers: layers)
         var groups = [[String]](), current = [String](), bytes = 0
         for layer in layers {
             let size = positions * widths[layer]! * MemoryLayout<Float>.size * 2
@@ -246,7 +244,7 @@ package struct ProbeTracker {
             "concept": task.concept.name, "layer": layer, "step": String(step), "model": settings.model,
             "metric": metric.rawValue, "score": String(outcome.scores[metric]!.score), "penalty": String(outcome.penalty),
             "readout": settings.readout.description,
-            "seed": String(settings.seed), "encoder_version": String(BoardEncoder.version),
+            "seed": String(settings.seed), "encoding": encoding,
         ])
         return path
     }

@@ -39,7 +39,7 @@ package struct SparsityCurve: Sendable {
                                  onError: onError)
         guard let task = tracker.tasks(of: sample).tasks.first else { throw RunError.insufficientData("\(name) does not vary in this sample") }
         let extractor = ActivationExtractor(sample)
-        let cell = extractor.cells(of: try tracker.network(at: step), layers: [layer])[layer]!
+        let cell = extractor.cells(of: try tracker.model.network(at: step, seed: tracker.settings.seed), layers: [layer])[layer]!
         let metric = task.metrics[0]
         var points = [Point]()
         for readout in sizes.sorted().map(ProbeReadout.sparse) + [.linear] {

@@ -77,11 +77,9 @@ package struct RelevanceRun {
     /// Resolves the model, checkpoint, layer and position; errors name the bad setting.
     package init(settings: Settings) throws(RunError) {
         do { position = try Position(fen: settings.fen) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
-        let directory = ModelDirectory(path: settings.model)
-        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
-        guard directory.savedSteps().contains(step) else { throw RunError.missingCheckpoint(model: settings.model, step: step, saved: directory.savedSteps()) }
-        self.step = step
-        do { network = try directory.load(step: step) } catch { throw RunError.unreadableFile(settings.model, underlying: error) }
+        let model = try NetworkModel(settings.model)
+        step = try model.checkpoint(settings.checkpoint)
+        network = try model.trainedNetwork(at: step, for: "layer-wise relevance propagation")
         layer = settings.layer ?? "block\(network.architecture.blocks)"
         guard network.probeLayers.contains(layer) else {
             throw RunError.invalidSetting("layer", value: layer, requirement: "not a layer of this network (\(network.probeLayers.joined(separator: ", ")))")

@@ -56,20 +56,20 @@ package struct TCAVRun {
 
     package let settings: Settings
     package let step: Int
-    private let network: PolicyValueNetwork
+    private let network: any ChessNetwork
     private let concepts: [Concept]
 
     /// Loads the checkpoint and checks the concepts, layer and output; errors say which setting is wrong.
     package init(settings: Settings) throws {
-        let directory = ModelDirectory(path: settings.model)
-        guard let step = settings.checkpoint ?? directory.savedSteps().last else { throw RunError.missingCheckpoint(model: settings.model, step: nil, saved: []) }
-        self.step = step
-        network = try directory.load(step: step)
-        guard network.trunk.layerNames.contains(settings.layer) else {
-            throw RunError.invalidSetting("layer", value: settings.layer, requirement: "TCAV reads a trunk layer (\(network.trunk.layerNames.filter { $0 == "stem" || $0.hasPrefix("block") }.joined(separator: ", ")))")
+        let model = try NetworkModel(settings.model)
+        step = try model.checkpoint(settings.checkpoint)
+        network = try model.network(at: step, seed: settings.seed)
+        guard network.sensitivityLayers.contains(settings.layer) else {
+            throw RunError.invalidSetting("layer", value: settings.layer, requirement: "TCAV reads one of \(network.sensitivityLayers.joined(separator: ", "))")
         }
-        guard settings.output == "value" || settings.output.hasPrefix("move:") else {
-            throw RunError.invalidSetting("output", value: settings.output, requirement: "must be 'value' or 'move:<uci>'")
+        guard settings.output == "value" || (settings.output.hasPrefix("move:") && network.outputs.contains(.move)) else {
+            throw RunError.invalidSetting("output", value: settings.output,
+                                          requirement: network.outputs.contains(.move) ? "must be 'value' or 'move:<uci>'" : "must be 'value' (this network has no policy)")
         }
         guard settings.randomSets >= 2 else { throw RunError.invalidSetting("randomSets", value: "\(settings.randomSets)", requirement: "TCAV needs at least 2") }
         guard settings.examples >= 10 else { throw RunError.invalidSetting("examples", value: "\(settings.examples)", requirement: "TCAV needs at least 10") }
@@ -91,17 +91,17 @@ package struct TCAVRun {
         let train = sample.positions(in: .train)
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "tcav sets"))
         // The tested positions: held-out games, where the output is defined.
-        var tested = [Position](), indices = [Int]()
+        var tested = [Position](), moves = [Move]()
         let move = settings.output.hasPrefix("move:") ? String(settings.output.dropFirst(5)) : nil
         for sampled in sample.positions(in: .test) where tested.count < settings.tested {
             guard let move else { tested.append(sampled.position); continue }
             guard let legal = try? sampled.position.move(uci: move) else { continue }
             tested.append(sampled.position)
-            indices.append(MoveIndex.index(of: legal, in: sampled.position))
+            moves.append(legal)
         }
         guard tested.count >= 10 else { throw RunError.insufficientData("only \(tested.count) held-out positions where \(settings.output) is defined; at least 10 are needed") }
         progress("gradients of \(settings.output) at \(settings.layer) on \(tested.count) positions")
-        let gradients = outputGradients(tested, indices: indices)
+        let gradients = outputGradients(tested, moves: moves)
         progress("activations of \(settings.randomSets) random sets")
         let randomSets = (0..<settings.randomSets).map { _ in
             activations(Array(train.shuffled(using: &random).prefix(settings.examples)).map(\.position))
@@ -124,21 +124,21 @@ package struct TCAVRun {
     }
 
     private func activations(_ positions: [Position]) -> Tensor {
-        ActivationExtractor.activations(of: network, planes: BoardEncoder.encode(positions), layers: [settings.layer])[settings.layer]!
+        network.activations(of: positions, layers: [settings.layer], chunk: ActivationExtractor.chunk)[settings.layer]!
     }
 
-    /// ∂output/∂activations, in chunks so that memory stays small.
-    private func outputGradients(_ positions: [Position], indices: [Int]) -> Tensor {
-        var rows = [Float](), width = 0
+    /// ∂output/∂activations, in chunks so that memory stays small. The output is a move's
+    /// logit, or the network's own estimate of the position: a value head's expected score,
+    /// an NNUE's evaluation.
+    private func outputGradients(_ positions: [Position], moves: [Move]) -> Tensor {
+        let output: NetworkOutput = !moves.isEmpty ? .move : network.outputs.contains(.value) ? .value : .evaluation
+        var rows = [Float]()
         for start in stride(from: 0, to: positions.count, by: 128) {
             let end = min(start + 128, positions.count)
-            let gradient = network.outputGradient(BoardEncoder.encode(Array(positions[start..<end])), layer: settings.layer,
-                                                  output: indices.isEmpty ? .value : .policy,
-                                                  indices: indices.isEmpty ? [] : Array(indices[start..<end])).gradient
-            width = gradient.rowSize
-            rows += gradient.storage
+            rows += network.outputGradient(of: Array(positions[start..<end]), layer: settings.layer, output: output,
+                                           moves: moves.isEmpty ? [] : Array(moves[start..<end])).gradient.storage
         }
-        return Tensor(shape: [positions.count, width], rows)
+        return Tensor(shape: [positions.count, network.width(of: settings.layer)], rows)
     }
 
     private func write(_ rows: [Row], tested: Int, out: String) throws {

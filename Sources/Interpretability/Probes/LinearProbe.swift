@@ -86,4 +86,9 @@ public struct LinearProbe: Sendable, Equatable {
     public var direction: [Float] {
         (0..<features).map { weights[$0 * outputs] / deviation[$0] }
     }
+
+    /// A one-output probe's score at zero activations: score(a) = ⟨direction, a⟩ + intercept.
+    public var intercept: Float {
+        zip(direction, mean).reduce(bias[0]) { $0 - $1.0 * $1.1 }
+    }
 }
