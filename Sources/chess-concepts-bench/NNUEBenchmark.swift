@@ -102,7 +102,11 @@ def truncate(numerator, denominator):
 
 def evaluate():
     n = len(counts)
-    accumulators = (ft_bias + ft_weight[features].astype(np.int32).sum(axis=2)).astype(np.int16)  # int16 wrap-around
+    # The accumulators in chunks, so that the gathered rows stay a few hundred megabytes.
+    accumulators = np.empty((n, 2, HALF), np.int16)
+    for start in range(0, n, 512):
+        rows = features[start:start + 512]
+        accumulators[start:start + 512] = (ft_bias + ft_weight[rows].sum(axis=2, dtype=np.int32)).astype(np.int16)  # int16 wrap-around
     psqt_sums = psqt_weight[features].sum(axis=2)                                                 # [n, 2, 8]
     clipped = np.clip(accumulators.astype(np.int32), 0, 127)
     transformed = (clipped[:, :, :512] * clipped[:, :, 512:] // 128).reshape(n, 1024)
