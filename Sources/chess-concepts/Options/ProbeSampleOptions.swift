@@ -12,7 +12,7 @@ struct ProbeSampleOptions: ParsableArguments {
     @Option(help: "Comma-separated concept names, or 'all'.")
     var concepts = TrackerSettings.defaultConcepts.joined(separator: ",")
 
-    @Option(help: "Comma-separated probe layers (input, stem, block1…, policy, value), or 'all'.")
+    @Option(help: "Comma-separated probe layers (input, stem, block1…, policy, value; NNUE: input, accumulator, fc0, fc1, output), or 'all'.")
     var layers = "all"
 
     @Option(help: "Comma-separated checkpoint steps, or 'all' (step 0, the random network, is always included).")
