@@ -39,8 +39,8 @@ let package = Package(
         .target(name: "Interpretability", dependencies: ["Neural", "DataFiles"]),
 
         // Chess on top of both.
-        .target(name: "ChessModel", dependencies: ["Chess", "Neural", "DataFiles"]),
-        .target(name: "NNUE", dependencies: ["Chess", "ChessModel", "DataFiles", "Neural", "NeuralKernels"]),
+        .target(name: "ChessModel", dependencies: ["Chess", "DataFiles", "Interpretability", "Neural"]),
+        .target(name: "NNUE", dependencies: ["Chess", "ChessModel", "DataFiles", "Interpretability", "Neural", "NeuralKernels"]),
         .target(name: "Concepts", dependencies: ["Chess"]),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),

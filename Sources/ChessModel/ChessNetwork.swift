@@ -1,4 +1,5 @@
 import Chess
+import Interpretability
 import Neural
 
 /// A chess network as every analysis sees it: how it encodes a position, the layers a
@@ -40,6 +41,16 @@ package protocol ChessNetwork: AnyObject {
     /// The activations at `layer` (one of `sensitivityLayers`) and the gradient of `output`
     /// with respect to them; `moves` gives each position's move when `output` is `.move`.
     func outputGradient(of positions: [Position], layer: String, output: NetworkOutput, moves: [Move]) -> (activations: Tensor, gradient: Tensor)
+    /// The network's own estimate of a position for the side to move: a value head's
+    /// expected score P(win) − P(loss), or an evaluation in pawns.
+    func value(of position: Position) -> Double
+    /// Names of the input planes relevance is summed over.
+    var relevancePlanes: [String] { get }
+    /// Layer-wise relevance of `source` on `position`, ranked per unit at `layer` (a probe
+    /// layer at or below the one explained) and, when `units` is given, propagated through
+    /// those units of `layer` alone (Concept Relevance Propagation).
+    func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
+                   rule: LayerwiseRelevance.Rule, epsilon: Float) -> BoardRelevance
     /// An independent network with the same weights, for another thread.
     func copy() -> any ChessNetwork
 }

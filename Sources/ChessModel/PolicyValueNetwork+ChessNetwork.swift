@@ -1,4 +1,5 @@
 import Chess
+import Interpretability
 import Neural
 
 extension PolicyValueNetwork: ChessNetwork {
@@ -45,6 +46,41 @@ extension PolicyValueNetwork: ChessNetwork {
         let indices = output == .move ? zip(moves, positions).map { MoveIndex.index(of: $0, in: $1) } : []
         let (activations, gradient) = outputGradient(BoardEncoder.encode(positions), layer: layer, output: output == .move ? .policy : .value, indices: indices)
         return (activations.reshaped([activations.rows, activations.rowSize]), gradient.reshaped([gradient.rows, gradient.rowSize]))
+    }
+
+    package func value(of position: Position) -> Double {
+        let p = Self.outcomeProbabilities(forward(BoardEncoder.encode([position]), mode: .inference).value, row: 0)
+        return Double(p[0] - p[2])
+    }
+
+    package var relevancePlanes: [String] { BoardEncoder.planeNames }
+
+    /// LRP through the network's own layers: from the value head's win-minus-loss logit
+    /// (`.output`) or from a probe's read-out, down to the planes.
+    package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
+                           rule: LayerwiseRelevance.Rule, epsilon: Float) -> BoardRelevance {
+        let planes = BoardEncoder.encode([position])
+        let (layers, readout): ([Layer], [Float]) = switch source {
+        case .output: (self.layers(through: "value"), valueReadout)
+        case .probe(let probeLayer, let direction): (probeLayer == "input" ? [] : self.layers(through: probeLayer), direction)
+        }
+        let result = LayerwiseRelevance(layers: layers, rule: rule, epsilon: epsilon)
+            .explain(planes, readout: readout, condition: units.map { .init(layer: layer, channels: $0) })
+        var squares = [Double](repeating: 0, count: 64)
+        for index in 0..<64 {
+            let square = BoardEncoder.square(atPlaneIndex: index, sideToMove: position.sideToMove)
+            squares[square.index] = (0..<BoardEncoder.planeCount).reduce(0) { $0 + Double(result.input.storage[index * BoardEncoder.planeCount + $1]) }
+        }
+        return BoardRelevance(squares: squares, planes: Self.channelSums(result.input), units: Self.channelSums(result.layers[layer] ?? result.input),
+                              total: result.total, absorbed: result.absorbed)
+    }
+
+    /// Sums over every axis but the last: one number per channel (or plane).
+    private static func channelSums(_ relevance: Tensor) -> [Double] {
+        let width = relevance.shape.last!
+        var sums = [Double](repeating: 0, count: width)
+        for (index, value) in relevance.storage.enumerated() { sums[index % width] += Double(value) }
+        return sums
     }
 
     package func copy() -> any ChessNetwork { copy() as PolicyValueNetwork }

@@ -7,9 +7,10 @@ import PositionCollections
 
 extension DemoCommand {
     /// The runs of the NNUE step, for the report.
-    static let nnueParts = ["nnue/probe", "nnue/tcav"] + ["in_check", "material_advantage"].map { "nnue/maximise/\($0)" }
+    static let nnueParts = ["nnue/probe", "nnue/tcav", "nnue/relevance"] + ["in_check", "material_advantage"].map { "nnue/maximise/\($0)" }
 
-    /// Step 11: Stockfish 15.1's own network through the same analyses, after checking its
+    /// Step 11: Stockfish 15.1's own network through the same analyses (probe grid, TCAV,
+    /// relevance of the evaluation, concept search), after checking its
     /// evaluation against Stockfish's `eval` on held-out positions. Skipped, with a notice,
     /// when no Stockfish is installed.
     func stockfishNetwork() throws {
@@ -55,6 +56,16 @@ extension DemoCommand {
             print("   TCAV of the evaluation, " + row.concept.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: "%.2f (random %.2f), p = %.2g", row.result.mean, row.result.randomMean, row.result.test.p))
         }
+
+        var relevance = RelevanceRun.Settings(concept: "value", fen: Self.relevancePosition)
+        relevance.model = "stockfish"
+        relevance.layer = "accumulator"
+        relevance.probes = out + "/probe"
+        relevance.data = [collection]
+        relevance.seed = seeding.seed
+        let map = try RelevanceRun(settings: relevance).run(out: out + "/relevance", onWarning: printError)
+        print(String(format: "   relevance of the evaluation (%.2f pawns) on %@: %@", map.prediction, Self.relevancePosition as NSString,
+                     map.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }.joined(separator: ", ") as NSString))
 
         for concept in ["in_check", "material_advantage"] {
             var search = MaximiseRun.Settings(concept: concept)

@@ -11,7 +11,9 @@ struct RelevanceCommand: WritesOutputDirectory {
         discussion: """
             Layer-wise relevance propagation (ε or z⁺ rule, batch norm folded into the convolutions) from the \
             concept probe's logit at --layer, or from the value head's win-minus-loss logit with --concept value, \
-            back to the input planes. Writes OUT/relevance.png and .svg (the board with a per-square heatmap: red \
+            back to the input planes. On NNUE (--model stockfish) --concept value explains the evaluation, through \
+            its layer stack, the pairwise products (half to each factor) and the feature transformer, down to the \
+            two features of each piece. Writes OUT/relevance.png and .svg (the board with a per-square heatmap: red \
             raises the output, blue lowers it), squares.csv, planes.csv, channels.csv (the layer's channels by \
             relevance), channels.png and .svg (Concept Relevance Propagation: the relevance flowing through each of \
             the most relevant channels alone) and relevance.json.

@@ -55,7 +55,7 @@ package struct RelevanceRun {
         package let absorbed: Double
         /// Relevance per board square (`Square.index`).
         package let squares: [Double]
-        /// Relevance per input plane (see `BoardEncoder.planeNames`).
+        /// Relevance per input plane (see `ChessNetwork.relevancePlanes`).
         package let planes: [Double]
         /// Channels of the layer by relevance, largest first.
         package let channels: [(channel: Int, relevance: Double)]
@@ -71,7 +71,7 @@ package struct RelevanceRun {
     package let step: Int
     package let layer: String
     package let position: Position
-    private let network: PolicyValueNetwork
+    private let network: any ChessNetwork
     private let store: ProbeStore
 
     /// Resolves the model, checkpoint, layer and position; errors name the bad setting.
@@ -79,8 +79,8 @@ package struct RelevanceRun {
         do { position = try Position(fen: settings.fen) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
         let model = try NetworkModel(settings.model)
         step = try model.checkpoint(settings.checkpoint)
-        network = try model.trainedNetwork(at: step, for: "layer-wise relevance propagation")
-        layer = settings.layer ?? "block\(network.architecture.blocks)"
+        network = try model.network(at: step, seed: settings.seed)
+        layer = settings.layer ?? network.sensitivityLayers.last!
         guard network.probeLayers.contains(layer) else {
             throw RunError.invalidSetting("layer", value: layer, requirement: "not a layer of this network (\(network.probeLayers.joined(separator: ", ")))")
         }
@@ -103,29 +103,28 @@ package struct RelevanceRun {
 
     /// Propagates, writes the maps and tables into `out`, and returns what was found.
     package func run(out: String, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
-        let planes = BoardEncoder.encode([position])
-        let (layers, readout, prediction) = try readOut(planes, onWarning: onWarning)
-        let lrp = LayerwiseRelevance(layers: layers, rule: settings.rule, epsilon: settings.epsilon)
-        let result = lrp.explain(planes, readout: readout)
-        let channelRelevance = result.layers[layer].map(Self.channelSums) ?? Self.channelSums(result.input)
-        let ranked = channelRelevance.enumerated().map { (channel: $0.offset, relevance: $0.element) }.sorted { $0.relevance > $1.relevance }
-        let outcome = Outcome(prediction: prediction, total: result.total, absorbed: result.absorbed, squares: squareSums(result.input),
-                              planes: Self.channelSums(result.input), channels: ranked)
+        let (source, prediction) = try readOut(onWarning: onWarning)
+        let relevance = { (units: Set<Int>?) in
+            network.relevance(of: position, explaining: source, rankedAt: layer, through: units, rule: settings.rule, epsilon: settings.epsilon)
+        }
+        let result = relevance(nil)
+        let ranked = result.units.enumerated().map { (channel: $0.offset, relevance: $0.element) }.sorted { $0.relevance > $1.relevance }
+        let outcome = Outcome(prediction: prediction, total: result.total, absorbed: result.absorbed, squares: result.squares,
+                              planes: result.planes, channels: ranked)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let what = settings.concept == "value" ? "value" : "\(settings.concept) at \(layer)"
         try draw([BoardPicture(position, title: "\(what), step \(step): LRP-\(settings.rule == .epsilon ? "epsilon" : "z+")",
                                heat: Self.normalised(outcome.squares))], name: "relevance", out: out)
         let conditional = ranked.prefix(settings.channels).filter { $0.relevance > 0 }.map { channel in
-            let map = lrp.explain(planes, readout: readout, condition: .init(layer: layer, channels: [channel.channel]))
-            return BoardPicture(position, title: "\(layer) channel \(channel.channel)", heat: Self.normalised(squareSums(map.input)))
+            BoardPicture(position, title: "\(layer) channel \(channel.channel)", heat: Self.normalised(relevance([channel.channel]).squares))
         }
         if !conditional.isEmpty { try draw(conditional, name: "channels", out: out) }
         let summary = try writeTables(outcome, out: out)
         let strongest = outcome.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }
         try RunManifest(
             command: "relevance", title: "Relevance of \(what)",
-            summary: "Layer-wise relevance propagation (LRP-\(settings.rule.rawValue)) from \(settings.concept == "value" ? "the value head's win-minus-loss logit" : "the probe's logit") "
-                + "back to the input planes of \(position.fen), summed per square: red squares raise the output, blue ones lower it. "
+            summary: "Layer-wise relevance propagation (LRP-\(settings.rule.rawValue)) from \(settings.concept == "value" ? (network.outputs.contains(.value) ? "the value head's win-minus-loss logit" : "the evaluation") : "the probe's logit") "
+                + "back to the input of \(position.fen), summed per square: red squares raise the output, blue ones lower it. "
                 + "Below, the relevance flowing through each of \(layer)'s most relevant channels alone (Concept Relevance Propagation).",
             settings: settings, outcome: summary,
             findings: [String(format: "Prediction %.2f; the most relevant squares: %@.", outcome.prediction, strongest.joined(separator: ", "))],
@@ -136,35 +135,12 @@ package struct RelevanceRun {
         return outcome
     }
 
-    /// The layers to walk back through, the read-out weights on the last one, and the prediction.
-    private func readOut(_ planes: Tensor, onWarning: (String) -> Void) throws -> ([Layer], [Float], Double) {
-        if settings.concept == "value" {
-            let p = PolicyValueNetwork.outcomeProbabilities(network.forward(planes, mode: .inference).value, row: 0)
-            return (network.layers(through: "value"), network.valueReadout, Double(p[0] - p[2]))
-        }
-        let probe: LinearProbe
-        probe = try store.probe(concept: settings.concept, step: step, layer: layer, onWarning: onWarning)
-        let activations = network.activations(planes, layers: [layer])[layer]!
-        let prediction = probe.predict(activations)[0]
-        return (layer == "input" ? [] : network.layers(through: layer), probe.direction, prediction)
-    }
-
-    /// Sums over every axis but the last: one number per channel (or plane).
-    static func channelSums(_ relevance: Tensor) -> [Double] {
-        let width = relevance.shape.last!
-        var sums = [Double](repeating: 0, count: width)
-        for (index, value) in relevance.storage.enumerated() { sums[index % width] += Double(value) }
-        return sums
-    }
-
-    /// Sums over the planes of each square, mapped back from the side to move's view to the board.
-    private func squareSums(_ input: Tensor) -> [Double] {
-        var sums = [Double](repeating: 0, count: 64)
-        for index in 0..<64 {
-            let square = BoardEncoder.square(atPlaneIndex: index, sideToMove: position.sideToMove)
-            sums[square.index] = (0..<BoardEncoder.planeCount).reduce(0) { $0 + Double(input.storage[index * BoardEncoder.planeCount + $1]) }
-        }
-        return sums
+    /// What is explained, and the prediction: the network's own estimate, or the probe's.
+    private func readOut(onWarning: (String) -> Void) throws -> (RelevanceSource, Double) {
+        if settings.concept == "value" { return (.output, network.value(of: position)) }
+        let probe = try store.probe(concept: settings.concept, step: step, layer: layer, onWarning: onWarning)
+        let prediction = probe.predict(network.activations(of: [position], layers: [layer])[layer]!)[0]
+        return (.probe(layer: layer, direction: probe.direction), prediction)
     }
 
     /// Values divided by their largest magnitude (all zero stays zero).
@@ -197,7 +173,7 @@ package struct RelevanceRun {
         }
         try AtomicFileWriter.write(Data(squares.utf8), to: out + "/squares.csv")
         var planes = "plane,name,relevance\n"
-        for (index, value) in outcome.planes.enumerated() { planes += "\(index),\(BoardEncoder.planeNames[index]),\(String(format: "%.6g", value))\n" }
+        for (index, value) in outcome.planes.enumerated() { planes += "\(index),\(network.relevancePlanes[index]),\(String(format: "%.6g", value))\n" }
         try AtomicFileWriter.write(Data(planes.utf8), to: out + "/planes.csv")
         var channels = "layer,rank,channel,relevance\n"
         for (rank, entry) in outcome.channels.enumerated() { channels += "\(layer),\(rank + 1),\(entry.channel),\(String(format: "%.6g", entry.relevance))\n" }

@@ -1,0 +1,175 @@
+import Chess
+import ChessModel
+import Interpretability
+
+/// Layer-wise relevance propagation through NNUE's relaxation, on the board's binary
+/// features: the explained quantity (the evaluation, or a probe's read-out at a layer)
+/// is passed down layer by layer in proportion to each input's contribution.
+///
+/// - the evaluation splits into the PSQT term, which is linear in the features and
+///   passes to them exactly, and the positional term;
+/// - affine layers (the layer stack's three, the feature transformer) share relevance by
+///   LRP-ε or LRP-z⁺; their biases and ε absorb what they take;
+/// - clipped and squared-clipped ReLUs pass relevance through; the two views of each
+///   first-layer output (squared and plain) both return to it;
+/// - each pairwise product of clipped accumulator halves gives half its relevance to each factor;
+/// - a piece's relevance is that of its two features, one per perspective.
+///
+/// The evaluation's relevance is in pawns.
+extension StockfishNetwork {
+    package var relevancePlanes: [String] {
+        ["my pawns", "my knights", "my bishops", "my rooks", "my queens", "my king",
+         "their pawns", "their knights", "their bishops", "their rooks", "their queens", "their king"]
+    }
+
+    package func value(of position: Position) -> Double {
+        Double(trace(position).evaluation) / Double(Self.unitsPerPawn)
+    }
+
+    package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
+                           rule: LayerwiseRelevance.Rule, epsilon: Float) -> BoardRelevance {
+        let lrp = Propagation(rule: rule, epsilon: Double(epsilon))
+        let perspectives = [position.sideToMove, position.sideToMove.opponent]
+        let active = perspectives.map { HalfKAv2Features.active(in: position, perspective: $0) }
+        var input = [Double](repeating: 0, count: 2 * NNUEFile.features)
+        for side in 0..<2 { for feature in active[side] { input[side * NNUEFile.features + Int(feature)] = 1 } }
+        let r = relaxed(input, bucket: HalfKAv2Features.bucket(of: position))
+        let start: RelaxedLayer, ranked = Self.relevanceLayer(layer)
+        var relevance: [Double]
+        switch source {
+        case .output:
+            // In pawns, as `value(of:)` gives the evaluation.
+            start = .output
+            relevance = [r.psqt, r.positional].map { $0 / Double(Self.outputScale * Self.unitsPerPawn) }
+        case .probe(let probeLayer, let direction):
+            start = Self.relevanceLayer(probeLayer)
+            relevance = zip(Self.activation(r, at: start), direction).map { $0 * Double($1) }
+        }
+        let total = relevance.reduce(0, +)
+        var rankedUnits = [Double]()
+        // Keeps the relevance at the ranking layer, and only the chosen units of it.
+        func visit(_ stage: RelaxedLayer, _ values: inout [Double]) {
+            guard stage == ranked else { return }
+            rankedUnits = values
+            if let units { for index in values.indices where !units.contains(index) { values[index] = 0 } }
+        }
+        var psqtRelevance = 0.0, skip = 0.0
+        var fc0 = [Double](repeating: 0, count: NNUEFile.fc0Outputs)
+        if start == .output {
+            visit(.output, &relevance)
+            psqtRelevance = relevance[0]
+            // positional = b₂ + Σ w₂ⱼ·c₁ⱼ + s·fc0₁₅ (all in units × 16).
+            let contributions = (0..<NNUEFile.fc1Outputs).map { Double(file.fc2Weights[r.bucket * NNUEFile.fc1Outputs + $0]) * r.clippedFC1[$0] / 16 }
+                + [r.fc0[NNUEFile.fc0Outputs - 1] * 600 * 16 / (127 * 64) / 16]
+            let shares = lrp.share(relevance[1], contributions: contributions, bias: Double(file.fc2Biases[r.bucket]) / 16)
+            relevance = Array(shares.prefix(NNUEFile.fc1Outputs))
+            skip = shares[NNUEFile.fc1Outputs]
+        }
+        if start >= .fc1 {
+            visit(.fc1, &relevance)
+            // fc1 → the hidden layer (clipped ReLUs pass relevance through), then back to fc0.
+            var hidden = [Double](repeating: 0, count: NNUEFile.fc1Inputs)
+            for o in 0..<NNUEFile.fc1Outputs where relevance[o] != 0 {
+                let row = (r.bucket * NNUEFile.fc1Outputs + o) * NNUEFile.fc1Inputs
+                let contributions = (0..<NNUEFile.fc1Inputs).map { Double(file.fc1Weights[row + $0]) * r.hidden[$0] }
+                for (k, share) in lrp.share(relevance[o], contributions: contributions, bias: Double(file.fc1Biases[r.bucket * NNUEFile.fc1Outputs + o])).enumerated() {
+                    hidden[k] += share
+                }
+            }
+            for o in 0..<(NNUEFile.fc0Outputs - 1) { fc0[o] = hidden[o] + hidden[NNUEFile.fc0Outputs - 1 + o] }
+            fc0[NNUEFile.fc0Outputs - 1] += skip
+            relevance = fc0
+        }
+        if start >= .fc0 {
+            visit(.fc0, &relevance)
+            // fc0 → the transformed features, then half of each product to each clipped factor.
+            var transformed = [Double](repeating: 0, count: NNUEFile.halfDimensions)
+            for o in 0..<NNUEFile.fc0Outputs where relevance[o] != 0 {
+                let row = (r.bucket * NNUEFile.fc0Outputs + o) * NNUEFile.halfDimensions
+                let contributions = (0..<NNUEFile.halfDimensions).map { Double(file.fc0Weights[row + $0]) * r.transformed[$0] }
+                for (j, share) in lrp.share(relevance[o], contributions: contributions, bias: Double(file.fc0Biases[r.bucket * NNUEFile.fc0Outputs + o])).enumerated() {
+                    transformed[j] += share
+                }
+            }
+            let half = NNUEFile.halfDimensions / 2
+            var clipped = [Double](repeating: 0, count: 2 * NNUEFile.halfDimensions)
+            for side in 0..<2 {
+                for j in 0..<half {
+                    let share = transformed[side * half + j] / 2
+                    clipped[side * NNUEFile.halfDimensions + j] += share
+                    clipped[side * NNUEFile.halfDimensions + j + half] += share
+                }
+            }
+            relevance = clipped
+        }
+        visit(.accumulator, &relevance)
+        // The accumulators → the active features (the clipping passes relevance through).
+        var squares = [Double](repeating: 0, count: 64), planes = [Double](repeating: 0, count: 12)
+        let occupied = Array(position.occupied)
+        for side in 0..<2 {
+            var featureRelevance = [Double](repeating: 0, count: active[side].count)
+            for j in 0..<NNUEFile.halfDimensions where relevance[side * NNUEFile.halfDimensions + j] != 0 {
+                let contributions = active[side].map { Double(file.featureWeights[Int($0) * NNUEFile.halfDimensions + j]) }
+                for (k, share) in lrp.share(relevance[side * NNUEFile.halfDimensions + j], contributions: contributions,
+                                            bias: Double(file.featureBiases[j])).enumerated() {
+                    featureRelevance[k] += share
+                }
+            }
+            // The PSQT term is linear in the features: its relevance splits exactly.
+            if psqtRelevance != 0 {
+                let sign = side == 0 ? 0.5 : -0.5
+                let contributions = active[side].map { sign * Double(file.psqtWeights[Int($0) * NNUEFile.buckets + r.bucket]) / 16 }
+                let psqtTotal = r.psqt / 16
+                for k in featureRelevance.indices where psqtTotal != 0 { featureRelevance[k] += psqtRelevance * contributions[k] / psqtTotal }
+            }
+            for (k, square) in occupied.enumerated() {
+                squares[square.index] += featureRelevance[k]
+                let piece = position.piece(at: square)!
+                planes[Int(piece.kind.rawValue) + (piece.color == position.sideToMove ? 0 : 6)] += featureRelevance[k]
+            }
+        }
+        // Ranked at the input: per piece plane, as the own network ranks its planes.
+        if rankedUnits.isEmpty { rankedUnits = planes }
+        return BoardRelevance(squares: squares, planes: planes, units: rankedUnits, total: total, absorbed: total - squares.reduce(0, +))
+    }
+
+    private static func relevanceLayer(_ layer: String) -> RelaxedLayer {
+        switch layer {
+        case "accumulator": .accumulator
+        case "fc0": .fc0
+        case "fc1": .fc1
+        case "output": .output
+        default: .features
+        }
+    }
+
+    /// The relaxation's activations at a probe layer, as the probes read them.
+    private static func activation(_ r: Relaxed, at layer: RelaxedLayer) -> [Double] {
+        switch layer {
+        case .accumulator: r.clipped.flatMap { $0 }
+        case .fc0: r.fc0
+        case .fc1: r.fc1
+        default: [r.psqt / Double(outputScale), r.positional / Double(outputScale)]
+        }
+    }
+
+    /// One affine unit's relevance shared among its inputs' contributions.
+    private struct Propagation {
+        let rule: LayerwiseRelevance.Rule
+        let epsilon: Double
+
+        /// R·zᵢ / (Σ z + b ± ε) under LRP-ε; R·zᵢ⁺ / (Σ z⁺ + ε) under LRP-z⁺.
+        func share(_ relevance: Double, contributions: [Double], bias: Double) -> [Double] {
+            switch rule {
+            case .epsilon:
+                let total = contributions.reduce(bias, +)
+                let denominator = total + (total >= 0 ? epsilon : -epsilon)
+                return denominator == 0 ? contributions.map { _ in 0 } : contributions.map { relevance * $0 / denominator }
+            case .zPlus:
+                let positive = contributions.map { max($0, 0) }
+                let denominator = positive.reduce(0, +) + epsilon
+                return positive.map { relevance * $0 / denominator }
+            }
+        }
+    }
+}
