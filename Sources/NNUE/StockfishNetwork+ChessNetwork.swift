@@ -71,7 +71,7 @@ extension StockfishNetwork: ChessNetwork {
     package func readoutGradient(input: Tensor, layer: String, direction: [Float]) -> (readout: Float, gradient: Tensor) {
         precondition(input.rows == 1)
         let features = input.storage.map(Double.init)
-        let relaxedLayer = Self.relaxedLayer(layer)
+        let relaxedLayer = RelaxedLayer(probeLayer: layer)
         let r = relaxed(features, bucket: Self.bucket(ofInput: features))
         let gradient = backward(r, from: relaxedLayer, direction.map(Double.init), to: .features)
         return (Float(Self.readout(r, at: relaxedLayer, direction: direction)), Tensor(shape: input.shape, gradient.map(Float.init)))
@@ -80,22 +80,17 @@ extension StockfishNetwork: ChessNetwork {
     /// The read-out alone, without the backward pass: what finite differences compare with.
     func relaxedReadout(input: [Double], layer: String, direction: [Float]) -> Double {
         let features = input
-        return Self.readout(relaxed(features, bucket: Self.bucket(ofInput: features)), at: Self.relaxedLayer(layer), direction: direction)
+        return Self.readout(relaxed(features, bucket: Self.bucket(ofInput: features)), at: RelaxedLayer(probeLayer: layer), direction: direction)
     }
 
     private static func readout(_ r: Relaxed, at layer: RelaxedLayer, direction: [Float]) -> Double {
-        let activation: [Double] = switch layer {
-        case .accumulator: r.clipped.flatMap { $0 }
-        case .fc0: r.fc0
-        case .fc1: r.fc1
-        default: [r.psqt / Double(outputScale), r.positional / Double(outputScale)]
-        }
-        return zip(activation, direction).reduce(0) { $0 + $1.0 * Double($1.1) }
+        zip(activation(r, at: layer), direction).reduce(0) { $0 + $1.0 * Double($1.1) }
     }
 
     package func outputGradient(of positions: [Position], layer: String, output: NetworkOutput, moves: [Move]) -> (activations: Tensor, gradient: Tensor) {
         precondition(output == .evaluation, "NNUE outputs an evaluation only")
-        let relaxedLayer = Self.relaxedLayer(layer)
+        precondition(sensitivityLayers.contains(layer), "\(layer) is not a layer NNUE's evaluation is differentiated at")
+        let relaxedLayer = RelaxedLayer(probeLayer: layer)
         var activations = [Float](), gradients = [Float]()
         for position in positions {
             let input = encode([position]).storage.map(Double.init)
@@ -124,16 +119,6 @@ extension StockfishNetwork: ChessNetwork {
             psqtWeights: shuffle(f.psqtWeights), fc0Biases: shuffle(f.fc0Biases, slices: NNUEFile.buckets), fc0Weights: shuffle(f.fc0Weights, slices: NNUEFile.buckets),
             fc1Biases: shuffle(f.fc1Biases, slices: NNUEFile.buckets), fc1Weights: shuffle(f.fc1Weights, slices: NNUEFile.buckets),
             fc2Biases: shuffle(f.fc2Biases), fc2Weights: shuffle(f.fc2Weights, slices: NNUEFile.buckets)))
-    }
-
-    private static func relaxedLayer(_ layer: String) -> RelaxedLayer {
-        switch layer {
-        case "accumulator": .accumulator
-        case "fc0": .fc0
-        case "fc1": .fc1
-        case "output": .output
-        default: preconditionFailure("\(layer) is not a differentiable layer of NNUE")
-        }
     }
 
     /// The layer stack of a (possibly relaxed) input: by its side to move's feature mass, one per piece.

@@ -71,10 +71,33 @@ extension StockfishNetwork {
                        clippedFC1: clippedFC1, psqt: psqt, positional: out + fc0[NNUEFile.fc0Outputs - 1] * Self.skipScale, bucket: bucket)
     }
 
-    /// Where a gradient enters the relaxation: the probe layers, top to bottom.
+    /// Where a gradient or relevance enters the relaxation: the probe layers, bottom to top
+    /// (the board-feature `input` layer stands for the network's own input features).
     enum RelaxedLayer: Int, Comparable {
         case features, accumulator, fc0, fc1, output
         static func < (a: RelaxedLayer, b: RelaxedLayer) -> Bool { a.rawValue < b.rawValue }
+
+        init(probeLayer: String) {
+            switch probeLayer {
+            case "accumulator": self = .accumulator
+            case "fc0": self = .fc0
+            case "fc1": self = .fc1
+            case "output": self = .output
+            default: self = .features
+            }
+        }
+    }
+
+    /// The relaxation's activations at a layer, as the probes read them: the clipped
+    /// accumulators, fc0, fc1, or the PSQT and positional terms in internal units.
+    static func activation(_ r: Relaxed, at layer: RelaxedLayer) -> [Double] {
+        switch layer {
+        case .accumulator: r.clipped.flatMap { $0 }
+        case .fc0: r.fc0
+        case .fc1: r.fc1
+        case .output: [r.psqt / Double(outputScale), r.positional / Double(outputScale)]
+        case .features: preconditionFailure("the features are the input, not a layer's output")
+        }
     }
 
     /// Backpropagates `upstream`, the gradient at `layer`'s activations (the clipped

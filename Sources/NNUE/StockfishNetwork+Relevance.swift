@@ -29,20 +29,20 @@ extension StockfishNetwork {
     package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
                            rule: LayerwiseRelevance.Rule, epsilon: Float) -> BoardRelevance {
         let lrp = Propagation(rule: rule, epsilon: Double(epsilon))
-        let perspectives = [position.sideToMove, position.sideToMove.opponent]
-        let active = perspectives.map { HalfKAv2Features.active(in: position, perspective: $0) }
-        var input = [Double](repeating: 0, count: 2 * NNUEFile.features)
-        for side in 0..<2 { for feature in active[side] { input[side * NNUEFile.features + Int(feature)] = 1 } }
-        let r = relaxed(input, bucket: HalfKAv2Features.bucket(of: position))
-        let start: RelaxedLayer, ranked = Self.relevanceLayer(layer)
+        let active = [position.sideToMove, position.sideToMove.opponent].map { HalfKAv2Features.active(in: position, perspective: $0) }
+        let r = relaxed(encode([position]).storage.map(Double.init), bucket: HalfKAv2Features.bucket(of: position))
+        let start: RelaxedLayer, ranked = RelaxedLayer(probeLayer: layer)
         var relevance: [Double]
         switch source {
         case .output:
             // In pawns, as `value(of:)` gives the evaluation.
             start = .output
             relevance = [r.psqt, r.positional].map { $0 / Double(Self.outputScale * Self.unitsPerPawn) }
+        case .probe("input", let direction):
+            // A probe of the board features: each piece's relevance is its own term of the read-out.
+            return boardRelevance(of: position, direction: direction)
         case .probe(let probeLayer, let direction):
-            start = Self.relevanceLayer(probeLayer)
+            start = RelaxedLayer(probeLayer: probeLayer)
             relevance = zip(Self.activation(r, at: start), direction).map { $0 * Double($1) }
         }
         let total = relevance.reduce(0, +)
@@ -133,24 +133,17 @@ extension StockfishNetwork {
         return BoardRelevance(squares: squares, planes: planes, units: rankedUnits, total: total, absorbed: total - squares.reduce(0, +))
     }
 
-    private static func relevanceLayer(_ layer: String) -> RelaxedLayer {
-        switch layer {
-        case "accumulator": .accumulator
-        case "fc0": .fc0
-        case "fc1": .fc1
-        case "output": .output
-        default: .features
+    private func boardRelevance(of position: Position, direction: [Float]) -> BoardRelevance {
+        let features = Self.boardFeatures(of: position)
+        var squares = [Double](repeating: 0, count: 64), planes = [Double](repeating: 0, count: 12)
+        for square in position.occupied {
+            let relative = position.sideToMove == .white ? square.index : square.index ^ 56
+            for plane in 0..<12 where features[relative * 12 + plane] > 0 {
+                squares[square.index] += Double(direction[relative * 12 + plane])
+                planes[plane] += Double(direction[relative * 12 + plane])
+            }
         }
-    }
-
-    /// The relaxation's activations at a probe layer, as the probes read them.
-    private static func activation(_ r: Relaxed, at layer: RelaxedLayer) -> [Double] {
-        switch layer {
-        case .accumulator: r.clipped.flatMap { $0 }
-        case .fc0: r.fc0
-        case .fc1: r.fc1
-        default: [r.psqt / Double(outputScale), r.positional / Double(outputScale)]
-        }
+        return BoardRelevance(squares: squares, planes: planes, units: planes, total: squares.reduce(0, +), absorbed: 0)
     }
 
     /// One affine unit's relevance shared among its inputs' contributions.

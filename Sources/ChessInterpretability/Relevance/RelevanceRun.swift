@@ -112,7 +112,7 @@ package struct RelevanceRun {
         let outcome = Outcome(prediction: prediction, total: result.total, absorbed: result.absorbed, squares: result.squares,
                               planes: result.planes, channels: ranked)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let what = settings.concept == "value" ? "value" : "\(settings.concept) at \(layer)"
+        let what = settings.concept == "value" ? (network.outputs.contains(.value) ? "value" : "evaluation") : "\(settings.concept) at \(layer)"
         try draw([BoardPicture(position, title: "\(what), step \(step): LRP-\(settings.rule == .epsilon ? "epsilon" : "z+")",
                                heat: Self.normalised(outcome.squares))], name: "relevance", out: out)
         let conditional = ranked.prefix(settings.channels).filter { $0.relevance > 0 }.map { channel in
