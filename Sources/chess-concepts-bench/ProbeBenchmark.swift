@@ -19,7 +19,7 @@ struct ProbeBenchmark: ParsableCommand {
             scikit-learn's RidgeCV and LogisticRegressionCV over the same penalties.
             """)
 
-    @Option(help: "The model directory.")
+    @Option(help: "The network: a model directory, a Stockfish 15.1 .nnue file, or 'stockfish'.")
     var model = "models/default"
 
     @Option(parsing: .upToNextOption, help: "Collections to draw positions from.")
@@ -28,7 +28,7 @@ struct ProbeBenchmark: ParsableCommand {
     @Option(help: "Positions to draw.")
     var positions = 3_000
 
-    @Option(help: "The layer timed for the speed comparison (at the last checkpoint).")
+    @Option(help: "The layer timed for the speed comparison (at the last checkpoint; NNUE: e.g. accumulator).")
     var speedLayer = "block2"
 
     @Option(help: "How far below scikit-learn a score may fall.")
@@ -44,8 +44,7 @@ struct ProbeBenchmark: ParsableCommand {
         guard !FileManager.default.fileExists(atPath: out) else {
             throw ValidationError("\(out) exists; name a new directory with --out")
         }
-        let steps = ModelDirectory(path: model).savedSteps()
-        guard let last = steps.last else { throw ValidationError("\(model) holds no checkpoint") }
+        let last = try NetworkModel(model).checkpoint(nil)
         let settings = TrackerSettings(model: model, data: data, concepts: TrackerSettings.defaultConcepts, steps: [last], positions: positions)
         print("OpenBLAS kernels: \(BLAS.coreName); NeuralKernels: \(KernelMachine.vectorLevel)")
         print("\(model), steps 0 and \(last), every layer, \(positions) positions, \(settings.penalties.count) penalties")
