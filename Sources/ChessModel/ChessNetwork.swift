@@ -4,10 +4,11 @@ import Neural
 
 /// A chess network as every analysis sees it: how it encodes a position, the layers a
 /// probe can read, their activations, gradients back to the input, and the numbers it
-/// outputs. The probe grid, activation export, TCAV and concept search work through this
-/// protocol alone, so a network of another architecture (Stockfish's NNUE here; an lc0
-/// residual tower with its 112 history planes and 1,858-move policy would be one more
-/// conformance) needs no change to any analysis.
+/// outputs, and how relevance passes through it. The probe grid, activation export, TCAV,
+/// relevance maps and concept search work through this protocol alone, so a network of
+/// another architecture (Stockfish's NNUE here; an lc0 residual tower with its 1,858-move
+/// policy would be one more conformance, its 112 history planes left empty before the
+/// position as lc0 leaves them for a FEN) needs no change to any analysis.
 ///
 /// ```swift
 /// let network: any ChessNetwork = try ModelDirectory(path: "models/default").load(step: 30_000)
@@ -59,7 +60,7 @@ package protocol ChessNetwork: AnyObject {
 package enum NetworkOutput: String, Hashable, Sendable, CaseIterable {
     /// Expected score: P(win) − P(loss) of a value head.
     case value
-    /// An evaluation in pawns (an NNUE's output).
+    /// An engine's evaluation (an NNUE's output).
     case evaluation
     /// The policy logit of a given move.
     case move

@@ -27,7 +27,9 @@ struct CellFit {
 
     /// Penalties tried past an end of the path when the best one sits there.
     static let extraPenalties = 8
-    /// A path of iterative fits stops this many penalties after its validation score peaked.
+    /// Past the end of the given penalties, a path of iterative fits stops this many
+    /// penalties after its validation score peaked. Within them every penalty is fitted:
+    /// a weak concept's validation curve is noisy and can peak again after a dip.
     static let patience = 3
 
     /// Fits `tasks` (all informative) along `penalties` (strongest first); the outcome of each in order.
@@ -134,9 +136,9 @@ struct CellFit {
     }
 
     /// Converged probes along the path from strong to weak penalties, warm-started from
-    /// the previous penalty, every target fitted in the same passes over the rows. A
-    /// target leaves the path `patience` penalties after its validation peak; one whose
-    /// peak is at an end continues past it.
+    /// the previous penalty, every target fitted in the same passes over the rows. Every
+    /// target is fitted at every given penalty, as scikit-learn's path is; one whose peak
+    /// is at an end continues past it until `patience` penalties bring nothing better.
     private func iterativePath(_ targets: [ProbeTarget], design: StandardizedActivations, spectrum: SpectralDesign?, fitter: ProbeFitter,
                                penalties: [Float], score: (Int, LinearProbe) -> Double) -> [(probe: LinearProbe, penalty: Float)] {
         guard !targets.isEmpty else { return [] }
@@ -162,7 +164,7 @@ struct CellFit {
                 }
             }
             position += 1
-            active = active.filter { position - best[$0]!.position <= Self.patience }
+            active = active.filter { position < penalties.count || position - best[$0]!.position <= Self.patience }
         }
         // A target whose best is the strongest penalty tries stronger ones, each from zero.
         for index in targets.indices where best[index]!.position == 0 {
