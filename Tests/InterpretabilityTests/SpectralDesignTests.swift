@@ -95,7 +95,10 @@ struct SpectralDesignTests {
         }
         let atZero = gradient([Float](repeating: 0, count: design.features), 0).map(abs).max()!
         let atOptimum = gradient(probe.weights, probe.bias[0]).map(abs).max()!
-        #expect(atOptimum <= Double(fitter.gradientTolerance) * atZero * 1.5)
+        // The fitter stops at 10⁻⁶ of its own Float gradient, or where Float stops decreasing
+        // the objective; recomputed in Double the gradient is within Float's rounding of that.
+        // An unconverged fit sits orders of magnitude above.
+        #expect(atOptimum <= 1e-5 * atZero)
         // The plain fit reaches the same optimum.
         let plain = fitter.fit(design, targets: [target])[0]
         let gap = zip(plain.weights, probe.weights).map { abs($0 - $1) }.max()!
