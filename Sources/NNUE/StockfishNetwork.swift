@@ -88,18 +88,13 @@ package final class StockfishNetwork: @unchecked Sendable {
         var transformed = [UInt8](repeating: 0, count: NNUEFile.halfDimensions)
         qk_transform(accumulators[0], accumulators[1], &transformed)
         var network = weights
-        var psqt = [Int](), positional = [Int]()
-        for bucket in 0..<NNUEFile.buckets {
-            let material = (psqtSums[0][bucket] - psqtSums[1][bucket]) / 2
-            let layers = qk_propagate(&network, bucket, transformed, nil, nil)
-            psqt.append(Int(material / Int32(Self.outputScale)))
-            positional.append(Int(layers / Int32(Self.outputScale)))
+        let terms = (0..<NNUEFile.buckets).map { bucket in
+            ((psqtSums[0][bucket] - psqtSums[1][bucket]) / 2, qk_propagate(&network, bucket, transformed, nil, nil))
         }
         let bucket = HalfKAv2Features.bucket(of: position)
-        let material = (psqtSums[0][bucket] - psqtSums[1][bucket]) / 2
-        let layers = qk_propagate(&network, bucket, transformed, nil, nil)
-        return Trace(psqt: psqt, positional: positional, bucket: bucket,
-                     evaluation: Int((material + layers) / Int32(Self.outputScale)), sideToMove: position.sideToMove)
+        let scale = Int32(Self.outputScale)
+        return Trace(psqt: terms.map { Int($0.0 / scale) }, positional: terms.map { Int($0.1 / scale) }, bucket: bucket,
+                     evaluation: Int((terms[bucket].0 + terms[bucket].1) / scale), sideToMove: position.sideToMove)
     }
 
     /// The intermediate integer values of one position's evaluation in its own bucket.
