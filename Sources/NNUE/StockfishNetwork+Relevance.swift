@@ -68,14 +68,9 @@ extension StockfishNetwork {
         if start >= .fc1 {
             visit(.fc1, &relevance)
             // fc1 → the hidden layer (clipped ReLUs pass relevance through), then back to fc0.
-            var hidden = [Double](repeating: 0, count: NNUEFile.fc1Inputs)
-            for o in 0..<NNUEFile.fc1Outputs where relevance[o] != 0 {
-                let row = (r.bucket * NNUEFile.fc1Outputs + o) * NNUEFile.fc1Inputs
-                let contributions = (0..<NNUEFile.fc1Inputs).map { Double(file.fc1Weights[row + $0]) * r.hidden[$0] }
-                for (k, share) in lrp.share(relevance[o], contributions: contributions, bias: Double(file.fc1Biases[r.bucket * NNUEFile.fc1Outputs + o])).enumerated() {
-                    hidden[k] += share
-                }
-            }
+            let hidden = lrp.affine(relevance, inputs: r.hidden.count, contribution: { o, k in
+                Double(file.fc1Weights[(r.bucket * NNUEFile.fc1Outputs + o) * NNUEFile.fc1Inputs + k]) * r.hidden[k]
+            }, bias: { Double(file.fc1Biases[r.bucket * NNUEFile.fc1Outputs + $0]) })
             for o in 0..<(NNUEFile.fc0Outputs - 1) { fc0[o] = hidden[o] + hidden[NNUEFile.fc0Outputs - 1 + o] }
             fc0[NNUEFile.fc0Outputs - 1] += skip
             relevance = fc0
@@ -83,14 +78,9 @@ extension StockfishNetwork {
         if start >= .fc0 {
             visit(.fc0, &relevance)
             // fc0 → the transformed features, then half of each product to each clipped factor.
-            var transformed = [Double](repeating: 0, count: NNUEFile.halfDimensions)
-            for o in 0..<NNUEFile.fc0Outputs where relevance[o] != 0 {
-                let row = (r.bucket * NNUEFile.fc0Outputs + o) * NNUEFile.halfDimensions
-                let contributions = (0..<NNUEFile.halfDimensions).map { Double(file.fc0Weights[row + $0]) * r.transformed[$0] }
-                for (j, share) in lrp.share(relevance[o], contributions: contributions, bias: Double(file.fc0Biases[r.bucket * NNUEFile.fc0Outputs + o])).enumerated() {
-                    transformed[j] += share
-                }
-            }
+            let transformed = lrp.affine(relevance, inputs: r.transformed.count, contribution: { o, j in
+                Double(file.fc0Weights[(r.bucket * NNUEFile.fc0Outputs + o) * NNUEFile.halfDimensions + j]) * r.transformed[j]
+            }, bias: { Double(file.fc0Biases[r.bucket * NNUEFile.fc0Outputs + $0]) })
             let half = NNUEFile.halfDimensions / 2
             var clipped = [Double](repeating: 0, count: 2 * NNUEFile.halfDimensions)
             for side in 0..<2 {
@@ -107,14 +97,12 @@ extension StockfishNetwork {
         var squares = [Double](repeating: 0, count: 64), planes = [Double](repeating: 0, count: 12)
         let occupied = Array(position.occupied)
         for side in 0..<2 {
-            var featureRelevance = [Double](repeating: 0, count: active[side].count)
-            for j in 0..<NNUEFile.halfDimensions where relevance[side * NNUEFile.halfDimensions + j] != 0 {
-                let contributions = active[side].map { Double(file.featureWeights[Int($0) * NNUEFile.halfDimensions + j]) }
-                for (k, share) in lrp.share(relevance[side * NNUEFile.halfDimensions + j], contributions: contributions,
-                                            bias: Double(file.featureBiases[j])).enumerated() {
-                    featureRelevance[k] += share
-                }
-            }
+            // Each active feature's value is 1: its contribution to unit j is its weight.
+            let features = active[side]
+            var featureRelevance = lrp.affine(Array(relevance[(side * NNUEFile.halfDimensions)..<((side + 1) * NNUEFile.halfDimensions)]),
+                                              inputs: features.count,
+                                              contribution: { j, k in Double(file.featureWeights[Int(features[k]) * NNUEFile.halfDimensions + j]) },
+                                              bias: { Double(file.featureBiases[$0]) })
             // The PSQT term is linear in the features: its relevance splits exactly.
             if psqtRelevance != 0 {
                 let sign = side == 0 ? 0.5 : -0.5
@@ -150,6 +138,17 @@ extension StockfishNetwork {
     private struct Propagation {
         let rule: LayerwiseRelevance.Rule
         let epsilon: Double
+
+        /// An affine layer's relevance passed to its `inputs`: each output's shared among
+        /// `contribution(output, input)` = wᵢ·xᵢ beside its `bias(output)`.
+        func affine(_ relevance: [Double], inputs: Int, contribution: (Int, Int) -> Double, bias: (Int) -> Double) -> [Double] {
+            var result = [Double](repeating: 0, count: inputs)
+            for output in relevance.indices where relevance[output] != 0 {
+                let shares = share(relevance[output], contributions: (0..<inputs).map { contribution(output, $0) }, bias: bias(output))
+                for input in 0..<inputs { result[input] += shares[input] }
+            }
+            return result
+        }
 
         /// R·zᵢ / (Σ z + b ± ε) under LRP-ε; R·zᵢ⁺ / (Σ z⁺ + ε) under LRP-z⁺.
         func share(_ relevance: Double, contributions: [Double], bias: Double) -> [Double] {
