@@ -73,13 +73,14 @@ extension ChessNetwork {
     /// The named layers' activations for many positions, `chunk` positions per forward
     /// pass, so that only the requested layers' matrices are ever held whole.
     package func activations(of positions: [Position], layers: Set<String>, chunk: Int) -> [String: Tensor] {
+        let widths = Dictionary(uniqueKeysWithValues: layers.map { ($0, width(of: $0)) })
         var result = Dictionary(uniqueKeysWithValues: layers.map { ($0, [Float]()) })
-        for layer in layers { result[layer]!.reserveCapacity(positions.count * width(of: layer)) }
+        for layer in layers { result[layer]!.reserveCapacity(positions.count * widths[layer]!) }
         for start in stride(from: 0, to: positions.count, by: chunk) {
             for (layer, values) in activations(of: Array(positions[start..<min(start + chunk, positions.count)]), layers: layers) {
                 result[layer]!.append(contentsOf: values.storage)
             }
         }
-        return Dictionary(uniqueKeysWithValues: result.map { layer, values in (layer, Tensor(shape: [positions.count, width(of: layer)], values)) })
+        return Dictionary(uniqueKeysWithValues: result.map { layer, values in (layer, Tensor(shape: [positions.count, widths[layer]!], values)) })
     }
 }

@@ -29,7 +29,7 @@ extension StockfishNetwork: ChessNetwork {
 
     package func shape(of layer: String) -> [Int] {
         switch layer {
-        case "input": [8, 8, 12]
+        case "input": [8, 8, Self.piecePlanes]
         case "accumulator": [2, NNUEFile.halfDimensions]
         case "fc0": [NNUEFile.fc0Outputs]
         case "fc1": [NNUEFile.fc1Outputs]
@@ -127,16 +127,14 @@ extension StockfishNetwork: ChessNetwork {
         return min(max((pieces - 1) / 4, 0), NNUEFile.buckets - 1)
     }
 
-    /// The 768 board features (square-major, 12 planes: mine P N B R Q K, then theirs).
+    /// The own network's first planes: my pawns … king, then the opponent's.
+    static let piecePlanes = 12
+
+    /// The 768 board features: the own encoder's twelve piece planes, square-major, from
+    /// the side to move's view.
     static func boardFeatures(of position: Position) -> [Float] {
-        var values = [Float](repeating: 0, count: 768)
-        let us = position.sideToMove
-        for square in position.occupied {
-            let piece = position.piece(at: square)!
-            let relative = us == .white ? square.index : square.index ^ 56
-            values[relative * 12 + Int(piece.kind.rawValue) + (piece.color == us ? 0 : 6)] = 1
-        }
-        return values
+        let planes = BoardEncoder.encode([position]).storage
+        return (0..<64).flatMap { square in planes[(square * BoardEncoder.planeCount)..<(square * BoardEncoder.planeCount + piecePlanes)] }
     }
 
 }

@@ -17,10 +17,8 @@ import Interpretability
 ///
 /// The evaluation's relevance is in pawns.
 extension StockfishNetwork {
-    package var relevancePlanes: [String] {
-        ["my pawns", "my knights", "my bishops", "my rooks", "my queens", "my king",
-         "their pawns", "their knights", "their bishops", "their rooks", "their queens", "their king"]
-    }
+    /// The own network's twelve piece planes, which NNUE's `input` layer shares.
+    package var relevancePlanes: [String] { Array(BoardEncoder.planeNames.prefix(Self.piecePlanes)) }
 
     package func value(of position: Position) -> Double {
         Double(trace(position).evaluation) / Double(Self.unitsPerPawn)
@@ -94,7 +92,7 @@ extension StockfishNetwork {
         }
         visit(.accumulator, &relevance)
         // The accumulators → the active features (the clipping passes relevance through).
-        var squares = [Double](repeating: 0, count: 64), planes = [Double](repeating: 0, count: 12)
+        var squares = [Double](repeating: 0, count: 64), planes = [Double](repeating: 0, count: Self.piecePlanes)
         let occupied = Array(position.occupied)
         for side in 0..<2 {
             // Each active feature's value is 1: its contribution to unit j is its weight.
@@ -123,12 +121,12 @@ extension StockfishNetwork {
 
     private func boardRelevance(of position: Position, direction: [Float]) -> BoardRelevance {
         let features = Self.boardFeatures(of: position)
-        var squares = [Double](repeating: 0, count: 64), planes = [Double](repeating: 0, count: 12)
+        var squares = [Double](repeating: 0, count: 64), planes = [Double](repeating: 0, count: Self.piecePlanes)
         for square in position.occupied {
             let relative = position.sideToMove == .white ? square.index : square.index ^ 56
-            for plane in 0..<12 where features[relative * 12 + plane] > 0 {
-                squares[square.index] += Double(direction[relative * 12 + plane])
-                planes[plane] += Double(direction[relative * 12 + plane])
+            for plane in 0..<Self.piecePlanes where features[relative * Self.piecePlanes + plane] > 0 {
+                squares[square.index] += Double(direction[relative * Self.piecePlanes + plane])
+                planes[plane] += Double(direction[relative * Self.piecePlanes + plane])
             }
         }
         return BoardRelevance(squares: squares, planes: planes, units: planes, total: squares.reduce(0, +), absorbed: 0)

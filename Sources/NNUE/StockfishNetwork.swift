@@ -101,7 +101,6 @@ package final class StockfishNetwork: @unchecked Sendable {
     struct Internals {
         /// Both perspectives' accumulators, side to move first.
         var accumulators: [[Int16]]
-        var transformed: [UInt8]
         var fc0: [Int32]
         var fc1: [Int32]
         var psqt: Int32
@@ -116,7 +115,7 @@ package final class StockfishNetwork: @unchecked Sendable {
         var network = weights
         let bucket = HalfKAv2Features.bucket(of: position)
         let positional = qk_propagate(&network, bucket, transformed, &fc0, &fc1)
-        return Internals(accumulators: accumulators, transformed: transformed, fc0: fc0, fc1: fc1,
+        return Internals(accumulators: accumulators, fc0: fc0, fc1: fc1,
                          psqt: (psqtSums[0][bucket] - psqtSums[1][bucket]) / 2, positional: positional)
     }
 

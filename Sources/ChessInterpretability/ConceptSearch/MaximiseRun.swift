@@ -173,9 +173,7 @@ package struct MaximiseRun {
         guard concept.kind == .binary || concept.kind == .scalar else {
             throw RunError.invalidSetting("concept", value: concept.name, requirement: "categorical; concept search needs a binary or scalar concept")
         }
-        let model = try NetworkModel(settings.model)
-        step = try model.checkpoint(settings.checkpoint)
-        network = try model.network(at: step, seed: settings.seed)
+        (step, network) = try NetworkModel(settings.model).network(checkpoint: settings.checkpoint, seed: settings.seed)
         layer = settings.layer ?? network.sensitivityLayers.last!
         guard network.gradientLayers.contains(layer) else {
             throw RunError.invalidSetting("layer", value: layer, requirement: "concept search follows gradients from \(network.gradientLayers.joined(separator: ", "))")

@@ -13,7 +13,7 @@ import NNUE
 ///
 /// ```swift
 /// let model = try NetworkModel("stockfish")
-/// let network = try model.network(at: model.lastStep)   // any ChessNetwork
+/// let (step, network) = try model.network(checkpoint: nil, seed: 1)   // step 1, any ChessNetwork
 /// ```
 package struct NetworkModel {
     package enum Source {
@@ -54,14 +54,18 @@ package struct NetworkModel {
         }
     }
 
-    /// The last checkpoint: what a run reads when it is not told which.
-    package var lastStep: Int { steps.last ?? 0 }
-
     /// Checks that `step` (or, when nil, the last step) is a checkpoint and returns it.
     package func checkpoint(_ step: Int?) throws(RunError) -> Int {
         guard let chosen = step ?? steps.last else { throw RunError.missingCheckpoint(model: name, step: nil, saved: []) }
         guard steps.contains(chosen) else { throw RunError.missingCheckpoint(model: name, step: chosen, saved: steps) }
         return chosen
+    }
+
+    /// The network at a checked checkpoint (when nil, the last): what a run that reads one
+    /// checkpoint starts from.
+    package func network(checkpoint: Int?, seed: UInt64) throws(RunError) -> (step: Int, network: any ChessNetwork) {
+        let step = try self.checkpoint(checkpoint)
+        return (step, try network(at: step, seed: seed))
     }
 
     /// The network at `step`. Step 0 without a saved checkpoint is the random baseline:
@@ -82,14 +86,5 @@ package struct NetworkModel {
             do { network = try StockfishNetwork(contentsOf: path) } catch { throw RunError.unreadableFile(path, underlying: error) }
             return step == 0 ? network.shuffled(seed: seed) : network
         }
-    }
-
-    /// The own network at `step` when the model is a trained directory; analyses that
-    /// need its planes or heads (relevance propagation, TRAK) ask for it by name.
-    package func trainedNetwork(at step: Int, for analysis: String) throws(RunError) -> PolicyValueNetwork {
-        guard case .trained = source, let network = try network(at: step) as? PolicyValueNetwork else {
-            throw RunError.invalidSetting("model", value: name, requirement: "\(analysis) runs on a trained policy/value model directory, not on an NNUE network")
-        }
-        return network
     }
 }

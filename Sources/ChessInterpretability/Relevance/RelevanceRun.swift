@@ -77,9 +77,7 @@ package struct RelevanceRun {
     /// Resolves the model, checkpoint, layer and position; errors name the bad setting.
     package init(settings: Settings) throws(RunError) {
         do { position = try Position(fen: settings.fen) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
-        let model = try NetworkModel(settings.model)
-        step = try model.checkpoint(settings.checkpoint)
-        network = try model.network(at: step, seed: settings.seed)
+        (step, network) = try NetworkModel(settings.model).network(checkpoint: settings.checkpoint, seed: settings.seed)
         layer = settings.layer ?? network.sensitivityLayers.last!
         guard network.probeLayers.contains(layer) else {
             throw RunError.invalidSetting("layer", value: layer, requirement: "not a layer of this network (\(network.probeLayers.joined(separator: ", ")))")

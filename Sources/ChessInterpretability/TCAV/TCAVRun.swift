@@ -61,9 +61,7 @@ package struct TCAVRun {
 
     /// Loads the checkpoint and checks the concepts, layer and output; errors say which setting is wrong.
     package init(settings: Settings) throws {
-        let model = try NetworkModel(settings.model)
-        step = try model.checkpoint(settings.checkpoint)
-        network = try model.network(at: step, seed: settings.seed)
+        (step, network) = try NetworkModel(settings.model).network(checkpoint: settings.checkpoint, seed: settings.seed)
         guard network.sensitivityLayers.contains(settings.layer) else {
             throw RunError.invalidSetting("layer", value: settings.layer, requirement: "TCAV reads one of \(network.sensitivityLayers.joined(separator: ", "))")
         }
