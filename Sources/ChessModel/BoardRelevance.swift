@@ -4,7 +4,7 @@ import Interpretability
 /// relevance per board square, per input plane, and per unit (or channel) of one layer.
 ///
 /// ```swift
-/// let map = network.relevance(of: position, explaining: .output, rankedAt: "block6", through: nil, rule: .epsilon, epsilon: 1e-6)
+/// let map = network.relevance(of: position, explaining: .output, rankedAt: "block6", through: nil, composite: .standard)
 /// map.squares[Square("e4")!.index]   // what the piece on e4 contributes
 /// ```
 package struct BoardRelevance: Sendable {

@@ -51,7 +51,7 @@ package protocol ChessNetwork: AnyObject {
     /// layer at or below the one explained) and, when `units` is given, propagated through
     /// those units of `layer` alone (Concept Relevance Propagation).
     func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
-                   rule: LayerwiseRelevance.Rule, epsilon: Float) -> BoardRelevance
+                   composite: RelevanceComposite) -> BoardRelevance
     /// An independent network with the same weights, for another thread.
     func copy() -> any ChessNetwork
 }

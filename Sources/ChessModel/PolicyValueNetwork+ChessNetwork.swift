@@ -58,25 +58,42 @@ extension PolicyValueNetwork: ChessNetwork {
     /// LRP through the network's own layers: from the value head's win-minus-loss logit
     /// (`.output`) or from a probe's read-out, down to the planes.
     package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
-                           rule: LayerwiseRelevance.Rule, epsilon: Float) -> BoardRelevance {
-        let planes = BoardEncoder.encode([position])
+                           composite: RelevanceComposite) -> BoardRelevance {
+        let (trace, start) = relevanceTrace(of: [position], explaining: source, composite: composite)
+        let conditions = units.map { [LayerwiseRelevance.Condition(layer: layer, channels: $0)] } ?? []
+        let (input, recorded) = trace.propagate(start, conditions: conditions)
+        let ranked = recorded[layer] ?? input
+        let total = units.map { units in Self.channelSums(ranked).enumerated().reduce(0) { $0 + (units.contains($1.offset) ? $1.element : 0) } } ?? start.sum
+        return BoardRelevance(squares: Self.squares(of: input, row: 0, sideToMove: position.sideToMove), planes: Self.channelSums(input),
+                              units: Self.channelSums(ranked), total: total, absorbed: total - input.sum)
+    }
+
+    /// A forward pass of `positions` kept for relevance propagation, and the relevance it
+    /// starts with: the value head's win-minus-loss logit's (`.output`, at the `value`
+    /// layer) or a probe read-out's (at the probe's layer).
+    package func relevanceTrace(of positions: [Position], explaining source: RelevanceSource,
+                                composite: RelevanceComposite) -> (trace: LayerwiseRelevance.Trace, start: Tensor) {
         let (layers, readout): ([Layer], [Float]) = switch source {
         case .output: (self.layers(through: "value"), valueReadout)
         case .probe(let probeLayer, let direction): (probeLayer == "input" ? [] : self.layers(through: probeLayer), direction)
         }
-        let result = LayerwiseRelevance(layers: layers, rule: rule, epsilon: epsilon)
-            .explain(planes, readout: readout, condition: units.map { .init(layer: layer, channels: $0) })
+        let trace = LayerwiseRelevance(layers: layers, composite: composite).trace(BoardEncoder.encode(positions))
+        return (trace, trace.relevance(readout: readout))
+    }
+
+    /// Input relevance [n, 8, 8, planes] of one row summed per board square (`Square.index`).
+    package static func squares(of relevance: Tensor, row: Int, sideToMove: Color) -> [Double] {
         var squares = [Double](repeating: 0, count: 64)
+        let base = row * 64 * BoardEncoder.planeCount
         for index in 0..<64 {
-            let square = BoardEncoder.square(atPlaneIndex: index, sideToMove: position.sideToMove)
-            squares[square.index] = (0..<BoardEncoder.planeCount).reduce(0) { $0 + Double(result.input.storage[index * BoardEncoder.planeCount + $1]) }
+            let square = BoardEncoder.square(atPlaneIndex: index, sideToMove: sideToMove)
+            squares[square.index] = (0..<BoardEncoder.planeCount).reduce(0) { $0 + Double(relevance.storage[base + index * BoardEncoder.planeCount + $1]) }
         }
-        return BoardRelevance(squares: squares, planes: Self.channelSums(result.input), units: Self.channelSums(result.layers[layer] ?? result.input),
-                              total: result.total, absorbed: result.absorbed)
+        return squares
     }
 
     /// Sums over every axis but the last: one number per channel (or plane).
-    private static func channelSums(_ relevance: Tensor) -> [Double] {
+    package static func channelSums(_ relevance: Tensor) -> [Double] {
         let width = relevance.shape.last!
         var sums = [Double](repeating: 0, count: width)
         for (index, value) in relevance.storage.enumerated() { sums[index % width] += Double(value) }

@@ -9,7 +9,8 @@ import Interpretability
 /// - the evaluation splits into the PSQT term, which is linear in the features and
 ///   passes to them exactly, and the positional term;
 /// - affine layers (the layer stack's three, the feature transformer) share relevance by
-///   LRP-ε or LRP-z⁺; their biases and ε absorb what they take;
+///   the composite's dense rule (the feature transformer by its input rule, when it has
+///   one); their biases and stabilisers absorb what they take;
 /// - clipped and squared-clipped ReLUs pass relevance through; the two views of each
 ///   first-layer output (squared and plain) both return to it;
 /// - each pairwise product of clipped accumulator halves gives half its relevance to each factor;
@@ -25,8 +26,9 @@ extension StockfishNetwork {
     }
 
     package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
-                           rule: LayerwiseRelevance.Rule, epsilon: Float) -> BoardRelevance {
-        let lrp = Propagation(rule: rule, epsilon: Double(epsilon))
+                           composite: RelevanceComposite) -> BoardRelevance {
+        let lrp = Propagation(rule: composite.rule(convolution: false, first: false))
+        let transformerLRP = Propagation(rule: composite.rule(convolution: false, first: true))
         let active = [position.sideToMove, position.sideToMove.opponent].map { HalfKAv2Features.active(in: position, perspective: $0) }
         let r = relaxed(encode([position]).storage.map(Double.init), bucket: HalfKAv2Features.bucket(of: position))
         let start: RelaxedLayer, ranked = RelaxedLayer(probeLayer: layer)
@@ -97,7 +99,7 @@ extension StockfishNetwork {
         for side in 0..<2 {
             // Each active feature's value is 1: its contribution to unit j is its weight.
             let features = active[side]
-            var featureRelevance = lrp.affine(Array(relevance[(side * NNUEFile.halfDimensions)..<((side + 1) * NNUEFile.halfDimensions)]),
+            var featureRelevance = transformerLRP.affine(Array(relevance[(side * NNUEFile.halfDimensions)..<((side + 1) * NNUEFile.halfDimensions)]),
                                               inputs: features.count,
                                               contribution: { j, k in Double(file.featureWeights[Int(features[k]) * NNUEFile.halfDimensions + j]) },
                                               bias: { Double(file.featureBiases[$0]) })
@@ -134,8 +136,7 @@ extension StockfishNetwork {
 
     /// One affine unit's relevance shared among its inputs' contributions.
     private struct Propagation {
-        let rule: LayerwiseRelevance.Rule
-        let epsilon: Double
+        let rule: RelevanceRule
 
         /// An affine layer's relevance passed to its `inputs`: each output's shared among
         /// `contribution(output, input)` = wᵢ·xᵢ beside its `bias(output)`.
@@ -148,18 +149,32 @@ extension StockfishNetwork {
             return result
         }
 
-        /// R·zᵢ / (Σ z + b ± ε) under LRP-ε; R·zᵢ⁺ / (Σ z⁺ + ε) under LRP-z⁺.
+        /// R·cᵢ / stabilised(Σ c + b) over the rule's contributions cᵢ and bias b: wᵢxᵢ and b
+        /// under ε; their positive parts under z⁺; wᵢxᵢ + γ(wᵢxᵢ)± and b + γb± under γ (the
+        /// sign of the unit's own sum choosing the part; every input here is non-negative);
+        /// 1 for each input, no bias, under flat (on the feature transformer, each input is
+        /// a piece's feature).
         func share(_ relevance: Double, contributions: [Double], bias: Double) -> [Double] {
+            let (shared, denominator): ([Double], Double)
             switch rule {
-            case .epsilon:
-                let total = contributions.reduce(bias, +)
-                let denominator = total + (total >= 0 ? epsilon : -epsilon)
-                return denominator == 0 ? contributions.map { _ in 0 } : contributions.map { relevance * $0 / denominator }
+            case .epsilon(let epsilon):
+                (shared, denominator) = (contributions, Self.stabilised(contributions.reduce(bias, +), Double(epsilon)))
             case .zPlus:
-                let positive = contributions.map { max($0, 0) }
-                let denominator = positive.reduce(0, +) + epsilon
-                return positive.map { relevance * $0 / denominator }
+                shared = contributions.map { max($0, 0) }
+                denominator = shared.reduce(max(bias, 0), +) + Double(RelevanceRule.stabiliser)
+            case .gamma(let gamma):
+                let z = contributions.reduce(bias, +)
+                guard z != 0 else { return contributions.map { _ in 0 } }
+                let part = { (value: Double) in z > 0 ? max(value, 0) : min(value, 0) }
+                shared = contributions.map { $0 + Double(gamma) * part($0) }
+                denominator = Self.stabilised(shared.reduce(bias + Double(gamma) * part(bias), +), Double(RelevanceRule.stabiliser))
+            case .flat:
+                shared = contributions.map { _ in 1 }
+                denominator = Double(contributions.count) + Double(RelevanceRule.stabiliser)
             }
+            return shared.map { relevance * $0 / denominator }
         }
+
+        private static func stabilised(_ z: Double, _ epsilon: Double) -> Double { z + (z >= 0 ? epsilon : -epsilon) }
     }
 }

@@ -71,19 +71,26 @@ public final class Conv2D: Layer {
     func outputSize(_ size: Int) -> Int { (size + 2 * padding - kernel) / stride + 1 }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
-        precondition(input.shape.count == 4 && input.shape[3] == inChannels, "\(name) expects NHWC with \(inChannels) channels, got \(input.shape)")
+        self.input = input
         inputShape = input.shape
+        return convolution(input, weights: weight.value.storage, bias: bias?.value.storage, bordered: &borderedInput, columns: &columns)
+    }
+
+    /// The convolution of `input` with `weights` (OHWI, this layer's shape) and `bias`,
+    /// keeping the bordered copy or the im2col columns in the buffers given.
+    private func convolution(_ input: Tensor, weights: [Float], bias: [Float]?, bordered: inout [Float], columns: inout [Float]) -> Tensor {
+        precondition(input.shape.count == 4 && input.shape[3] == inChannels, "\(name) expects NHWC with \(inChannels) channels, got \(input.shape)")
         let (batch, height, width) = (input.shape[0], input.shape[1], input.shape[2])
         let method = method(height: height, width: width)
         if method != .im2col {
-            self.input = input
-            if needsBorder(method, channels: inChannels) {
-                Self.border(input.storage, batch: batch, height: height, width: width, channels: inChannels, kernel: kernel, into: &borderedInput)
+            let border = needsBorder(method, channels: inChannels)
+            if border {
+                Self.border(input.storage, batch: batch, height: height, width: width, channels: inChannels, kernel: kernel, into: &bordered)
             }
             var output = Tensor.uninitialized(shape: [batch, height, width, outChannels])
-            Self.convolve(savedMap(method), method: method, batch: batch, height: height, width: width, inChannels: inChannels,
-                          weights: weight.value.storage, kernel: kernel, outChannels: outChannels, adjoint: false,
-                          bias: bias?.value.storage, into: &output.storage)
+            Self.convolve(border ? bordered : input.storage, method: method, batch: batch, height: height, width: width, inChannels: inChannels,
+                          weights: weights, kernel: kernel, outChannels: outChannels, adjoint: false,
+                          bias: bias, into: &output.storage)
             return output
         }
         let (outHeight, outWidth) = (outputSize(height), outputSize(width))
@@ -93,12 +100,10 @@ public final class Conv2D: Layer {
         var output = Tensor(shape: [batch, outHeight, outWidth, outChannels])
         output.storage.withUnsafeMutableBufferPointer { out in
             if let bias {
-                bias.value.storage.withUnsafeBufferPointer { b in
-                    for pixel in 0..<pixels { for channel in 0..<outChannels { out[pixel * outChannels + channel] = b[channel] } }
-                }
+                for pixel in 0..<pixels { for channel in 0..<outChannels { out[pixel * outChannels + channel] = bias[channel] } }
             }
             columns.withUnsafeBufferPointer { cols in
-                weight.value.storage.withUnsafeBufferPointer { w in
+                weights.withUnsafeBufferPointer { w in
                     BLAS.gemm(cols.baseAddress!, w.baseAddress!, transposeB: true, out.baseAddress!,
                               m: pixels, n: outChannels, k: patch, beta: bias == nil ? 0 : 1)
                 }
@@ -108,20 +113,41 @@ public final class Conv2D: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        let pixels = outputGradient.rows * outputGradient.shape[1] * outputGradient.shape[2]
         if let bias { bias.gradient.add(Tensor(shape: [outChannels], outputGradient.channelSums(channels: outChannels))) }
+        let method = method(height: inputShape[1], width: inputShape[2])
+        if method == .im2col {
+            addIm2colWeightGradient(outputGradient)
+        } else {
+            addWeightGradient(outputGradient, method: method, batch: inputShape[0], height: inputShape[1], width: inputShape[2])
+        }
+        return adjointConvolution(outputGradient, weights: weight.value.storage, inputShape: inputShape,
+                                  bordered: &borderedGradient, columns: &columnGradient)
+    }
+
+    /// The adjoint convolution of `gradient` with `weights`: ∂⟨gradient, conv(x)⟩/∂x for
+    /// an input x of `inputShape`, with the buffers given for its bordered copy or columns.
+    private func adjointConvolution(_ gradient: Tensor, weights: [Float], inputShape: [Int], bordered: inout [Float], columns: inout [Float]) -> Tensor {
         let (batch, height, width) = (inputShape[0], inputShape[1], inputShape[2])
         let method = method(height: height, width: width)
-        guard method != .im2col else { return im2colBackward(outputGradient, pixels: pixels) }
-        addWeightGradient(outputGradient, method: method, batch: batch, height: height, width: width)
+        guard method != .im2col else {
+            let pixels = gradient.rows * gradient.shape[1] * gradient.shape[2]
+            if columns.count != pixels * patch { columns = [Float](repeating: 0, count: pixels * patch) }
+            gradient.storage.withUnsafeBufferPointer { dy in
+                weights.withUnsafeBufferPointer { w in
+                    columns.withUnsafeMutableBufferPointer { dcols in
+                        BLAS.gemm(dy.baseAddress!, w.baseAddress!, dcols.baseAddress!, m: pixels, n: patch, k: outChannels)
+                    }
+                }
+            }
+            return Tensor(shape: inputShape, col2im(columns, shape: inputShape))
+        }
         let gradientNeedsBorder = needsBorder(method, channels: outChannels)
         if gradientNeedsBorder {
-            Self.border(outputGradient.storage, batch: batch, height: height, width: width, channels: outChannels, kernel: kernel,
-                        into: &borderedGradient)
+            Self.border(gradient.storage, batch: batch, height: height, width: width, channels: outChannels, kernel: kernel, into: &bordered)
         }
         var inputGradient = Tensor.uninitialized(shape: inputShape)
-        Self.convolve(gradientNeedsBorder ? borderedGradient : outputGradient.storage, method: method, batch: batch, height: height,
-                      width: width, inChannels: outChannels, weights: weight.value.storage, kernel: kernel, outChannels: inChannels,
+        Self.convolve(gradientNeedsBorder ? bordered : gradient.storage, method: method, batch: batch, height: height,
+                      width: width, inChannels: outChannels, weights: weights, kernel: kernel, outChannels: inChannels,
                       adjoint: true, bias: nil, into: &inputGradient.storage)
         return inputGradient
     }
@@ -175,21 +201,16 @@ public final class Conv2D: Layer {
         }
     }
 
-    private func im2colBackward(_ outputGradient: Tensor, pixels: Int) -> Tensor {
-        if columnGradient.count != pixels * patch { columnGradient = [Float](repeating: 0, count: pixels * patch) }
+    /// ∂weight from the last input's im2col columns.
+    private func addIm2colWeightGradient(_ outputGradient: Tensor) {
+        let pixels = outputGradient.rows * outputGradient.shape[1] * outputGradient.shape[2]
         outputGradient.storage.withUnsafeBufferPointer { dy in
             columns.withUnsafeBufferPointer { cols in
                 weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
                     BLAS.gemm(dy.baseAddress!, transposeA: true, cols.baseAddress!, dw.baseAddress!, m: outChannels, n: patch, k: pixels, beta: 1)
                 }
             }
-            weight.value.storage.withUnsafeBufferPointer { w in
-                columnGradient.withUnsafeMutableBufferPointer { dcols in
-                    BLAS.gemm(dy.baseAddress!, w.baseAddress!, dcols.baseAddress!, m: pixels, n: patch, k: outChannels)
-                }
-            }
         }
-        return Tensor(shape: inputShape, col2im(columnGradient))
     }
 
     /// Copies an NHWC map into the kernels' layout: a zero border of `kernel / 2` pixels
@@ -304,9 +325,9 @@ public final class Conv2D: Layer {
     }
 
     /// The adjoint of `im2col`: adds every column entry back onto the pixel it came from.
-    private func col2im(_ columnGradient: [Float]) -> [Float] {
-        let (batch, height, width, channels) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
-        var gradient = [Float](repeating: 0, count: inputShape.reduce(1, *))
+    private func col2im(_ columnGradient: [Float], shape: [Int]) -> [Float] {
+        let (batch, height, width, channels) = (shape[0], shape[1], shape[2], shape[3])
+        var gradient = [Float](repeating: 0, count: shape.reduce(1, *))
         gradient.withUnsafeMutableBufferPointer { dx in
             columnGradient.withUnsafeBufferPointer { cols in
                 Self.forEachPatch(batch: batch, height: height, width: width, channels: channels, kernel: kernel, stride: stride, padding: padding) { column, pixel in
@@ -316,5 +337,19 @@ public final class Conv2D: Layer {
             }
         }
         return gradient
+    }
+}
+
+extension Conv2D: AffineLayer {
+    public var biasParameter: Parameter? { bias }
+
+    public func applied(_ input: Tensor, weights: [Float], bias: [Float]?) -> Tensor {
+        var bordered = [Float](), columns = [Float]()
+        return convolution(input, weights: weights, bias: bias, bordered: &bordered, columns: &columns)
+    }
+
+    public func adjoint(_ gradient: Tensor, weights: [Float], inputShape: [Int]) -> Tensor {
+        var bordered = [Float](), columns = [Float]()
+        return adjointConvolution(gradient, weights: weights, inputShape: inputShape, bordered: &bordered, columns: &columns)
     }
 }

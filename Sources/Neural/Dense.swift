@@ -21,42 +21,55 @@ public final class Dense: Layer {
     public var outputs: Int { weight.value.shape[0] }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
-        precondition(input.rowSize == inputs, "\(name) expects \(inputs) features, got shape \(input.shape)")
         self.input = input
+        return applied(input, weights: weight.value.storage, bias: bias.value.storage)
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        // ∂W += dyᵀ·x, ∂b += Σ rows of dy, ∂x = dy·W
+        outputGradient.storage.withUnsafeBufferPointer { dy in
+            input.storage.withUnsafeBufferPointer { x in
+                weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
+                    BLAS.gemm(dy.baseAddress!, transposeA: true, x.baseAddress!, dw.baseAddress!, m: outputs, n: inputs, k: input.rows, beta: 1)
+                }
+            }
+        }
+        bias.gradient.add(Tensor(shape: [outputs], outputGradient.channelSums(channels: outputs)))
+        return adjoint(outputGradient, weights: weight.value.storage, inputShape: input.shape)
+    }
+}
+
+extension Dense: AffineLayer {
+    public var biasParameter: Parameter? { bias }
+
+    public func applied(_ input: Tensor, weights: [Float], bias: [Float]?) -> Tensor {
+        precondition(input.rowSize == inputs, "\(name) expects \(inputs) features, got shape \(input.shape)")
         let batch = input.rows
         var output = Tensor(shape: [batch, outputs])
-        // Broadcast the bias into every row, then accumulate x·Wᵀ on top of it.
         output.storage.withUnsafeMutableBufferPointer { out in
-            bias.value.storage.withUnsafeBufferPointer { b in
-                for row in 0..<batch { for column in 0..<outputs { out[row * outputs + column] = b[column] } }
+            // Broadcast the bias into every row, then accumulate x·Wᵀ on top of it.
+            if let bias {
+                for row in 0..<batch { for column in 0..<outputs { out[row * outputs + column] = bias[column] } }
             }
             input.storage.withUnsafeBufferPointer { x in
-                weight.value.storage.withUnsafeBufferPointer { w in
+                weights.withUnsafeBufferPointer { w in
                     BLAS.gemm(x.baseAddress!, w.baseAddress!, transposeB: true, out.baseAddress!,
-                              m: batch, n: outputs, k: inputs, beta: 1)
+                              m: batch, n: outputs, k: inputs, beta: bias == nil ? 0 : 1)
                 }
             }
         }
         return output
     }
 
-    public func backward(_ outputGradient: Tensor) -> Tensor {
-        let batch = input.rows
-        var inputGradient = Tensor(shape: input.shape)
-        outputGradient.storage.withUnsafeBufferPointer { dy in
-            // ∂W += dyᵀ·x ; ∂x = dy·W (and ∂b += Σ rows of dy below)
-            input.storage.withUnsafeBufferPointer { x in
-                weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
-                    BLAS.gemm(dy.baseAddress!, transposeA: true, x.baseAddress!, dw.baseAddress!, m: outputs, n: inputs, k: batch, beta: 1)
-                }
-            }
-            weight.value.storage.withUnsafeBufferPointer { w in
-                inputGradient.storage.withUnsafeMutableBufferPointer { dx in
-                    BLAS.gemm(dy.baseAddress!, w.baseAddress!, dx.baseAddress!, m: batch, n: inputs, k: outputs)
+    public func adjoint(_ gradient: Tensor, weights: [Float], inputShape: [Int]) -> Tensor {
+        var result = Tensor(shape: inputShape)
+        gradient.storage.withUnsafeBufferPointer { dy in
+            weights.withUnsafeBufferPointer { w in
+                result.storage.withUnsafeMutableBufferPointer { dx in
+                    BLAS.gemm(dy.baseAddress!, w.baseAddress!, dx.baseAddress!, m: gradient.rows, n: inputs, k: outputs)
                 }
             }
         }
-        bias.gradient.add(Tensor(shape: [outputs], outputGradient.channelSums(channels: outputs)))
-        return inputGradient
+        return result
     }
 }

@@ -9,7 +9,7 @@ struct RelevanceCommand: WritesOutputDirectory {
         commandName: "relevance",
         abstract: "Relevance maps: which squares and channels carry a concept probe's (or the value's) output for one position.",
         discussion: """
-            Layer-wise relevance propagation (ε or z⁺ rule, batch norm folded into the convolutions) from the \
+            Layer-wise relevance propagation (a rule per kind of layer, --rules; batch norm folded into the convolutions) from the \
             concept probe's logit at --layer, or from the value head's win-minus-loss logit with --concept value, \
             back to the input planes. On NNUE (--model stockfish) --concept value explains the evaluation, through \
             its layer stack, the pairwise products (half to each factor) and the feature transformer, down to the \
@@ -28,11 +28,7 @@ struct RelevanceCommand: WritesOutputDirectory {
     @Option(help: "The position, as FEN.")
     var fen: String
 
-    @Option(help: "Propagation rule: epsilon or zplus.")
-    var rule = RelevanceRun.Settings.Defaults.rule.rawValue
-
-    @Option(help: "The ε of the epsilon rule.")
-    var epsilon: Float = RelevanceRun.Settings.Defaults.epsilon
+    @OptionGroup var relevanceRules: RelevanceRuleOptions
 
     @Option(help: "Most relevant channels to map one by one.")
     var channels = RelevanceRun.Settings.Defaults.channels
@@ -47,19 +43,16 @@ struct RelevanceCommand: WritesOutputDirectory {
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
-        guard let rule = LayerwiseRelevance.Rule(rawValue: rule) else { throw ValidationError("--rule must be epsilon or zplus, not \(rule)") }
         var settings = RelevanceRun.Settings(concept: probeCell.concept, fen: fen)
         settings.model = network.model
         settings.checkpoint = snapshot.checkpoint
         settings.layer = probeCell.layer
-        settings.rule = rule
-        settings.epsilon = epsilon
+        settings.composite = try relevanceRules.composite()
         settings.channels = channels
         settings.probes = probes
         settings.data = collections.data
         settings.seed = seeding.seed
-        let run: RelevanceRun
-        run = try RelevanceRun(settings: settings)
+        let run = try RelevanceRun(settings: settings)
         let outcome = try run.run(out: outputDirectory, onWarning: { printError($0) })
         print(String(format: "%@ at %@, step %d: prediction %.3f; relevance %.4g, on the input %.4g (%.4g kept by biases and ε)",
                      probeCell.concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))

@@ -44,8 +44,8 @@ struct PictureCommandTests {
         let badLayer = try CommandRunner.run(["relevance", "--model", root + "/models/default", "--concept", "value", "--layer", "block9",
                                               "--fen", fen, "--out", directory])
         #expect(badLayer.status != 0 && badLayer.standardError.contains("--layer block9"))
-        let badRule = try CommandRunner.run(["relevance", "--concept", "value", "--fen", fen, "--rule", "alpha"])
-        #expect(badRule.status != 0 && badRule.standardError.contains("--rule must be epsilon or zplus"))
+        let badRule = try CommandRunner.run(["relevance", "--concept", "value", "--fen", fen, "--rules", "conv=alpha"])
+        #expect(badRule.status != 0 && badRule.standardError.contains("--rules: 'alpha' for conv is not a rule"))
     }
 
     @Test func tabularNamesTheMissingColumn() throws {

@@ -11,7 +11,7 @@ struct RelevanceTests {
     @Test func thePSQTTermSplitsExactlyOntoThePieces() throws {
         let network = try #require(InstalledNetwork.network)
         let map = network.relevance(of: Self.middlegame, explaining: .probe(layer: "output", direction: [1, 0]), rankedAt: "output",
-                                    through: nil, rule: .epsilon, epsilon: 1e-6)
+                                    through: nil, composite: .standard)
         let psqt = network.activations(of: [Self.middlegame], layers: ["output"])["output"]!.storage[0]
         // The PSQT term is linear in the features and has no bias: nothing is absorbed.
         #expect(abs(map.total - Double(psqt)) < 0.01 * abs(Double(psqt)) + 0.1)
@@ -21,15 +21,15 @@ struct RelevanceTests {
 
     @Test func conditionalMapsAddUpToTheWholeMap() throws {
         let network = try #require(InstalledNetwork.network)
-        let whole = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: nil, rule: .epsilon, epsilon: 1e-6)
+        let whole = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: nil, composite: .standard)
         var sum = [Double](repeating: 0, count: 64)
         for unit in 0..<16 {
-            let part = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: [unit], rule: .epsilon, epsilon: 1e-6)
+            let part = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: [unit], composite: .standard)
             for square in 0..<64 { sum[square] += part.squares[square] }
         }
         // The PSQT term bypasses fc0, so each of the 16 maps holds it once; everything else
         // flows through exactly one of fc0's units.
-        let psqtOnly = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: [], rule: .epsilon, epsilon: 1e-6)
+        let psqtOnly = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: [], composite: .standard)
         #expect(psqtOnly.squares.contains { $0 != 0 })
         for square in 0..<64 {
             let reassembled = sum[square] - 15 * psqtOnly.squares[square]
@@ -41,7 +41,7 @@ struct RelevanceTests {
     @Test func anExtraQueenCarriesTheEvaluation() throws {
         let network = try #require(InstalledNetwork.network)
         let position = try Position(fen: "4k3/pppp4/8/8/8/8/PPPP4/3QK3 w - - 0 1")
-        let map = network.relevance(of: position, explaining: .output, rankedAt: "accumulator", through: nil, rule: .epsilon, epsilon: 1e-6)
+        let map = network.relevance(of: position, explaining: .output, rankedAt: "accumulator", through: nil, composite: .standard)
         #expect(network.value(of: position) > 5)
         let strongest = map.squares.indices.max { abs(map.squares[$0]) < abs(map.squares[$1]) }!
         #expect(Square(rawValue: UInt8(strongest)) == Square("d1"))

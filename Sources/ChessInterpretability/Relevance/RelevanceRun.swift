@@ -15,8 +15,6 @@ package struct RelevanceRun {
     package struct Settings: Codable, Sendable {
         /// The value of each setting when none is given; the command line's defaults too.
         package enum Defaults {
-            package static let rule = LayerwiseRelevance.Rule.epsilon
-            package static let epsilon: Float = 1e-6
             package static let channels = 4
             package static let probes = "probe-output"
         }
@@ -29,8 +27,8 @@ package struct RelevanceRun {
         /// The probe's layer (for `value`, the layer whose channels are ranked); `nil` for the last residual block.
         package var layer: String?
         package var fen: String
-        package var rule = Defaults.rule
-        package var epsilon: Float = Defaults.epsilon
+        /// The LRP rule of each kind of layer.
+        package var composite = RelevanceComposite.standard
         /// How many of the most relevant channels get a conditional map.
         package var channels = Defaults.channels
         /// A `probe` output directory holding saved probes (a missing one is fitted there).
@@ -94,7 +92,6 @@ package struct RelevanceRun {
             }
         }
         guard settings.channels >= 0 else { throw RunError.invalidSetting("channels", value: "\(settings.channels)", requirement: "must not be negative") }
-        guard settings.epsilon >= 0 else { throw RunError.invalidSetting("epsilon", value: "\(settings.epsilon)", requirement: "must not be negative") }
         self.settings = settings
         store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.data, seed: settings.seed)
     }
@@ -103,7 +100,7 @@ package struct RelevanceRun {
     package func run(out: String, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
         let (source, prediction) = try readOut(onWarning: onWarning)
         let relevance = { (units: Set<Int>?) in
-            network.relevance(of: position, explaining: source, rankedAt: layer, through: units, rule: settings.rule, epsilon: settings.epsilon)
+            network.relevance(of: position, explaining: source, rankedAt: layer, through: units, composite: settings.composite)
         }
         let result = relevance(nil)
         let ranked = result.units.enumerated().map { (channel: $0.offset, relevance: $0.element) }.sorted { $0.relevance > $1.relevance }
@@ -111,7 +108,7 @@ package struct RelevanceRun {
                               planes: result.planes, channels: ranked)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let what = settings.concept == "value" ? (network.outputs.contains(.value) ? "value" : "evaluation") : "\(settings.concept) at \(layer)"
-        try draw([BoardPicture(position, title: "\(what), step \(step): LRP-\(settings.rule == .epsilon ? "epsilon" : "z+")",
+        try draw([BoardPicture(position, title: "\(what), step \(step): LRP \(settings.composite)",
                                heat: Self.normalised(outcome.squares))], name: "relevance", out: out)
         let conditional = ranked.prefix(settings.channels).filter { $0.relevance > 0 }.map { channel in
             BoardPicture(position, title: "\(layer) channel \(channel.channel)", heat: Self.normalised(relevance([channel.channel]).squares))
@@ -121,7 +118,7 @@ package struct RelevanceRun {
         let strongest = outcome.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }
         try RunManifest(
             command: "relevance", title: "Relevance of \(what)",
-            summary: "Layer-wise relevance propagation (LRP-\(settings.rule.rawValue)) from \(settings.concept == "value" ? (network.outputs.contains(.value) ? "the value head's win-minus-loss logit" : "the evaluation") : "the probe's logit") "
+            summary: "Layer-wise relevance propagation (rules \(settings.composite)) from \(settings.concept == "value" ? (network.outputs.contains(.value) ? "the value head's win-minus-loss logit" : "the evaluation") : "the probe's logit") "
                 + "back to the input of \(position.fen), summed per square: red squares raise the output, blue ones lower it. "
                 + "Below, the relevance flowing through each of \(layer)'s most relevant channels alone (Concept Relevance Propagation).",
             settings: settings, outcome: summary,
@@ -154,11 +151,11 @@ package struct RelevanceRun {
 
     /// `relevance.json`: the position, the output explained and how its relevance divides.
     struct Summary: Codable {
-        let fen: String, concept: String, layer: String, step: Int, rule: String, prediction: Double
+        let fen: String, concept: String, layer: String, step: Int, rules: String, prediction: Double
         let relevanceTotal: Double, relevanceAbsorbed: Double, relevanceInput: Double
 
         enum CodingKeys: String, CodingKey {
-            case fen, concept, layer, step, rule, prediction
+            case fen, concept, layer, step, rules, prediction
             case relevanceTotal = "relevance_total", relevanceAbsorbed = "relevance_absorbed", relevanceInput = "relevance_input"
         }
     }
@@ -176,7 +173,7 @@ package struct RelevanceRun {
         var channels = "layer,rank,channel,relevance\n"
         for (rank, entry) in outcome.channels.enumerated() { channels += "\(layer),\(rank + 1),\(entry.channel),\(String(format: "%.6g", entry.relevance))\n" }
         try AtomicFileWriter.write(Data(channels.utf8), to: out + "/channels.csv")
-        let summary = Summary(fen: position.fen, concept: settings.concept, layer: layer, step: step, rule: settings.rule.rawValue,
+        let summary = Summary(fen: position.fen, concept: settings.concept, layer: layer, step: step, rules: settings.composite.description,
                               prediction: outcome.prediction, relevanceTotal: outcome.total, relevanceAbsorbed: outcome.absorbed,
                               relevanceInput: outcome.squares.reduce(0, +))
         try JSONFile.write(summary, to: out + "/relevance.json")

@@ -1,119 +1,173 @@
 import Neural
-import DataFiles
 
 /// Layer-wise relevance propagation (Bach et al. 2015; Montavon et al. 2019): the value
 /// of a linear read-out of a network's last layer is redistributed, layer by layer,
-/// onto the input, each unit passing its relevance to the units below in proportion
-/// to their contributions.
+/// onto the input, each unit passing its relevance to the units below by the rule its
+/// layer's kind takes in a `RelevanceComposite`.
 ///
-/// Batch normalisation (inference mode, an affine map per channel) is folded into the
-/// convolution or dense layer before it, as the LRP literature recommends, so that its
-/// shift acts as that layer's bias instead of a layer of its own. ReLUs pass relevance
-/// through; a residual sum splits it between the skip path and the branch in proportion
-/// to their contributions (under the same rule).
+/// Batch normalisation is folded into the affine layer before it while the propagation
+/// is prepared (`BatchNormFolding`, undone before `init` returns), so that its shift acts
+/// as that layer's bias instead of a layer of its own. ReLUs pass relevance through; a
+/// residual sum splits it between the skip path and the branch by the composite's sum
+/// rule, so that it is passed on once, never doubled.
 ///
-/// Conservation: what the biases, the stabiliser ε and units with no positive input
-/// take is returned as `absorbed`, so that the relevance started with equals the input
-/// relevance plus `absorbed` exactly (up to rounding). With zero biases and a small ε,
-/// `absorbed` is close to zero.
+/// Conservation: what biases, stabilisers and units with no contribution take is the
+/// difference between the relevance started with and the input's, `absorbed`. With zero
+/// biases it is close to zero under every rule.
 ///
-/// Conditioning (Concept Relevance Propagation, Achtibat et al. 2023): relevance at a
-/// named layer can be restricted to chosen channels, giving the input relevance that
-/// flows through those channels alone.
+/// Conditioning (Concept Relevance Propagation, Achtibat et al. 2023): relevance at named
+/// layers can be restricted to chosen channels, or to a direction, giving the relevance
+/// that flows through them alone; conditions at several layers chain.
+///
+/// ```swift
+/// let lrp = LayerwiseRelevance(layers: network.layers(through: "value"), composite: .standard)
+/// let trace = lrp.trace(planes)
+/// let result = trace.propagate(trace.relevance(readout: weights), conditions: [.init(layer: "block3", channels: [5])])
+/// ```
 public struct LayerwiseRelevance {
-    /// How a linear layer's relevance is shared among its inputs.
-    public enum Rule: String, Codable, CaseIterable, Sendable {
-        /// LRP-ε: in proportion to each input's signed contribution x·w (ε stabilises small sums).
-        case epsilon
-        /// LRP-z⁺: in proportion to x·w⁺, positive contributions only (inputs are non-negative
-        /// after ReLUs and for the board planes); relevance stays positive.
-        case zPlus = "zplus"
-    }
-
     /// The relevance of every input element and of the outputs of the layers passed through.
     public struct Result {
         /// Relevance of each input element (same shape as the input).
         public let input: Tensor
         /// Relevance of each named layer's output, before conditioning.
         public let layers: [String: Tensor]
-        /// The read-out's value without its bias: the relevance propagated.
+        /// The read-out's value without its bias (after conditioning): the relevance propagated.
         public let total: Double
-        /// Relevance taken by biases, batch-norm shifts and ε: `total` = Σ `input` + `absorbed`.
+        /// Relevance taken by biases, batch-norm shifts and stabilisers: `total` = Σ `input` + `absorbed`.
         public let absorbed: Double
 
         public var inputSum: Double { input.sum }
     }
 
-    /// What relevance is kept at a layer: only the listed channels (the last axis) of `layer`.
+    /// What relevance is kept at a layer's output: the listed channels (the last axis), or
+    /// its component along a direction.
     public struct Condition: Sendable {
+        /// What is kept.
+        public enum Selection: Sendable {
+            /// Only these channels.
+            case channels(Set<Int>)
+            /// The relevance of the activation's component along a direction (one weight per
+            /// element of a row): with g = R ⊘ a, R' = a ⊙ v (v·g)/(v·v), which sums to
+            /// (v·a)(v·g)/(v·v), the direction's own relevance.
+            case direction([Float])
+        }
+
         public let layer: String
-        public let channels: Set<Int>
+        public let selection: Selection
+
         public init(layer: String, channels: Set<Int>) {
             self.layer = layer
-            self.channels = channels
+            selection = .channels(channels)
+        }
+
+        public init(layer: String, direction: [Float]) {
+            self.layer = layer
+            selection = .direction(direction)
         }
     }
 
-    private let stages: [Stage]
-    public let rule: Rule
-    public let epsilon: Float
+    /// One forward pass kept for propagating relevance back, as often as needed.
+    public struct Trace {
+        fileprivate let stages: [RelevanceStage]
+        fileprivate let records: [RelevanceStage.Record]
+        /// The last layer's output.
+        public let output: Tensor
+
+        /// The output of the named layer (one of `LayerwiseRelevance.layerNames`).
+        public func activations(at layer: String) -> Tensor {
+            let index = stageIndex(layer)
+            return index + 1 < records.count ? records[index + 1].input : output
+        }
+
+        /// The relevance a linear read-out (one weight per element of an output row) starts
+        /// with: each output element times its weight.
+        public func relevance(readout: [Float]) -> Tensor {
+            precondition(readout.count == output.rowSize, "read-out has \(readout.count) weights for \(output.rowSize) outputs")
+            var relevance = output
+            relevance.storage.withUnsafeMutableBufferPointer { r in
+                for index in 0..<r.count { r[index] *= readout[index % readout.count] }
+            }
+            return relevance
+        }
+
+        /// Propagates `relevance` at the output of layer `start` (the last layer for `nil`)
+        /// down to the output of layer `end` (the input for `nil`), applying `conditions`
+        /// on the way and recording the relevance at the output of every layer passed,
+        /// before its condition.
+        public func propagate(_ relevance: Tensor, from start: String? = nil, to end: String? = nil,
+                              conditions: [Condition] = []) -> (relevance: Tensor, layers: [String: Tensor]) {
+            let first = start.map(stageIndex) ?? stages.count - 1
+            let last = end.map { stageIndex($0) + 1 } ?? 0
+            precondition(last <= first + 1, "\(end ?? "the input") is not below \(start ?? "the output")")
+            var relevance = relevance
+            var recorded = [String: Tensor]()
+            for index in stride(from: first, through: last, by: -1) {
+                let stage = stages[index]
+                for name in stage.names { recorded[name] = relevance }
+                for condition in conditions where stage.names.contains(condition.layer) {
+                    relevance = Self.keep(condition.selection, of: relevance, activations: activations(at: stage.names.last!))
+                }
+                relevance = stage.backward(relevance, record: records[index])
+            }
+            return (relevance, recorded)
+        }
+
+        private func stageIndex(_ layer: String) -> Int {
+            guard let index = stages.firstIndex(where: { $0.names.contains(layer) }) else { preconditionFailure("no layer \(layer) to propagate through") }
+            return index
+        }
+
+        private static func keep(_ selection: Condition.Selection, of relevance: Tensor, activations: Tensor) -> Tensor {
+            var kept = relevance
+            switch selection {
+            case .channels(let channels):
+                let width = relevance.shape.last!
+                let mask = (0..<width).map { channels.contains($0) }
+                kept.storage.withUnsafeMutableBufferPointer { r in
+                    for index in 0..<r.count where !mask[index % width] { r[index] = 0 }
+                }
+            case .direction(let direction):
+                let width = relevance.rowSize
+                precondition(direction.count == width, "direction has \(direction.count) weights for \(width) values")
+                let norm = direction.reduce(0) { $0 + Double($1) * Double($1) }
+                for row in 0..<relevance.rows {
+                    let base = row * width
+                    var projection = 0.0
+                    for i in 0..<width where activations.storage[base + i] != 0 {
+                        projection += Double(direction[i]) * Double(relevance.storage[base + i] / activations.storage[base + i])
+                    }
+                    let scale = norm > 0 ? projection / norm : 0
+                    for i in 0..<width { kept.storage[base + i] = Float(Double(activations.storage[base + i] * direction[i]) * scale) }
+                }
+            }
+            return kept
+        }
+    }
+
+    private let stages: [RelevanceStage]
+    public let composite: RelevanceComposite
 
     /// Prepares propagation through `layers` (input to output, inference mode): dense and
     /// convolution layers (each optionally followed by batch normalisation), ReLUs,
     /// reshapes, residual blocks and sequences of these.
-    public init(layers: [Layer], rule: Rule, epsilon: Float = 1e-6) {
-        self.rule = rule
-        self.epsilon = epsilon
-        stages = Self.stages(of: layers)
-    }
-
-    /// Propagates the relevance of `readout`·(last layer's output) — one weight per element
-    /// of an output row, summed over the batch — down to `input`.
-    public func explain(_ input: Tensor, readout: [Float], condition: Condition? = nil) -> Result {
-        var inputs = [Tensor]()
-        var current = input
-        for stage in stages {
-            inputs.append(current)
-            current = stage.forward(current)
-        }
-        precondition(readout.count == current.rowSize, "read-out has \(readout.count) weights for \(current.rowSize) outputs")
-        var relevance = current
-        relevance.storage.withUnsafeMutableBufferPointer { r in
-            for index in 0..<r.count { r[index] *= readout[index % readout.count] }
-        }
-        let total = relevance.sum
-        var recorded = [String: Tensor]()
-        for (stage, stageInput) in zip(stages, inputs).reversed() {
-            for name in stage.names { recorded[name] = relevance }
-            if let condition, stage.names.contains(condition.layer) { relevance = Self.keep(condition.channels, of: relevance) }
-            relevance = stage.backward(relevance, input: stageInput, rule: rule, epsilon: epsilon)
-        }
-        var kept = total
-        if let condition {
-            guard let atLayer = recorded[condition.layer] else { preconditionFailure("no layer \(condition.layer) to condition on") }
-            kept = Self.keep(condition.channels, of: atLayer).sum
-        }
-        return Result(input: relevance, layers: recorded, total: kept, absorbed: kept - relevance.sum)
-    }
-
-    private static func keep(_ channels: Set<Int>, of relevance: Tensor) -> Tensor {
-        var kept = relevance
-        let width = relevance.shape.last!
-        for index in 0..<kept.count where !channels.contains(index % width) { kept.storage[index] = 0 }
-        return kept
-    }
-
-    private static func stages(of layers: [Layer]) -> [Stage] {
-        var stages = [Stage]()
+    public init(layers: [Layer], composite: RelevanceComposite) {
+        self.composite = composite
+        let flat = Self.flattened(layers)
+        let folding = BatchNormFolding(Self.normalisedPairs(flat))
+        defer { folding.undo() }
+        var stages = [RelevanceStage]()
         var index = 0
-        while index < layers.count {
-            let layer = layers[index]
-            let norm = index + 1 < layers.count ? layers[index + 1] as? BatchNorm : nil
+        var first = true
+        func affine(_ layer: any AffineLayer, norm: BatchNorm?) -> AffineRelevance {
+            defer { first = false }
+            return AffineRelevance(layer, norm: norm, rule: composite.rule(for: layer, first: first))
+        }
+        while index < flat.count {
+            let layer = flat[index]
+            let norm = index + 1 < flat.count ? flat[index + 1] as? BatchNorm : nil
             switch layer {
-            case let sequence as Sequential:
-                stages += Self.stages(of: sequence.layers)
-            case is Conv2D, is Dense:
-                stages.append(.linear(FoldedLinear(layer, norm: norm)))
+            case let linear as any AffineLayer:
+                stages.append(.affine(affine(linear, norm: norm)))
                 if norm != nil { index += 1 }
             case let activation as Activation:
                 precondition(activation.function == .relu, "LRP passes relevance through ReLUs only, not \(activation.function)")
@@ -121,146 +175,84 @@ public struct LayerwiseRelevance {
             case let reshape as Reshape:
                 stages.append(.reshape(reshape.name, reshape.sampleShape))
             case let block as ResidualBlock:
-                stages.append(.residual(block.name, FoldedLinear(block.conv1, norm: block.norm1), FoldedLinear(block.conv2, norm: block.norm2)))
+                stages.append(.residual(block.name, affine(block.conv1, norm: block.norm1), affine(block.conv2, norm: block.norm2), composite.sum))
             default:
                 preconditionFailure("LRP has no rule for \(layer.name) (\(type(of: layer)))")
             }
             index += 1
         }
-        return stages
+        self.stages = stages
+    }
+
+    /// The layers whose output relevance can be read or conditioned, input to output.
+    public var layerNames: [String] { stages.flatMap(\.names) }
+
+    /// Runs the folded network forward on `input`, keeping what propagation needs.
+    public func trace(_ input: Tensor) -> Trace {
+        var records = [RelevanceStage.Record]()
+        var current = input
+        for stage in stages {
+            let (output, record) = stage.forward(current)
+            records.append(record)
+            current = output
+        }
+        return Trace(stages: stages, records: records, output: current)
+    }
+
+    /// Propagates the relevance of `readout`·(last layer's output) — one weight per element
+    /// of an output row, summed over the batch — down to `input`.
+    public func explain(_ input: Tensor, readout: [Float], conditions: [Condition] = []) -> Result {
+        let trace = trace(input)
+        let (relevance, recorded) = trace.propagate(trace.relevance(readout: readout), conditions: conditions)
+        var kept = recorded[stages.last!.names.last!]!.sum
+        if let deepest = conditions.min(by: { stageOrder($0.layer) < stageOrder($1.layer) }) {
+            kept = Trace.keptTotal(recorded, conditions: conditions, trace: trace, at: deepest.layer)
+        }
+        return Result(input: relevance, layers: recorded, total: kept, absorbed: kept - relevance.sum)
+    }
+
+    private func stageOrder(_ layer: String) -> Int { stages.firstIndex { $0.names.contains(layer) } ?? -1 }
+
+    private static func flattened(_ layers: [Layer]) -> [Layer] {
+        layers.flatMap { ($0 as? Sequential).map { flattened($0.layers) } ?? [$0] }
+    }
+
+    private static func normalisedPairs(_ layers: [Layer]) -> [(layer: any AffineLayer, norm: BatchNorm)] {
+        var pairs = [(layer: any AffineLayer, norm: BatchNorm)]()
+        for (index, layer) in layers.enumerated() {
+            if let block = layer as? ResidualBlock { pairs += [(block.conv1, block.norm1), (block.conv2, block.norm2)] }
+            if let linear = layer as? any AffineLayer, index + 1 < layers.count, let norm = layers[index + 1] as? BatchNorm { pairs.append((linear, norm)) }
+        }
+        return pairs
     }
 }
 
-/// One step of the propagation: a group of layers with one relevance rule.
-private enum Stage {
-    case linear(FoldedLinear)
-    case rectifier(String)
-    case reshape(String, [Int])
-    case residual(String, FoldedLinear, FoldedLinear)
-
-    var names: [String] {
-        switch self {
-        case .linear(let folded): folded.names
-        case .rectifier(let name), .reshape(let name, _), .residual(let name, _, _): [name]
+extension LayerwiseRelevance.Trace {
+    /// The relevance that passes the deepest condition: what reached that layer through
+    /// the conditions above it, with its own applied.
+    fileprivate static func keptTotal(_ recorded: [String: Tensor], conditions: [LayerwiseRelevance.Condition],
+                                      trace: LayerwiseRelevance.Trace, at layer: String) -> Double {
+        var kept = recorded[layer]!
+        for condition in conditions where condition.layer == layer {
+            kept = keep(condition.selection, of: kept, activations: trace.activations(at: layer))
         }
-    }
-
-    func forward(_ input: Tensor) -> Tensor {
-        switch self {
-        case .linear(let folded): return folded.forward(input)
-        case .rectifier: return input.rectified
-        case .reshape(_, let shape): return input.reshaped([input.rows] + shape)
-        case .residual(_, let first, let second): return (second.forward(first.forward(input).rectified) + input).rectified
-        }
-    }
-
-    func backward(_ relevance: Tensor, input: Tensor, rule: LayerwiseRelevance.Rule, epsilon: Float) -> Tensor {
-        switch self {
-        case .linear(let folded):
-            return folded.propagate(relevance, input: input, rule: rule, epsilon: epsilon)
-        case .rectifier:
-            return relevance
-        case .reshape:
-            return relevance.reshaped(input.shape)
-        case .residual(_, let first, let second):
-            let hidden = first.forward(input).rectified
-            let branch = second.forward(hidden)
-            // The ReLU after the sum passes relevance through; the sum splits it.
-            var toSkip = relevance, toBranch = relevance
-            for index in 0..<relevance.count {
-                var (skip, inner) = (input.storage[index], branch.storage[index])
-                if rule == .zPlus { (skip, inner) = (max(skip, 0), max(inner, 0)) }
-                let sum = skip + inner
-                let denominator = rule == .zPlus ? sum : sum + (sum >= 0 ? epsilon : -epsilon)
-                let share = denominator == 0 ? 0 : relevance.storage[index] / denominator
-                toSkip.storage[index] = skip * share
-                toBranch.storage[index] = inner * share
-            }
-            let throughHidden = second.propagate(toBranch, input: hidden, rule: rule, epsilon: epsilon)
-            return toSkip + first.propagate(throughHidden, input: input, rule: rule, epsilon: epsilon)
-        }
-    }
-}
-
-/// A convolution or dense layer with the batch normalisation after it folded in:
-/// W' = W·γ/σ, b' = (b − μ)·γ/σ + β. It keeps a positive-weight, bias-free twin for z⁺.
-private struct FoldedLinear {
-    let names: [String]
-    let folded: Layer
-    let positive: Layer
-
-    init(_ layer: Layer, norm: BatchNorm?) {
-        names = [layer.name] + (norm.map { [$0.name] } ?? [])
-        let (weight, bias) = Self.weights(of: layer)
-        let outputs = weight.shape[0], perOutput = weight.count / outputs
-        var scale = [Float](repeating: 1, count: outputs), shift = [Float](repeating: 0, count: outputs)
-        if let norm {
-            for c in 0..<outputs {
-                scale[c] = norm.scale.value.storage[c] / (norm.runningVariance.value.storage[c] + norm.epsilon).squareRoot()
-                shift[c] = norm.shift.value.storage[c] - norm.runningMean.value.storage[c] * scale[c]
-            }
-        }
-        var foldedWeight = weight
-        for index in 0..<weight.count { foldedWeight.storage[index] *= scale[index / perOutput] }
-        let foldedBias = (0..<outputs).map { (bias?.storage[$0] ?? 0) * scale[$0] + shift[$0] }
-        let positiveWeight = Tensor(shape: weight.shape, foldedWeight.storage.map { max($0, 0) })
-        folded = Self.copy(of: layer, weight: foldedWeight, bias: foldedBias)
-        positive = Self.copy(of: layer, weight: positiveWeight, bias: [Float](repeating: 0, count: outputs))
-    }
-
-    func forward(_ input: Tensor) -> Tensor { folded.forward(input, mode: .inference) }
-
-    /// Input relevance x ⊙ Wᵀ(R ⊘ z), with z the layer's output under the rule.
-    func propagate(_ relevance: Tensor, input: Tensor, rule: LayerwiseRelevance.Rule, epsilon: Float) -> Tensor {
-        let layer = rule == .zPlus ? positive : folded
-        let output = layer.forward(input, mode: .inference)
-        var ratio = relevance
-        for index in 0..<ratio.count {
-            let z = output.storage[index]
-            let denominator = rule == .zPlus ? z : z + (z >= 0 ? epsilon : -epsilon)
-            ratio.storage[index] = denominator == 0 ? 0 : relevance.storage[index] / denominator
-        }
-        var result = layer.backward(ratio)
-        for index in 0..<result.count { result.storage[index] *= input.storage[index] }
-        return result
-    }
-
-    private static func weights(of layer: Layer) -> (Tensor, Tensor?) {
-        switch layer {
-        case let conv as Conv2D: (conv.weight.value, conv.bias?.value)
-        case let dense as Dense: (dense.weight.value, dense.bias.value)
-        default: preconditionFailure("\(layer.name) is not linear")
-        }
-    }
-
-    private static func copy(of layer: Layer, weight: Tensor, bias: [Float]) -> Layer {
-        var unused = SplitMix64(seed: 0)
-        switch layer {
-        case let conv as Conv2D:
-            let copy = Conv2D(conv.name, inChannels: conv.inChannels, outChannels: conv.outChannels, kernel: conv.kernel,
-                              stride: conv.stride, padding: conv.padding, random: &unused)
-            copy.weight.value = weight
-            copy.bias!.value = Tensor(shape: [bias.count], bias)
-            return copy
-        case let dense as Dense:
-            let copy = Dense(dense.name, inputs: dense.inputs, outputs: dense.outputs, random: &unused)
-            copy.weight.value = weight
-            copy.bias.value = Tensor(shape: [bias.count], bias)
-            return copy
-        default:
-            preconditionFailure("\(layer.name) is not linear")
-        }
+        return kept.sum
     }
 }
 
 extension Tensor {
     /// The sum of all elements, accumulated in double precision.
-    var sum: Double { storage.reduce(0) { $0 + Double($1) } }
+    public var sum: Double { storage.reduce(0) { $0 + Double($1) } }
 
     /// max(x, 0) element-wise.
-    var rectified: Tensor {
+    var rectified: Tensor { mapped { max($0, 0) } }
+
+    /// min(x, 0) element-wise.
+    var negativePart: Tensor { mapped { min($0, 0) } }
+
+    func mapped(_ transform: (Float) -> Float) -> Tensor {
         var result = self
-        result.storage.withUnsafeMutableBufferPointer { for index in 0..<$0.count { $0[index] = max($0[index], 0) } }
+        result.storage.withUnsafeMutableBufferPointer { for index in 0..<$0.count { $0[index] = transform($0[index]) } }
         return result
     }
 }
