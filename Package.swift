@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(name: "NeuralTests", dependencies: ["DataFiles", "Neural"]),
         .testTarget(name: "InterpretabilityTests", dependencies: ["DataFiles", "Interpretability", "Neural"]),
-        .testTarget(name: "ChessModelTests", dependencies: ["Chess", "ChessModel", "DataFiles", "Interpretability", "Neural"]),
+        .testTarget(name: "ChessModelTests", dependencies: ["Chess", "ChessModel", "DataFiles", "Interpretability", "Neural"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(
             name: "ChessInterpretabilityTests",

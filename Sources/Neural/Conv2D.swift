@@ -126,7 +126,8 @@ public final class Conv2D: Layer {
 
     /// The adjoint convolution of `gradient` with `weights`: ∂⟨gradient, conv(x)⟩/∂x for
     /// an input x of `inputShape`, with the buffers given for its bordered copy or columns.
-    private func adjointConvolution(_ gradient: Tensor, weights: [Float], inputShape: [Int], bordered: inout [Float], columns: inout [Float]) -> Tensor {
+    private func adjointConvolution(_ gradient: Tensor, weights: [Float], inputShape: [Int],
+                                    bordered: inout [Float], columns: inout [Float]) -> Tensor {
         let (batch, height, width) = (inputShape[0], inputShape[1], inputShape[2])
         let method = method(height: height, width: width)
         guard method != .im2col else {
