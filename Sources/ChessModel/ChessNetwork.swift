@@ -48,10 +48,15 @@ package protocol ChessNetwork: AnyObject {
     /// Names of the input planes relevance is summed over.
     var relevancePlanes: [String] { get }
     /// Layer-wise relevance of `source` on `position`, ranked per unit at `layer` (a probe
-    /// layer at or below the one explained) and, when `units` is given, propagated through
-    /// those units of `layer` alone (Concept Relevance Propagation).
-    func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
-                   composite: RelevanceComposite) -> BoardRelevance
+    /// layer at or below the one explained) and, when `selection` is given, propagated
+    /// through those units (or that direction) of `layer` alone (Concept Relevance Propagation).
+    func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String,
+                   through selection: LayerwiseRelevance.Condition.Selection?, composite: RelevanceComposite) -> BoardRelevance
+    /// For each position, the relevance of `source` at every value of `layer` (a probe layer
+    /// at or below the one explained) and the activations there, both [n, values]: what
+    /// relevance maximisation ranks a collection by.
+    func layerRelevance(of positions: [Position], explaining source: RelevanceSource, at layer: String,
+                        composite: RelevanceComposite) -> (relevance: Tensor, activations: Tensor)
     /// An independent network with the same weights, for another thread.
     func copy() -> any ChessNetwork
 }

@@ -57,15 +57,27 @@ extension PolicyValueNetwork: ChessNetwork {
 
     /// LRP through the network's own layers: from the value head's win-minus-loss logit
     /// (`.output`) or from a probe's read-out, down to the planes.
-    package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
-                           composite: RelevanceComposite) -> BoardRelevance {
+    package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String,
+                           through selection: LayerwiseRelevance.Condition.Selection?, composite: RelevanceComposite) -> BoardRelevance {
         let (trace, start) = relevanceTrace(of: [position], explaining: source, composite: composite)
-        let conditions = units.map { [LayerwiseRelevance.Condition(layer: layer, channels: $0)] } ?? []
+        let conditions = selection.map { [LayerwiseRelevance.Condition(layer: layer, selection: $0)] } ?? []
         let (input, recorded) = trace.propagate(start, conditions: conditions)
         let ranked = recorded[layer] ?? input
-        let total = units.map { units in Self.channelSums(ranked).enumerated().reduce(0) { $0 + (units.contains($1.offset) ? $1.element : 0) } } ?? start.sum
+        var total = start.sum
+        if let selection {
+            total = selection.kept(ranked.storage.map(Double.init), activations: trace.activations(at: layer).storage.map(Double.init),
+                                   channelCount: ranked.shape.last!).reduce(0, +)
+        }
         return BoardRelevance(squares: Self.squares(of: input, row: 0, sideToMove: position.sideToMove), planes: Self.channelSums(input),
                               units: Self.channelSums(ranked), total: total, absorbed: total - input.sum)
+    }
+
+    package func layerRelevance(of positions: [Position], explaining source: RelevanceSource, at layer: String,
+                                composite: RelevanceComposite) -> (relevance: Tensor, activations: Tensor) {
+        let (trace, start) = relevanceTrace(of: positions, explaining: source, composite: composite)
+        let relevance = trace.propagate(start, to: layer).relevance
+        let activations = trace.activations(at: layer)
+        return (relevance.reshaped([relevance.rows, relevance.rowSize]), activations.reshaped([activations.rows, activations.rowSize]))
     }
 
     /// A forward pass of `positions` kept for relevance propagation, and the relevance it

@@ -1,6 +1,7 @@
 import Chess
 import ChessModel
 import Interpretability
+import Neural
 
 /// Layer-wise relevance propagation through NNUE's relaxation, on the board's binary
 /// features: the explained quantity (the evaluation, or a probe's read-out at a layer)
@@ -25,8 +26,8 @@ extension StockfishNetwork {
         Double(trace(position).evaluation) / Double(Self.unitsPerPawn)
     }
 
-    package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String, through units: Set<Int>?,
-                           composite: RelevanceComposite) -> BoardRelevance {
+    package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String,
+                           through selection: LayerwiseRelevance.Condition.Selection?, composite: RelevanceComposite) -> BoardRelevance {
         let lrp = Propagation(rule: composite.rule(convolution: false, first: false))
         let transformerLRP = Propagation(rule: composite.rule(convolution: false, first: true))
         let active = [position.sideToMove, position.sideToMove.opponent].map { HalfKAv2Features.active(in: position, perspective: $0) }
@@ -45,13 +46,16 @@ extension StockfishNetwork {
             start = RelaxedLayer(probeLayer: probeLayer)
             relevance = zip(Self.activation(r, at: start), direction).map { $0 * Double($1) }
         }
-        let total = relevance.reduce(0, +)
+        var total = relevance.reduce(0, +)
         var rankedUnits = [Double]()
-        // Keeps the relevance at the ranking layer, and only the chosen units of it.
+        // Keeps the relevance at the ranking layer, and only the selected part of it.
         func visit(_ stage: RelaxedLayer, _ values: inout [Double]) {
             guard stage == ranked else { return }
             rankedUnits = values
-            if let units { for index in values.indices where !units.contains(index) { values[index] = 0 } }
+            if let selection {
+                values = selection.kept(values, activations: Self.activation(r, at: stage), channelCount: values.count)
+                total = values.reduce(0, +)
+            }
         }
         var psqtRelevance = 0.0, skip = 0.0
         var fc0 = [Double](repeating: 0, count: NNUEFile.fc0Outputs)
@@ -119,6 +123,14 @@ extension StockfishNetwork {
         // Ranked at the input: per piece plane, as the own network ranks its planes.
         if rankedUnits.isEmpty { rankedUnits = planes }
         return BoardRelevance(squares: squares, planes: planes, units: rankedUnits, total: total, absorbed: total - squares.reduce(0, +))
+    }
+
+    package func layerRelevance(of positions: [Position], explaining source: RelevanceSource, at layer: String,
+                                composite: RelevanceComposite) -> (relevance: Tensor, activations: Tensor) {
+        precondition(layer != "input", "layer relevance is ranked at a layer of the network, not its input")
+        let rows = positions.map { relevance(of: $0, explaining: source, rankedAt: layer, through: nil, composite: composite).units }
+        let width = rows.first?.count ?? width(of: layer)
+        return (Tensor(shape: [positions.count, width], rows.flatMap { $0.map(Float.init) }), activations(of: positions, layers: [layer])[layer]!)
     }
 
     private func boardRelevance(of position: Position, direction: [Float]) -> BoardRelevance {

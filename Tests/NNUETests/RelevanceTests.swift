@@ -24,12 +24,12 @@ struct RelevanceTests {
         let whole = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: nil, composite: .standard)
         var sum = [Double](repeating: 0, count: 64)
         for unit in 0..<16 {
-            let part = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: [unit], composite: .standard)
+            let part = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: .channels([unit]), composite: .standard)
             for square in 0..<64 { sum[square] += part.squares[square] }
         }
         // The PSQT term bypasses fc0, so each of the 16 maps holds it once; everything else
         // flows through exactly one of fc0's units.
-        let psqtOnly = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: [], composite: .standard)
+        let psqtOnly = network.relevance(of: Self.middlegame, explaining: .output, rankedAt: "fc0", through: .channels([]), composite: .standard)
         #expect(psqtOnly.squares.contains { $0 != 0 })
         for square in 0..<64 {
             let reassembled = sum[square] - 15 * psqtOnly.squares[square]

@@ -100,7 +100,7 @@ package struct RelevanceRun {
     package func run(out: String, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
         let (source, prediction) = try readOut(onWarning: onWarning)
         let relevance = { (units: Set<Int>?) in
-            network.relevance(of: position, explaining: source, rankedAt: layer, through: units, composite: settings.composite)
+            network.relevance(of: position, explaining: source, rankedAt: layer, through: units.map { .channels($0) }, composite: settings.composite)
         }
         let result = relevance(nil)
         let ranked = result.units.enumerated().map { (channel: $0.offset, relevance: $0.element) }.sorted { $0.relevance > $1.relevance }

@@ -50,6 +50,24 @@ public struct LayerwiseRelevance {
             /// element of a row): with g = R ⊘ a, R' = a ⊙ v (v·g)/(v·v), which sums to
             /// (v·a)(v·g)/(v·v), the direction's own relevance.
             case direction([Float])
+
+            /// One row's relevance at a layer with `activations` there, `channelCount` channels
+            /// last (each square's channels together), restricted to the selection.
+            public func kept(_ relevance: [Double], activations: [Double], channelCount: Int) -> [Double] {
+                switch self {
+                case .channels(let channels):
+                    return relevance.indices.map { channels.contains($0 % channelCount) ? relevance[$0] : 0 }
+                case .direction(let direction):
+                    precondition(direction.count == relevance.count, "direction has \(direction.count) weights for \(relevance.count) values")
+                    var projection = 0.0, norm = 0.0
+                    for i in relevance.indices {
+                        if activations[i] != 0 { projection += Double(direction[i]) * relevance[i] / activations[i] }
+                        norm += Double(direction[i]) * Double(direction[i])
+                    }
+                    let scale = norm > 0 ? projection / norm : 0
+                    return relevance.indices.map { activations[$0] * Double(direction[$0]) * scale }
+                }
+            }
         }
 
         public let layer: String
@@ -63,6 +81,11 @@ public struct LayerwiseRelevance {
         public init(layer: String, direction: [Float]) {
             self.layer = layer
             selection = .direction(direction)
+        }
+
+        public init(layer: String, selection: Selection) {
+            self.layer = layer
+            self.selection = selection
         }
     }
 
@@ -117,28 +140,14 @@ public struct LayerwiseRelevance {
             return index
         }
 
-        private static func keep(_ selection: Condition.Selection, of relevance: Tensor, activations: Tensor) -> Tensor {
+        fileprivate static func keep(_ selection: Condition.Selection, of relevance: Tensor, activations: Tensor) -> Tensor {
             var kept = relevance
-            switch selection {
-            case .channels(let channels):
-                let width = relevance.shape.last!
-                let mask = (0..<width).map { channels.contains($0) }
-                kept.storage.withUnsafeMutableBufferPointer { r in
-                    for index in 0..<r.count where !mask[index % width] { r[index] = 0 }
-                }
-            case .direction(let direction):
-                let width = relevance.rowSize
-                precondition(direction.count == width, "direction has \(direction.count) weights for \(width) values")
-                let norm = direction.reduce(0) { $0 + Double($1) * Double($1) }
-                for row in 0..<relevance.rows {
-                    let base = row * width
-                    var projection = 0.0
-                    for i in 0..<width where activations.storage[base + i] != 0 {
-                        projection += Double(direction[i]) * Double(relevance.storage[base + i] / activations.storage[base + i])
-                    }
-                    let scale = norm > 0 ? projection / norm : 0
-                    for i in 0..<width { kept.storage[base + i] = Float(Double(activations.storage[base + i] * direction[i]) * scale) }
-                }
+            let width = relevance.rowSize
+            for row in 0..<relevance.rows {
+                let range = (row * width)..<((row + 1) * width)
+                let values = selection.kept(relevance.storage[range].map(Double.init), activations: activations.storage[range].map(Double.init),
+                                            channelCount: relevance.shape.last!)
+                for (offset, value) in values.enumerated() { kept.storage[range.lowerBound + offset] = Float(value) }
             }
             return kept
         }
