@@ -14,7 +14,7 @@ struct ChessConcepts: ParsableCommand {
             CommandGroup(name: "Model", subcommands: [TrainCommand.self, EvaluateCommand.self, EvalCommand.self, PlayCommand.self]),
             CommandGroup(name: "Interpret", subcommands: [
                 ProbeCommand.self, ActivationsCommand.self, TCAVCommand.self, MaximiseCommand.self, RelevanceCommand.self,
-                RelMaxCommand.self,
+                RelMaxCommand.self, GraphCommand.self,
                 AttributeCommand.self, TabularCommand.self, ImagesCommand.self,
             ]),
         ]

@@ -95,12 +95,23 @@ package struct BoardPicture: Sendable {
 
     /// Boards in rows of `columns`, left to right and top to bottom, as one image.
     package static func grid(_ pictures: [BoardPicture], columns: Int, cell: Int = 40) -> Image {
-        let images = pictures.map { $0.image(cell: cell) }
-        let (width, height) = ((images.map(\.width).max() ?? 0) + 10, (images.map(\.height).max() ?? 0) + 10)
-        let rows = (images.count + columns - 1) / columns
-        var canvas = Image(width: min(images.count, columns) * width, height: rows * height)
-        for (index, image) in images.enumerated() { canvas.draw(image, x: (index % columns) * width, y: (index / columns) * height) }
+        rows(chunked(pictures, columns), cell: cell)
+    }
+
+    /// Boards row by row, each row left to right (rows may differ in length), as one image.
+    package static func rows(_ rows: [[BoardPicture]], cell: Int = 40) -> Image {
+        let images = rows.map { $0.map { $0.image(cell: cell) } }
+        let all = images.flatMap { $0 }
+        let (width, height) = ((all.map(\.width).max() ?? 0) + 10, (all.map(\.height).max() ?? 0) + 10)
+        var canvas = Image(width: (images.map(\.count).max() ?? 0) * width, height: images.count * height)
+        for (y, row) in images.enumerated() {
+            for (x, image) in row.enumerated() { canvas.draw(image, x: x * width, y: y * height) }
+        }
         return canvas
+    }
+
+    private static func chunked(_ pictures: [BoardPicture], _ columns: Int) -> [[BoardPicture]] {
+        stride(from: 0, to: pictures.count, by: columns).map { Array(pictures[$0..<min($0 + columns, pictures.count)]) }
     }
 
     /// Boards side by side as one SVG document.
@@ -110,13 +121,19 @@ package struct BoardPicture: Sendable {
 
     /// Boards in rows of `columns` as one SVG document.
     package static func gridSVG(_ pictures: [BoardPicture], columns: Int) -> String {
+        rowsSVG(chunked(pictures, columns))
+    }
+
+    /// Boards row by row (rows may differ in length) as one SVG document.
+    package static func rowsSVG(_ rows: [[BoardPicture]]) -> String {
         let width = 8 * 45 + 40 + 10, height = 8 * 45 + 40 + 24 + 10
-        let rows = (pictures.count + columns - 1) / columns
-        let inner = pictures.enumerated().map { index, picture in
-            let body = picture.svg.split(separator: "\n").dropFirst().dropLast().joined(separator: "\n")
-            return "<g transform=\"translate(\((index % columns) * width),\((index / columns) * height))\">\n\(body)\n</g>"
+        let inner = rows.enumerated().flatMap { y, row in
+            row.enumerated().map { x, picture in
+                let body = picture.svg.split(separator: "\n").dropFirst().dropLast().joined(separator: "\n")
+                return "<g transform=\"translate(\(x * width),\(y * height))\">\n\(body)\n</g>"
+            }
         }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(min(pictures.count, columns) * width)\" height=\"\(rows * height)\" font-family=\"sans-serif\">\n"
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\((rows.map(\.count).max() ?? 0) * width)\" height=\"\(rows.count * height)\" font-family=\"sans-serif\">\n"
             + inner.joined(separator: "\n") + "\n</svg>\n"
     }
 

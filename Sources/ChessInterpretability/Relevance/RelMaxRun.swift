@@ -67,10 +67,12 @@ package struct RelMaxRun {
             self.data = data
         }
 
-        /// The settings a ranking was made with, but for how far it read: what a later run must repeat.
+        /// The settings a ranking was made with, but for how far it read and which channels
+        /// it draws (every channel is ranked): what a later run must repeat.
         var identity: Settings {
             var identity = self
             identity.positions = 0
+            identity.channels = .all
             return identity
         }
     }
