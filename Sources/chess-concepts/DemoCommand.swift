@@ -23,7 +23,8 @@ struct DemoCommand: WritesOutputDirectory {
             6. the tabular concept search (OUT/tabular);
             7. the image concept search in an autoencoder's latent space (OUT/images);
             8. TCAV of the value head for five concepts at block3 (OUT/tcav);
-            9. relevance maps of three outputs on one position (OUT/relevance);
+            9. relevance maps of three outputs on one position (OUT/relevance), RelMax reference positions for
+               has_mate_in_one (OUT/relmax) and the explanatory graph of the value (OUT/graph);
             10. the training positions that built material_advantage at the last block (OUT/attribute);
             11. Stockfish 15.1's NNUE, checked against Stockfish's `eval`, through the probe grid, TCAV and concept
                 search (OUT/nnue; skipped when Stockfish is not installed);
@@ -90,6 +91,7 @@ struct DemoCommand: WritesOutputDirectory {
         try imageSearch()
         try conceptSensitivity()
         try relevanceMaps()
+        try conceptRelevance()
         try attribution()
         try stockfishNetwork()
         try manifest(positions: summary.positions).write(to: outputDirectory)
@@ -107,7 +109,7 @@ struct DemoCommand: WritesOutputDirectory {
     private func manifest(positions: Int) throws -> RunManifest {
         let configuration = try ModelDirectory(path: network.model).readConfiguration()
         let parts = ["probe"] + Self.maximised.map { "maximise/\($0)" } + ["tabular", "images", "tcav"]
-            + Self.relevanceOutputs.map { "relevance/\($0)" } + ["attribute"] + Self.nnueParts
+            + Self.relevanceOutputs.map { "relevance/\($0)" } + Self.conceptRelevanceParts + ["attribute"] + Self.nnueParts
         return try RunManifest(
             command: "demo", title: "ChessConcepts report",
             summary: "The shipped demonstration on \(network.model) (\(configuration.architecture.blocks) blocks × \(configuration.architecture.channels) channels): "

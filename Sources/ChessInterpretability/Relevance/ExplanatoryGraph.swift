@@ -83,7 +83,8 @@ package struct ExplanatoryGraph: Codable, Sendable, Equatable {
         let width = margin + widest * (nodeWidth + 24) + 24, height = rows.count * rowHeight + 40
         var position = [NodeID: (x: Int, y: Int)]()
         for (row, layer) in rows.enumerated() {
-            let members = nodes.filter { $0.id.layer == layer }.sorted { $0.relevance > $1.relevance }
+            // By channel, so that a channel the residual stream carries down stays in one column as far as it can.
+            let members = nodes.filter { $0.id.layer == layer }.sorted { $0.id.channel < $1.id.channel }
             let offset = margin + (widest - members.count) * (nodeWidth + 24) / 2
             for (index, node) in members.enumerated() {
                 position[node.id] = (offset + index * (nodeWidth + 24) + nodeWidth / 2, 30 + row * rowHeight + nodeHeight / 2)
