@@ -213,9 +213,14 @@ public struct LayerwiseRelevance {
     public func explain(_ input: Tensor, readout: [Float], conditions: [Condition] = []) -> Result {
         let trace = trace(input)
         let (relevance, recorded) = trace.propagate(trace.relevance(readout: readout), conditions: conditions)
+        // What passes the deepest condition: what reached its layer through those above, with its own applied.
         var kept = recorded[stages.last!.names.last!]!.sum
-        if let deepest = conditions.min(by: { stageOrder($0.layer) < stageOrder($1.layer) }) {
-            kept = Trace.keptTotal(recorded, conditions: conditions, trace: trace, at: deepest.layer)
+        if let deepest = conditions.min(by: { stageOrder($0.layer) < stageOrder($1.layer) })?.layer {
+            var atDeepest = recorded[deepest]!
+            for condition in conditions where condition.layer == deepest {
+                atDeepest = Trace.keep(condition.selection, of: atDeepest, activations: trace.activations(at: deepest))
+            }
+            kept = atDeepest.sum
         }
         return Result(input: relevance, layers: recorded, total: kept, absorbed: kept - relevance.sum)
     }
@@ -233,19 +238,6 @@ public struct LayerwiseRelevance {
             if let linear = layer as? any AffineLayer, index + 1 < layers.count, let norm = layers[index + 1] as? BatchNorm { pairs.append((linear, norm)) }
         }
         return pairs
-    }
-}
-
-extension LayerwiseRelevance.Trace {
-    /// The relevance that passes the deepest condition: what reached that layer through
-    /// the conditions above it, with its own applied.
-    fileprivate static func keptTotal(_ recorded: [String: Tensor], conditions: [LayerwiseRelevance.Condition],
-                                      trace: LayerwiseRelevance.Trace, at layer: String) -> Double {
-        var kept = recorded[layer]!
-        for condition in conditions where condition.layer == layer {
-            kept = keep(condition.selection, of: kept, activations: trace.activations(at: layer))
-        }
-        return kept.sum
     }
 }
 
