@@ -1,5 +1,6 @@
 import ChessInterpretability
 import Foundation
+import Interpretability
 
 extension DemoCommand {
     /// The runs of the concept-relevance part of step 9, for the report.
@@ -24,12 +25,15 @@ extension DemoCommand {
                            counts.relevance, target.byRelevance.entries.count, counts.activation, target.byActivation.entries.count, rate))
         }
 
-        print("\n   Explanatory graph of the value on \(Self.relevancePosition) -> \(outputDirectory)/graph")
+        print("\n   Explanatory graph of the value (LRP epsilon-plus-flat) on \(Self.relevancePosition) -> \(outputDirectory)/graph")
         var graph = ExplanatoryGraphRun.Settings()
         graph.model = network.model
         graph.fen = Self.relevancePosition
         graph.data = [collection]
         graph.references = quick ? 500 : ExplanatoryGraphRun.Settings.Defaults.references
+        // The CRP paper's composite: z⁺ on convolutions keeps what biases take to a small
+        // share of each node (ε lets them add or remove more than a small node holds).
+        graph.composite = try RelevanceComposite("epsilon-plus-flat")
         graph.seed = seeding.seed
         let outcome = try ExplanatoryGraphRun(settings: graph).run(out: outputDirectory + "/graph", onError: { printError("warning: \($0)") })
         for layer in outcome.graph.layers {
