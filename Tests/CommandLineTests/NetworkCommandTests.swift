@@ -63,4 +63,18 @@ struct NetworkCommandTests {
         // The fixed network's one checkpoint, and its shuffled-weights baseline.
         #expect(Set(rows.map { $0[step] }) == ["0", "1"])
     }
+
+    /// RelMax ranks NNUE's units through the same interface; the explanatory graph, which
+    /// follows convolution channels, refuses it by name.
+    @Test(.enabled(if: stockfishInstalled, "Stockfish is not installed")) func relmaxRanksNNUEUnitsAndTheGraphRefusesNNUE() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("nnue-relmax-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let relmax = try CommandRunner.run(["relmax", "--model", "stockfish", "--layer", "fc0", "--channels", "0,5", "--positions", "150", "--top", "3", "--out", out])
+        #expect(relmax.status == 0, "\(relmax.standardError)")
+        #expect(relmax.standardOutput.contains("Read 150 positions") && relmax.standardOutput.contains("fc0 at step 1"))
+        let csv = try String(contentsOfFile: out + "/references.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 1 + 2 * 2 * 3)
+        let graph = try CommandRunner.run(["graph", "--model", "stockfish", "--fen", "startpos", "--out", out + "-graph"])
+        #expect(graph.status == 64 && graph.standardError.contains("--model stockfish: the explanatory graph follows convolution channels"))
+    }
 }
