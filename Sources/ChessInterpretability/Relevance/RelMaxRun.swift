@@ -164,9 +164,12 @@ package struct RelMaxRun {
     /// pictures and manifest. `out` must be new, empty, or an earlier run with the same settings.
     package func run(out: String, onError: @escaping (CollectionError) -> Void = { _ in }, progress: (Int) -> Void = { _ in }) throws -> Outcome {
         var ranking = try startingRanking(out: out)
-        let stream = PositionStream(paths: settings.data, onError: onError)
+        // What the earlier run read is skipped quietly: its bad games were reported then.
+        var skipping = true
+        let stream = PositionStream(paths: settings.data, onError: { if !skipping { onError($0) } })
         var skipped = 0
         while skipped < ranking.positionsRead, stream.next() != nil { skipped += 1 }
+        skipping = false
         let startedAt = ranking.positionsRead
         var sinceSave = 0
         while ranking.positionsRead < settings.positions {
