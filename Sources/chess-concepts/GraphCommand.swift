@@ -47,8 +47,7 @@ struct GraphCommand: WritesOutputDirectory {
 
     @OptionGroup var relevanceRules: RelevanceRuleOptions
 
-    @Option(help: "A probe output directory with saved probes (a missing probe is fitted there).")
-    var probes = RelevanceRun.Settings.Defaults.probes
+    @OptionGroup var savedProbes: SavedProbeOptions
 
     @OptionGroup var destination: OutputOptions
 
@@ -67,7 +66,7 @@ struct GraphCommand: WritesOutputDirectory {
         settings.references = references
         settings.data = collections.data
         settings.composite = try relevanceRules.composite()
-        settings.probes = probes
+        settings.probes = savedProbes.probes
         settings.seed = seeding.seed
         let run = try ExplanatoryGraphRun(settings: settings, onWarning: { printError($0) })
         let line = ProgressLine(unit: "positions")

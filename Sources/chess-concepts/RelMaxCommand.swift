@@ -43,8 +43,7 @@ struct RelMaxCommand: WritesOutputDirectory {
 
     @OptionGroup var relevanceRules: RelevanceRuleOptions
 
-    @Option(help: "A probe output directory with saved probes (a missing probe is fitted there).")
-    var probes = RelevanceRun.Settings.Defaults.probes
+    @OptionGroup var savedProbes: SavedProbeOptions
 
     @OptionGroup var destination: OutputOptions
 
@@ -61,7 +60,7 @@ struct RelMaxCommand: WritesOutputDirectory {
         settings.positions = positions
         settings.top = top
         settings.composite = try relevanceRules.composite()
-        settings.probes = probes
+        settings.probes = savedProbes.probes
         settings.seed = seeding.seed
         let run = try RelMaxRun(settings: settings, onWarning: { printError($0) })
         let line = ProgressLine(unit: "positions")

@@ -33,8 +33,7 @@ struct RelevanceCommand: WritesOutputDirectory {
     @Option(help: "Most relevant channels to map one by one.")
     var channels = RelevanceRun.Settings.Defaults.channels
 
-    @Option(help: "A probe output directory with saved probes (a missing probe is fitted there).")
-    var probes = RelevanceRun.Settings.Defaults.probes
+    @OptionGroup var savedProbes: SavedProbeOptions
 
     @OptionGroup var collections: CollectionOptions
 
@@ -49,7 +48,7 @@ struct RelevanceCommand: WritesOutputDirectory {
         settings.layer = probeCell.layer
         settings.composite = try relevanceRules.composite()
         settings.channels = channels
-        settings.probes = probes
+        settings.probes = savedProbes.probes
         settings.data = collections.data
         settings.seed = seeding.seed
         let run = try RelevanceRun(settings: settings)
