@@ -60,13 +60,18 @@ extension PolicyValueNetwork: ChessNetwork {
     package func relevance(of position: Position, explaining source: RelevanceSource, rankedAt layer: String,
                            through selection: LayerwiseRelevance.Condition.Selection?, composite: RelevanceComposite) -> BoardRelevance {
         let (trace, start) = relevanceTrace(of: [position], explaining: source, composite: composite)
-        let conditions = selection.map { [LayerwiseRelevance.Condition(layer: layer, selection: $0)] } ?? []
-        let (input, recorded) = trace.propagate(start, conditions: conditions)
-        let ranked = recorded[layer] ?? input
-        var total = start.sum
-        if let selection {
-            total = selection.kept(ranked.storage.map(Double.init), activations: trace.activations(at: layer).storage.map(Double.init),
-                                   channelCount: ranked.shape.last!).reduce(0, +)
+        let input: Tensor, ranked: Tensor, total: Double
+        if layer == "input" {
+            // The planes are no layer's output: the selection applies to their relevance itself.
+            ranked = trace.propagate(start).relevance
+            input = selection.map { $0.kept(ranked, activations: BoardEncoder.encode([position])) } ?? ranked
+            total = selection == nil ? start.sum : input.sum
+        } else {
+            let conditions = selection.map { [LayerwiseRelevance.Condition(layer: layer, selection: $0)] } ?? []
+            let recorded: [String: Tensor]
+            (input, recorded) = trace.propagate(start, conditions: conditions)
+            ranked = recorded[layer]!
+            total = selection.map { trace.kept(ranked, at: layer, by: $0).sum } ?? start.sum
         }
         return BoardRelevance(squares: Self.squares(of: input, row: 0, sideToMove: position.sideToMove), planes: Self.channelSums(input),
                               units: Self.channelSums(ranked), total: total, absorbed: total - input.sum)

@@ -173,7 +173,7 @@ struct RelevanceTests {
             if activations.storage[i] != 0 { vg += Double(direction[i]) * Double(atBlock1.storage[i] / activations.storage[i]) }
             vv += Double(direction[i] * direction[i])
         }
-        let kept = lrp.explain(planes, readout: Self.readout(trace.output.rowSize), conditions: [.init(layer: "block1", direction: direction)])
+        let kept = lrp.explain(planes, readout: Self.readout(trace.output.rowSize), conditions: [.init(layer: "block1", selection: .direction(direction))])
         #expect(abs(kept.total - va * vg / vv) <= 1e-4 * max(1e-3, abs(kept.total)))
         #expect(abs(kept.inputSum - kept.total) <= 1e-3 * abs(kept.total) + 1e-6)
     }

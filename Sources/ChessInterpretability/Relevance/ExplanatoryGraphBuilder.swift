@@ -43,11 +43,12 @@ package struct ExplanatoryGraphBuilder {
             var levelEdges = [ExplanatoryGraph.Edge]()
             for (channel, relevance) in level {
                 let id = ExplanatoryGraph.NodeID(layer: layer, channel: channel)
-                let through = above + [.init(layer: layer, channels: [channel])]
-                heatmaps[id] = PolicyValueNetwork.squares(of: trace.propagate(start, conditions: through).relevance, row: 0, sideToMove: position.sideToMove)
+                // One propagation to the input gives the node's heatmap and, on the way, its flows into the layer below.
+                let (input, recorded) = trace.propagate(start, conditions: above + [.init(layer: layer, channels: [channel])])
+                heatmaps[id] = PolicyValueNetwork.squares(of: input, row: 0, sideToMove: position.sideToMove)
                 var node = ExplanatoryGraph.Node(id: id, relevance: relevance, outflow: nil, absorbed: nil, appearances: 1, references: [])
                 if let below {
-                    let flows = PolicyValueNetwork.channelSums(trace.propagate(start, to: below, conditions: through).relevance)
+                    let flows = PolicyValueNetwork.channelSums(recorded[below]!)
                     node.outflow = flows.reduce(0, +)
                     node.absorbed = relevance - node.outflow!
                     for (child, flow) in flows.enumerated() {
@@ -83,7 +84,7 @@ package struct ExplanatoryGraphBuilder {
         let (lowest, recorded) = trace.propagate(start, to: layers.last!)
         var result = [String: [[Double]]]()
         for layer in layers {
-            let relevance = layer == layers.last! ? lowest : recorded[layer] ?? trace.propagate(start, to: layer).relevance
+            let relevance = layer == layers.last! ? lowest : recorded[layer]!
             let channels = relevance.shape.last!, width = relevance.rowSize
             result[layer] = (0..<positions.count).map { row in
                 var sums = [Double](repeating: 0, count: channels)

@@ -22,7 +22,7 @@ import Neural
 /// ```swift
 /// let lrp = LayerwiseRelevance(layers: network.layers(through: "value"), composite: .standard)
 /// let trace = lrp.trace(planes)
-/// let result = trace.propagate(trace.relevance(readout: weights), conditions: [.init(layer: "block3", channels: [5])])
+/// let (input, layers) = trace.propagate(trace.relevance(readout: weights), conditions: [.init(layer: "block3", channels: [5])])
 /// ```
 public struct LayerwiseRelevance {
     /// The relevance of every input element and of the outputs of the layers passed through.
@@ -68,6 +68,19 @@ public struct LayerwiseRelevance {
                     return relevance.indices.map { activations[$0] * Double(direction[$0]) * scale }
                 }
             }
+
+            /// Each row of a layer's relevance restricted to the selection, `activations` the layer's.
+            public func kept(_ relevance: Tensor, activations: Tensor) -> Tensor {
+                var kept = relevance
+                let width = relevance.rowSize
+                for row in 0..<relevance.rows {
+                    let range = (row * width)..<((row + 1) * width)
+                    let values = self.kept(relevance.storage[range].map(Double.init), activations: activations.storage[range].map(Double.init),
+                                           channelCount: relevance.shape.last!)
+                    for (offset, value) in values.enumerated() { kept.storage[range.lowerBound + offset] = Float(value) }
+                }
+                return kept
+            }
         }
 
         public let layer: String
@@ -76,11 +89,6 @@ public struct LayerwiseRelevance {
         public init(layer: String, channels: Set<Int>) {
             self.layer = layer
             selection = .channels(channels)
-        }
-
-        public init(layer: String, direction: [Float]) {
-            self.layer = layer
-            selection = .direction(direction)
         }
 
         public init(layer: String, selection: Selection) {
@@ -96,7 +104,7 @@ public struct LayerwiseRelevance {
         /// The last layer's output.
         public let output: Tensor
 
-        /// The output of the named layer (one of `LayerwiseRelevance.layerNames`).
+        /// The output of the named layer (a stage's layer: an affine layer or its batch norm, a ReLU, a reshape, a block).
         public func activations(at layer: String) -> Tensor {
             let index = stageIndex(layer)
             return index + 1 < records.count ? records[index + 1].input : output
@@ -128,11 +136,16 @@ public struct LayerwiseRelevance {
                 let stage = stages[index]
                 for name in stage.names { recorded[name] = relevance }
                 for condition in conditions where stage.names.contains(condition.layer) {
-                    relevance = Self.keep(condition.selection, of: relevance, activations: activations(at: stage.names.last!))
+                    relevance = kept(relevance, at: stage.names.last!, by: condition.selection)
                 }
                 relevance = stage.backward(relevance, record: records[index])
             }
             return (relevance, recorded)
+        }
+
+        /// The part of `relevance` at the output of `layer` that `selection` keeps.
+        public func kept(_ relevance: Tensor, at layer: String, by selection: Condition.Selection) -> Tensor {
+            selection.kept(relevance, activations: activations(at: layer))
         }
 
         private func stageIndex(_ layer: String) -> Int {
@@ -140,27 +153,14 @@ public struct LayerwiseRelevance {
             return index
         }
 
-        fileprivate static func keep(_ selection: Condition.Selection, of relevance: Tensor, activations: Tensor) -> Tensor {
-            var kept = relevance
-            let width = relevance.rowSize
-            for row in 0..<relevance.rows {
-                let range = (row * width)..<((row + 1) * width)
-                let values = selection.kept(relevance.storage[range].map(Double.init), activations: activations.storage[range].map(Double.init),
-                                            channelCount: relevance.shape.last!)
-                for (offset, value) in values.enumerated() { kept.storage[range.lowerBound + offset] = Float(value) }
-            }
-            return kept
-        }
     }
 
     private let stages: [RelevanceStage]
-    public let composite: RelevanceComposite
 
     /// Prepares propagation through `layers` (input to output, inference mode): dense and
     /// convolution layers (each optionally followed by batch normalisation), ReLUs,
     /// reshapes, residual blocks and sequences of these.
     public init(layers: [Layer], composite: RelevanceComposite) {
-        self.composite = composite
         let flat = Self.flattened(layers)
         let folding = BatchNormFolding(Self.normalisedPairs(flat))
         defer { folding.undo() }
@@ -193,9 +193,6 @@ public struct LayerwiseRelevance {
         self.stages = stages
     }
 
-    /// The layers whose output relevance can be read or conditioned, input to output.
-    public var layerNames: [String] { stages.flatMap(\.names) }
-
     /// Runs the folded network forward on `input`, keeping what propagation needs.
     public func trace(_ input: Tensor) -> Trace {
         var records = [RelevanceStage.Record]()
@@ -216,11 +213,7 @@ public struct LayerwiseRelevance {
         // What passes the deepest condition: what reached its layer through those above, with its own applied.
         var kept = recorded[stages.last!.names.last!]!.sum
         if let deepest = conditions.min(by: { stageOrder($0.layer) < stageOrder($1.layer) })?.layer {
-            var atDeepest = recorded[deepest]!
-            for condition in conditions where condition.layer == deepest {
-                atDeepest = Trace.keep(condition.selection, of: atDeepest, activations: trace.activations(at: deepest))
-            }
-            kept = atDeepest.sum
+            kept = conditions.filter { $0.layer == deepest }.reduce(recorded[deepest]!) { trace.kept($0, at: deepest, by: $1.selection) }.sum
         }
         return Result(input: relevance, layers: recorded, total: kept, absorbed: kept - relevance.sum)
     }

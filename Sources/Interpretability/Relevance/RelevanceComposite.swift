@@ -14,11 +14,11 @@ import Neural
 ///
 /// ```swift
 /// let composite = try RelevanceComposite("conv=zplus,dense=epsilon:0.01,input=flat")
-/// composite.rule(for: .convolution, first: false)   // .zPlus
+/// composite.rule(convolution: true, first: false)   // .zPlus
 /// ```
 public struct RelevanceComposite: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The kinds of layer a composite assigns rules to.
-    public enum LayerKind: String, CaseIterable, Sendable {
+    public enum LayerKind: String, Sendable {
         case convolution = "conv", dense, sum, input
     }
 

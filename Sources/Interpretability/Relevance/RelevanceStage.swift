@@ -123,8 +123,10 @@ struct AffineRelevance {
     /// The input's relevance from the output's, `output` being this layer's output on `input`.
     func propagate(_ relevance: Tensor, input: Tensor, output: Tensor) -> Tensor {
         let shape = input.shape
-        let positive = input.rectified
-        let negative = input.storage.contains { $0 < 0 } ? input.negativePart : nil
+        // x⁺ and x⁻ (none where the input has no negative value), for the rules that split the input.
+        func parts() -> (positive: Tensor, negative: Tensor?) {
+            (input.rectified, input.storage.contains { $0 < 0 } ? input.negativePart : nil)
+        }
         /// Σ over parts of part ⊙ Wᵀ(ratio) for each (part, weights).
         func gathered(_ terms: [(part: Tensor, ratio: Tensor, weights: [Float])]) -> Tensor {
             var result = Tensor(shape: shape)
@@ -148,11 +150,13 @@ struct AffineRelevance {
         case .epsilon(let epsilon):
             return gathered([(input, ratio(relevance, over: output, epsilon: epsilon), weights)])
         case .zPlus:
+            let (positive, negative) = parts()
             var z = layer.applied(positive, weights: up.weights, bias: up.bias)
             if let negative { z.add(layer.applied(negative, weights: down.weights, bias: nil)) }
             let s = ratio(relevance, over: z, epsilon: RelevanceRule.stabiliser)
             return gathered([(positive, s, up.weights)] + (negative.map { [($0, s, down.weights)] } ?? []))
         case .gamma:
+            let (positive, negative) = parts()
             var zUp = layer.applied(positive, weights: up.weights, bias: up.bias)
             var zDown = layer.applied(positive, weights: down.weights, bias: down.bias)
             if let negative {
