@@ -15,7 +15,7 @@ struct GraphCommand: WritesOutputDirectory {
             edge with its mean over the positions it appears on and how often it does. Each node's reference positions \
             are those of the first --references positions of --data where its channel carries the most relevance. Writes \
             OUT/graph.json, graph.dot, graph.svg (layers as rows, edge width by flow), nodes.png and .svg (each node's \
-            conditional heatmap, then its reference positions) and run.json.
+            conditional heatmap, then its reference positions) and run.json. OUT must be new, empty or an earlier graph run.
             """)
 
     @OptionGroup var network: ModelOptions

@@ -16,7 +16,7 @@ struct RelevanceCommand: WritesOutputDirectory {
             two features of each piece. Writes OUT/relevance.png and .svg (the board with a per-square heatmap: red \
             raises the output, blue lowers it), squares.csv, planes.csv, channels.csv (the layer's channels by \
             relevance), channels.png and .svg (Concept Relevance Propagation: the relevance flowing through each of \
-            the most relevant channels alone) and relevance.json.
+            the most relevant channels alone) and relevance.json. OUT must be new, empty or an earlier relevance run.
             """)
 
     @OptionGroup var network: ModelOptions

@@ -48,6 +48,12 @@ struct ConceptRelevanceCommandTests {
         #expect(badLayer.status == 64 && badLayer.standardError.contains("--layer value: not a layer of the tower"))
         let badThreshold = try CommandRunner.run(["graph", "--model", Self.root + "/models/default", "--fen", fen, "--threshold", "2", "--out", directory + "-y"])
         #expect(badThreshold.status == 64 && badThreshold.standardError.contains("--threshold 2.0: must lie in 0…1"))
+        // Another command's output is refused: here relevance's.
+        let relevance = directory + "-relevance"
+        defer { try? FileManager.default.removeItem(atPath: relevance) }
+        #expect(try CommandRunner.run(["relevance", "--model", Self.root + "/models/default", "--concept", "value", "--fen", fen, "--out", relevance]).status == 0)
+        let occupied = try CommandRunner.run(["graph", "--model", Self.root + "/models/default", "--fen", fen, "--references", "0", "--out", relevance])
+        #expect(occupied.status != 0 && occupied.standardError.contains("\(relevance) holds other files"))
         let badFEN = try CommandRunner.run(["graph", "--model", Self.root + "/models/default", "--fen", "8/8 w", "--out", directory + "-z"])
         #expect(badFEN.status == 64 && badFEN.standardError.contains("--fen"))
     }

@@ -33,11 +33,7 @@ package struct ActivationExport {
     package func run(out: String, onError: (CollectionError) -> Void = { _ in },
                     progress: (ProbeTracker.Progress) -> Void = { _ in }) throws -> [String] {
         let manifest = "\(out)/activations.json"
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-        guard existing.isEmpty || existing.contains("activations.json") else {
-            throw RunError.occupiedOutput(directory: out, files: existing)
-        }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputDirectory.claim(out, marker: "activations.json")
         let settings = tracker.settings, cells = tracker.steps.count * tracker.layers.count
         progress(ProbeTracker.Progress(cellsDone: 0, cells: cells, detail: "sampling \(settings.positions) positions"))
         let sample = ProbeSample(data: settings.data, concepts: tracker.concepts, count: settings.positions, seed: settings.seed, onError: onError)

@@ -11,7 +11,8 @@ import PositionCollections
 /// one position or aggregated over positions of collections, with reference positions
 /// for each node: where its channel carries the most relevance in a collection. Writes
 /// `graph.json`, `graph.dot`, `graph.svg`, `nodes.png` and `.svg` (each node's
-/// conditional heatmap, then its reference positions with theirs) and `run.json`.
+/// conditional heatmap, then its reference positions with theirs) and `run.json`, into a
+/// directory that is new, empty, or an earlier graph's.
 ///
 /// ```swift
 /// var settings = ExplanatoryGraphRun.Settings()
@@ -62,6 +63,8 @@ package struct ExplanatoryGraphRun {
     package let step: Int
     private let builder: ExplanatoryGraphBuilder
     private let source: RelevanceSource
+    /// The position explained, for a graph of one.
+    private let position: Position?
 
     /// Resolves the model, layers, source and position; errors name the bad setting.
     package init(settings: Settings, onWarning: (String) -> Void = { _ in }) throws(RunError) {
@@ -78,9 +81,7 @@ package struct ExplanatoryGraphRun {
         guard settings.top > 0 else { throw RunError.invalidSetting("top", value: "\(settings.top)", requirement: "must be positive") }
         guard (0...1).contains(settings.threshold) else { throw RunError.invalidSetting("threshold", value: "\(settings.threshold)", requirement: "must lie in 0…1") }
         guard settings.fen != nil || settings.positions > 0 else { throw RunError.invalidSetting("positions", value: "\(settings.positions)", requirement: "must be positive") }
-        if let fen = settings.fen {
-            do { _ = try Position(fen: fen) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
-        }
+        do { position = try settings.fen.map { try Position(fen: $0) } } catch { throw RunError.unreadableSetting("fen", underlying: error) }
         if settings.from == "value" {
             source = .output
         } else {
@@ -99,11 +100,10 @@ package struct ExplanatoryGraphRun {
     }
 
     package func run(out: String, onError: @escaping (CollectionError) -> Void = { _ in }, progress: (Int) -> Void = { _ in }) throws -> Outcome {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputDirectory.claim(out, marker: "graph.json")
         var graph: ExplanatoryGraph
         var shown: [ExplanatoryGraph.NodeID: (position: Position, heat: [Double])]
-        if let fen = settings.fen {
-            let position = try Position(fen: fen)
+        if let position {
             let (single, heatmaps) = builder.graph(of: position, explaining: source, name: settings.from)
             graph = single
             shown = heatmaps.mapValues { (position, $0) }

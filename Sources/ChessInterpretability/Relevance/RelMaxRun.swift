@@ -193,8 +193,8 @@ package struct RelMaxRun {
     static let batch = 256, saveEvery = 2_048
 
     private func startingRanking(out: String) throws -> Ranking {
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-        if existing.contains(Self.rankingFile) {
+        try OutputDirectory.claim(out, marker: Self.rankingFile)
+        if FileManager.default.fileExists(atPath: "\(out)/\(Self.rankingFile)") {
             let ranking: Ranking
             do { ranking = try JSONFile.read(Ranking.self, from: "\(out)/\(Self.rankingFile)") } catch {
                 throw RunError.unreadableFile("\(out)/\(Self.rankingFile)", underlying: error)
@@ -204,8 +204,6 @@ package struct RelMaxRun {
             }
             return ranking
         }
-        guard existing.isEmpty else { throw RunError.occupiedOutput(directory: out, files: existing) }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var targets = (0..<channelCount).map {
             Target(name: "channel \($0)", channel: $0, byRelevance: RankedPositions(capacity: settings.top), byActivation: RankedPositions(capacity: settings.top))
         }
@@ -275,11 +273,11 @@ package struct RelMaxRun {
         for target in shown {
             let selection: LayerwiseRelevance.Condition.Selection = target.channel.map { .channels([$0]) } ?? .direction(direction!)
             var pictures = [BoardPicture](), labelled = [0, 0]
-            for (kind, list) in [("relmax", target.byRelevance), ("actmax", target.byActivation)].enumerated().map({ ($0.element.0, $0.element.1) }) {
+            for (index, (kind, list)) in [("relmax", target.byRelevance), ("actmax", target.byActivation)].enumerated() {
                 for (rank, entry) in list.entries.enumerated() {
                     let position = try Position(fen: entry.fen)
                     let truth = label.map { $0.value(position) > 0.5 }
-                    if truth == true { labelled[kind == "relmax" ? 0 : 1] += 1 }
+                    if truth == true { labelled[index] += 1 }
                     csv += "\(target.name),\(kind),\(rank + 1),\(entry.fen),\(entry.source),\(entry.game),\(entry.ply),"
                         + String(format: "%.6g,%.6g", entry.relevance, entry.activation) + (truth.map { ",\($0 ? 1 : 0)" } ?? "") + "\n"
                     let map = network.relevance(of: position, explaining: .output, rankedAt: layer, through: selection, composite: settings.composite)

@@ -96,7 +96,7 @@ package struct RelevanceRun {
         store = ProbeStore(directory: settings.probes, model: settings.model, data: settings.data, seed: settings.seed)
     }
 
-    /// Propagates, writes the maps and tables into `out`, and returns what was found.
+    /// Propagates, writes the maps and tables into `out` (new, empty, or an earlier relevance run's), and returns what was found.
     package func run(out: String, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
         let (source, prediction) = try readOut(onWarning: onWarning)
         let relevance = { (units: Set<Int>?) in
@@ -106,7 +106,7 @@ package struct RelevanceRun {
         let ranked = result.units.enumerated().map { (channel: $0.offset, relevance: $0.element) }.sorted { $0.relevance > $1.relevance }
         let outcome = Outcome(prediction: prediction, total: result.total, absorbed: result.absorbed, squares: result.squares,
                               planes: result.planes, channels: ranked)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputDirectory.claim(out, marker: "relevance.json")
         let what = settings.concept == "value" ? (network.outputs.contains(.value) ? "value" : "evaluation") : "\(settings.concept) at \(layer)"
         try draw([BoardPicture(position, title: "\(what), step \(step): LRP \(settings.composite)",
                                heat: Self.normalised(outcome.squares))], name: "relevance", out: out)
