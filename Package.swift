@@ -44,7 +44,11 @@ let package = Package(
         .target(name: "Concepts", dependencies: ["Chess"]),
         .target(name: "PositionCollections", dependencies: ["Chess", "Concepts", "DataFiles"]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
-        .target(name: "Plotting", dependencies: ["CPNG", "DataFiles"]),
+        .systemLibrary(
+            name: "CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "fonts-dejavu-core"]), .brew(["cairo", "pango"])]
+        ),
+        .target(name: "Plotting", dependencies: ["CPNG", "CPangoCairo", "DataFiles"]),
         .target(
             name: "ChessInterpretability",
             dependencies: ["Chess", "ChessModel", "Concepts", "DataFiles", "Interpretability", "NNUE", "Neural", "Plotting", "PositionCollections"]

@@ -113,7 +113,7 @@ package struct ImageExperiment {
     }
 
     /// Trains, probes, searches, and writes `grid.png` and `examples.csv` to `out`.
-    package func run(out: String, progress: (String) -> Void = { _ in }) throws -> Summary {
+    package func run(out: String, formats: FigureFormats = .all, progress: (String) -> Void = { _ in }) throws -> Summary {
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "image split"))
         let order = Array(0..<images.count).shuffled(using: &random)
         let trainCount = min(settings.trainingImages, images.count * 4 / 5)
@@ -215,7 +215,7 @@ package struct ImageExperiment {
         }
         let (maximised, examples, searchSummary) = search(settings.search)
         let drawn = Array(0..<min(settings.examples, chosen.count))
-        try write(out: out, originals: originals.subset(drawn), reconstructions: anchor.gathering(rows: drawn), maximised: maximised.gathering(rows: drawn),
+        try write(out: out, formats: formats, originals: originals.subset(drawn), reconstructions: anchor.gathering(rows: drawn), maximised: maximised.gathering(rows: drawn),
                   examples: drawn.map { examples[$0] })
         let sweep = settings.search.sweepingL1(settings.sweep ?? []).map { parameters in
             progress("sweep: λ₁ = \(parameters.l1)")
@@ -225,7 +225,7 @@ package struct ImageExperiment {
             let figure = TradeOffFigure(title: "images", costLabel: "L1 penalty on the latent change",
                                         metrics: ["classifier in concept", "probe gain", "mean latent change"],
                                         points: sweep.map { .init(series: "latent search", cost: Double($0.l1), values: [$0.classifierInConcept, $0.probeGain, $0.meanLatentChange]) })
-            try figure.write(to: out, columns: ["classifier_in_concept", "probe_gain", "mean_latent_change"])
+            try figure.write(to: out, columns: ["classifier_in_concept", "probe_gain", "mean_latent_change"], formats: formats)
         }
         let summary = Summary(reconstructionError: reconstructionError, classifierAccuracy: classifierAccuracy, probeAccuracy: probeAccuracy,
                               probeThreshold: threshold, searched: chosen.count, examples: drawn.map { examples[$0] }, search: searchSummary, sweep: sweep)
@@ -241,8 +241,8 @@ package struct ImageExperiment {
                               100 * searchSummary.fooled)],
             tables: [.init(path: "examples.csv", caption: "each drawn image: class and probe before and after, latent change")]
                 + (sweep.isEmpty ? [] : [.init(path: "sweep.csv", caption: "the search at every swept λ₁")]),
-            figures: [.init(path: "grid.png", caption: "original, reconstruction, maximised")]
-                + (sweep.isEmpty ? [] : [.init(path: "sweep.png", caption: "classifier in concept, probe gain and latent change against λ₁")])
+            figures: [.init(path: formats.file("grid"), caption: "original, reconstruction, maximised")]
+                + (sweep.isEmpty ? [] : [.init(path: formats.file("sweep"), caption: "classifier in concept, probe gain and latent change against λ₁")])
         ).write(to: out)
         return summary
     }
@@ -259,7 +259,7 @@ package struct ImageExperiment {
 
     private func name(_ label: Int) -> String { label < settings.classNames.count ? settings.classNames[label] : String(label) }
 
-    private func write(out: String, originals: ImageSet, reconstructions: Tensor, maximised: Tensor, examples: [Example]) throws {
+    private func write(out: String, formats: FigureFormats, originals: ImageSet, reconstructions: Tensor, maximised: Tensor, examples: [Example]) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var table = "label,predicted_before,predicted_after,probe_before,probe_after,mean_latent_change\n"
         for example in examples {
@@ -267,29 +267,13 @@ package struct ImageExperiment {
                 + String(format: "%.4f,%.4f,%.4f\n", example.probeBefore, example.probeAfter, example.latentChange)
         }
         try AtomicFileWriter.write(Data(table.utf8), to: out + "/examples.csv")
-        // One row per example: original, reconstruction, maximised, each with its caption.
-        let (h, w) = (originals.height, originals.width)
-        let scale = 4, cellWidth = max(w * scale, 200) + 20, cellHeight = h * scale + 70, top = 40
-        var picture = Image(width: 3 * cellWidth + 20, height: top + examples.count * cellHeight + 10)
-        picture.text("original", x: 10 + cellWidth / 2, y: 12, scale: 2, alignment: .center)
-        picture.text("reconstruction (class, probe)", x: 10 + cellWidth * 3 / 2, y: 12, scale: 2, alignment: .center)
-        picture.text("maximised", x: 10 + cellWidth * 5 / 2, y: 12, scale: 2, alignment: .center)
-        for (row, example) in examples.enumerated() {
-            let sources = [(originals.pixels, "class \(name(example.label))", ""),
-                           (reconstructions, name(example.predictedBefore), String(format: "P=%.2f", example.probeBefore)),
-                           (maximised, name(example.predictedAfter), String(format: "P=%.2f", example.probeAfter))]
-            for (column, (tensor, caption, probeText)) in sources.enumerated() {
-                let x0 = 10 + column * cellWidth + (cellWidth - w * scale) / 2, y0 = top + row * cellHeight
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let shade = UInt8(255 - min(max(tensor.storage[row * h * w + y * w + x], 0), 1) * 255)
-                        picture.fill(x: x0 + x * scale, y: y0 + y * scale, width: scale, height: scale, RGB(shade, shade, shade))
-                    }
-                }
-                picture.text(caption, x: 10 + column * cellWidth + cellWidth / 2, y: y0 + h * scale + 6, scale: 2, alignment: .center)
-                picture.text(probeText, x: 10 + column * cellWidth + cellWidth / 2, y: y0 + h * scale + 26, scale: 2, alignment: .center)
-            }
+        let size = originals.height * originals.width
+        func pixels(_ tensor: Tensor, _ row: Int) -> [Float] { Array(tensor.storage[(row * size)..<((row + 1) * size)]) }
+        let rows = examples.enumerated().map { row, example in
+            [SearchedImagesFigure.Panel(pixels: pixels(originals.pixels, row), caption: "class \(name(example.label))", probe: ""),
+             SearchedImagesFigure.Panel(pixels: pixels(reconstructions, row), caption: name(example.predictedBefore), probe: String(format: "P=%.2f", example.probeBefore)),
+             SearchedImagesFigure.Panel(pixels: pixels(maximised, row), caption: name(example.predictedAfter), probe: String(format: "P=%.2f", example.probeAfter))]
         }
-        try picture.writePNG(to: out + "/grid.png")
+        try SearchedImagesFigure(imageWidth: originals.width, imageHeight: originals.height, rows: rows).write(to: out + "/grid", formats: formats)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Horizontal bars around zero, one per named quantity, with optional error bars and a
 /// short mark after each bar: a feature's mean change under concept maximisation, or a
 /// concept's TCAV score with its interval and significance.
-package struct BarChart: Sendable {
+package struct BarChart: Figure {
     /// One bar.
     package struct Bar: Sendable {
         package var label: String
@@ -28,59 +28,62 @@ package struct BarChart: Sendable {
     package var bars: [Bar]
     /// The value axis; `nil` spans the bars (and their errors) and zero.
     package var range: ClosedRange<Double>?
+    package var width: Double
 
-    package init(title: String, valueLabel: String, bars: [Bar], range: ClosedRange<Double>? = nil) {
+    package init(title: String, valueLabel: String, bars: [Bar], range: ClosedRange<Double>? = nil, width: Double = 560) {
         self.title = title
         self.valueLabel = valueLabel
         self.bars = bars
         self.range = range
+        self.width = width
     }
 
-    package func render(width: Int = 760) -> Image {
-        let titleLines = Self.wrap(title, width: width - 20)
-        let rowHeight = 28, top = 26 + 20 * titleLines.count, bottom = 70, right = 40
-        let left = min(width / 2, 24 + (bars.map { Image.textWidth($0.label, scale: 2) }.max() ?? 0))
-        let height = top + bottom + max(bars.count, 1) * rowHeight
-        var image = Image(width: width, height: height)
-        let plotWidth = width - left - right, plotHeight = bars.count * rowHeight
-        let span = range ?? automaticRange
-        func px(_ value: Double) -> Int {
-            left + Int((min(max(value, span.lowerBound), span.upperBound) - span.lowerBound) / (span.upperBound - span.lowerBound) * Double(plotWidth))
+    private static let rowHeight = 22.0
+    private var titleStyle: TextStyle { TextStyle(size: Style.titleSize, bold: true) }
+    private var titleLines: [String] { Self.wrap(title, width: width - 24, style: titleStyle) }
+    private var top: Double { 14 + Double(titleLines.count) * (titleStyle.lineHeight + 2) }
+
+    package var height: Double {
+        top + Double(max(bars.count, 1)) * Self.rowHeight + 14 + TextStyle(size: Style.tickSize).lineHeight + TextStyle(size: Style.bodySize).lineHeight
+    }
+
+    package func draw(on canvas: some Canvas) {
+        let body = TextStyle(size: Style.bodySize)
+        let labelWidth = bars.map { body.width(of: $0.label) }.max() ?? 0
+        let markWidth = bars.map { body.width(of: $0.mark) }.max() ?? 0
+        let left = min(width / 2, 16 + labelWidth)
+        let area = Rect(x: left, y: top, width: width - left - 20 - markWidth, height: Double(bars.count) * Self.rowHeight)
+        let axis = Axis(range ?? automaticRange)
+        for (index, line) in titleLines.enumerated() {
+            canvas.text(line, at: Point(width / 2, 8 + Double(index) * (titleStyle.lineHeight + 2)), titleStyle.anchored(.middle, .top))
         }
-        for (index, line) in titleLines.enumerated() { image.text(line, x: width / 2, y: 12 + 20 * index, scale: 2, alignment: .center) }
-        for tick in 0...4 {
-            let value = span.lowerBound + Double(tick) / 4 * (span.upperBound - span.lowerBound)
-            image.fill(x: px(value), y: top, width: 1, height: plotHeight, .lightGrey)
-            image.text(String(format: abs(value) >= 10 ? "%.0f" : "%.2f", value), x: px(value), y: top + plotHeight + 8, scale: 2, alignment: .center)
-        }
-        let zero = px(0)
+        PlotFrame(area: area, xAxis: axis, yAxis: nil).draw(on: canvas, title: "", xLabel: valueLabel, yLabel: "", width: width)
+        func x(_ value: Double) -> Double { area.x + axis.fraction(value) * area.width }
+        let zero = x(0)
         for (index, bar) in bars.enumerated() {
-            let y = top + index * rowHeight
-            let end = px(bar.value)
-            image.fill(x: min(zero, end), y: y + 5, width: max(abs(end - zero), 1), height: rowHeight - 10, bar.color)
-            image.text(bar.label, x: left - 10, y: y + 7, scale: 2, alignment: .right)
+            let y = area.y + Double(index) * Self.rowHeight, middle = y + Self.rowHeight / 2
+            let end = x(bar.value)
+            canvas.fill(Rect(x: min(zero, end), y: y + 4, width: max(abs(end - zero), 0.75), height: Self.rowHeight - 8), bar.color)
+            canvas.text(bar.label, at: Point(left - 8, middle), body.anchored(.end, .middle))
+            var after = max(end, zero)
             if let error = bar.error {
-                let (low, high) = (px(bar.value - error), px(bar.value + error))
-                image.fill(x: low, y: y + rowHeight / 2, width: max(high - low, 1), height: 2, .black)
-                image.fill(x: low, y: y + 8, width: 2, height: rowHeight - 16, .black)
-                image.fill(x: high - 1, y: y + 8, width: 2, height: rowHeight - 16, .black)
+                let (low, high) = (x(bar.value - error), x(bar.value + error))
+                let whisker = Stroke(.black, width: 1.2)
+                canvas.line(Point(low, middle), Point(high, middle), whisker)
+                canvas.line(Point(low, y + 7), Point(low, y + Self.rowHeight - 7), whisker)
+                canvas.line(Point(high, y + 7), Point(high, y + Self.rowHeight - 7), whisker)
+                after = max(after, high)
             }
-            if !bar.mark.isEmpty {
-                let after = max(end, bar.error.map { px(bar.value + $0) } ?? end, zero) + 6
-                image.text(bar.mark, x: min(after, width - right + 4), y: y + 7, scale: 2)
-            }
+            if !bar.mark.isEmpty { canvas.text(bar.mark, at: Point(after + 5, middle), body.anchored(.start, .middle)) }
         }
-        image.fill(x: zero, y: top, width: 1, height: plotHeight + 1, .black)
-        image.fill(x: left, y: top + plotHeight, width: plotWidth + 1, height: 1, .black)
-        image.text(valueLabel, x: left + plotWidth / 2, y: height - 28, scale: 2, alignment: .center)
-        return image
+        canvas.line(Point(zero, area.y), Point(zero, area.y + area.height), Style.axis)
     }
 
-    /// `text` broken at spaces into lines no wider than `width` at scale 2.
-    private static func wrap(_ text: String, width: Int) -> [String] {
+    /// `text` broken at spaces into lines no wider than `width`.
+    private static func wrap(_ text: String, width: Double, style: TextStyle) -> [String] {
         var lines = [String]()
         for word in text.split(separator: " ").map(String.init) {
-            if let last = lines.last, Image.textWidth(last + " " + word, scale: 2) <= width {
+            if let last = lines.last, style.width(of: last + " " + word) <= width {
                 lines[lines.count - 1] = last + " " + word
             } else {
                 lines.append(word)

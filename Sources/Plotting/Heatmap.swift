@@ -2,7 +2,7 @@ import Foundation
 
 /// A grid of scores drawn as coloured cells with labelled axes and a colour bar:
 /// the what–when–where picture (x: training step, y: layer, colour: probe score).
-package struct Heatmap: Sendable {
+package struct Heatmap: Figure {
     package var title: String
     package var xLabel: String
     package var yLabel: String
@@ -14,9 +14,11 @@ package struct Heatmap: Sendable {
     /// The colour scale's ends.
     package var range: ClosedRange<Double>
     package var colorBarLabel: String
+    /// A cell's side in points; cells of 28 points or more carry their value.
+    package var cell: Double
 
     package init(title: String, xLabel: String, yLabel: String, columns: [String], rows: [String], values: [[Double]],
-                range: ClosedRange<Double> = 0...1, colorBarLabel: String = "score") {
+                 range: ClosedRange<Double> = 0...1, colorBarLabel: String = "score", cell: Double = 34) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -25,54 +27,69 @@ package struct Heatmap: Sendable {
         self.values = values
         self.range = range
         self.colorBarLabel = colorBarLabel
+        self.cell = cell
     }
 
-    /// The picture, cells `cell` pixels square.
-    package func render(cell: Int = 44) -> Image {
-        let scale = 2
-        let rowLabelWidth = (rows.map { Image.textWidth($0, scale: scale) }.max() ?? 0) + 12
-        let left = 40 + rowLabelWidth, top = 50
-        let gridWidth = columns.count * cell, gridHeight = rows.count * cell
-        let columnLabelHeight = (columns.map { Image.textWidth($0, scale: scale) }.max() ?? 0) + 12
-        let width = left + gridWidth + 130, height = top + gridHeight + columnLabelHeight + 40
-        var image = Image(width: width, height: height)
-        image.text(title, x: left + gridWidth / 2, y: 14, scale: scale, alignment: .center)
+    private var labelStyle: TextStyle { TextStyle(size: cell >= 28 ? Style.tickSize : Style.smallSize) }
+    private var titleStyle: TextStyle { TextStyle(size: cell >= 28 ? Style.titleSize : Style.bodySize, bold: true) }
+    private var rowLabelWidth: Double { rows.map { labelStyle.width(of: $0) }.max() ?? 0 }
+    private var columnLabelHeight: Double { columns.map { labelStyle.width(of: $0) }.max() ?? 0 }
+    private var gridLeft: Double { 14 + TextStyle(size: Style.bodySize).lineHeight + rowLabelWidth }
+    private var gridTop: Double { 16 + titleStyle.lineHeight }
+    private var colorBarAxis: Axis { Axis(range) }
+
+    package var width: Double {
+        let axis = colorBarAxis, style = labelStyle
+        let tickLabels: Double = axis.majorTicks.map { style.width(of: axis.label($0)) }.max() ?? 0
+        let colorBar: Double = 24 + 12 + Style.tickLength + 3 + tickLabels + 8 + TextStyle(size: Style.bodySize).lineHeight + 6
+        return gridLeft + Double(columns.count) * cell + colorBar
+    }
+
+    package var height: Double {
+        max(gridTop + Double(rows.count) * cell + 8 + columnLabelHeight + 8 + TextStyle(size: Style.bodySize).lineHeight + 8, gridTop + 120)
+    }
+
+    package func draw(on canvas: some Canvas) {
+        let body = TextStyle(size: Style.bodySize)
+        let gridWidth = Double(columns.count) * cell, gridHeight = Double(rows.count) * cell
+        canvas.text(title, at: Point(gridLeft + gridWidth / 2, 8), titleStyle.anchored(.middle, .top))
         for (r, row) in values.enumerated() {
             for (c, value) in row.enumerated() {
-                let color = value.isNaN ? RGB.lightGrey : ColorMap.color((value - range.lowerBound) / (range.upperBound - range.lowerBound))
-                image.fill(x: left + c * cell, y: top + r * cell, width: cell - 1, height: cell - 1, color)
-                if !value.isNaN && cell >= 36 {
-                    let text = String(format: "%.2f", value)
-                    let light = ColorMap.luminance(color) < 120
-                    image.text(text, x: left + c * cell + cell / 2, y: top + r * cell + cell / 2 - 4, scale: 1,
-                               alignment: .center, light ? .white : .black)
-                }
+                let color = value.isNaN ? RGB.lightGrey : ColorMap.color(colorBarAxis.fraction(value))
+                let box = Rect(x: gridLeft + Double(c) * cell, y: gridTop + Double(r) * cell, width: cell - 1, height: cell - 1)
+                canvas.fill(box, color)
+                guard !value.isNaN && cell >= 28 else { continue }
+                let ink = ColorMap.luminance(color) < 120 ? RGB.white : RGB.black
+                canvas.text(String(format: "%.2f", value), at: Point(box.x + box.width / 2, box.y + box.height / 2),
+                            TextStyle(size: Style.smallSize, color: ink, horizontal: .middle, vertical: .middle))
             }
         }
         for (r, label) in rows.enumerated() {
-            image.text(label, x: left - 8, y: top + r * cell + cell / 2 - 7, scale: scale, alignment: .right)
+            canvas.text(label, at: Point(gridLeft - 5, gridTop + (Double(r) + 0.5) * cell), labelStyle.anchored(.end, .middle))
         }
         for (c, label) in columns.enumerated() {
             // Column labels read upwards so that long step numbers fit under narrow cells.
-            image.verticalText(label, x: left + c * cell + cell / 2, y: top + gridHeight + 6 + Image.textWidth(label, scale: scale) / 2, scale: scale)
+            canvas.text(label, at: Point(gridLeft + (Double(c) + 0.5) * cell, gridTop + gridHeight + 5), labelStyle.anchored(.end, .middle), quarterTurns: 1)
         }
-        image.text(xLabel, x: left + gridWidth / 2, y: top + gridHeight + columnLabelHeight + 10, scale: scale, alignment: .center)
-        image.verticalText(yLabel, x: 16, y: top + gridHeight / 2, scale: scale)
-        drawColorBar(on: &image, x: left + gridWidth + 24, y: top, height: gridHeight)
-        return image
+        canvas.text(xLabel, at: Point(gridLeft + gridWidth / 2, gridTop + gridHeight + 13 + columnLabelHeight), body.anchored(.middle, .top))
+        canvas.text(yLabel, at: Point(6, gridTop + gridHeight / 2), body.anchored(.middle, .top), quarterTurns: 1)
+        drawColorBar(on: canvas, x: gridLeft + gridWidth + 24, y: gridTop, height: max(gridHeight, 100))
     }
 
-    private func drawColorBar(on image: inout Image, x: Int, y: Int, height: Int) {
-        for offset in 0..<height {
-            image.fill(x: x, y: y + offset, width: 18, height: 1, ColorMap.color(1 - Double(offset) / Double(max(height - 1, 1))))
+    private func drawColorBar(on canvas: some Canvas, x: Double, y: Double, height: Double) {
+        let steps = 64
+        let colors = (0..<steps).map { ColorMap.color(1 - Double($0) / Double(steps - 1)) }
+        canvas.raster(colors, width: 1, in: Rect(x: x, y: y, width: 12, height: height))
+        canvas.stroke(Rect(x: x, y: y, width: 12, height: height), Style.tick)
+        let axis = colorBarAxis
+        var widest = 0.0
+        for value in axis.majorTicks {
+            let ty = y + (1 - axis.fraction(value)) * height
+            canvas.line(Point(x + 12, ty), Point(x + 12 + Style.tickLength, ty), Style.tick)
+            canvas.text(axis.label(value), at: Point(x + 12 + Style.tickLength + 3, ty), labelStyle.anchored(.start, .middle))
+            widest = max(widest, labelStyle.width(of: axis.label(value)))
         }
-        for tick in 0...4 {
-            let fraction = Double(tick) / 4
-            let value = range.lowerBound + fraction * (range.upperBound - range.lowerBound)
-            let ty = y + Int((1 - fraction) * Double(height - 1))
-            image.fill(x: x + 18, y: ty, width: 5, height: 1, .black)
-            image.text(String(format: "%.2f", value), x: x + 26, y: ty - 4, scale: 1)
-        }
-        image.verticalText(colorBarLabel, x: x + 90, y: y + height / 2, scale: 2)
+        canvas.text(colorBarLabel, at: Point(x + 12 + Style.tickLength + 3 + widest + 8, y + height / 2),
+                    TextStyle(size: Style.bodySize).anchored(.middle, .top), quarterTurns: 1)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Lines of y against x (optionally on a log x-axis) with ticks, a legend and titles:
-/// a concept's score per layer over training, with the baselines dashed.
-package struct LinePlot: Sendable {
+/// Lines of y against x (optionally on a log x-axis) with ticks, a legend beside the plot
+/// and titles: a concept's score per layer over training, with the baselines dashed.
+package struct LinePlot: Figure {
     /// One line.
     package struct Series: Sendable {
         package var name: String
@@ -24,89 +24,87 @@ package struct LinePlot: Sendable {
     package var yRange: ClosedRange<Double>
     /// Plot x on a log₁₀(1 + x) scale, so that step 0 fits beside the later steps.
     package var logarithmicX: Bool
+    package var width: Double
+    package var height: Double
 
-    package init(title: String, xLabel: String, yLabel: String, series: [Series], yRange: ClosedRange<Double>, logarithmicX: Bool = true) {
+    package init(title: String, xLabel: String, yLabel: String, series: [Series], yRange: ClosedRange<Double>,
+                 logarithmicX: Bool = true, width: Double = 560, height: Double = 340) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
         self.yRange = yRange
         self.logarithmicX = logarithmicX
+        self.width = width
+        self.height = height
     }
 
-    /// Distinct, colour-blind-safe line colours.
+    /// Distinct, colour-blind-safe line colours (Okabe and Ito).
     package static let palette: [RGB] = [
         RGB(0, 114, 178), RGB(230, 159, 0), RGB(0, 158, 115), RGB(204, 121, 167),
         RGB(86, 180, 233), RGB(213, 94, 0), RGB(240, 228, 66), RGB(90, 90, 90),
     ]
 
-    package func render(width: Int = 760, height: Int = 460) -> Image {
-        var image = Image(width: width, height: height)
-        let left = 80, right = 190, top = 46, bottom = 70
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let xs = series.flatMap { $0.points.map(\.x) }
-        let transform: (Double) -> Double = { logarithmicX ? log10(1 + max($0, 0)) : $0 }
-        let xMin = transform(xs.min() ?? 0), xMax = max(transform(xs.max() ?? 1), xMin + 1e-9)
-        func px(_ x: Double) -> Int { left + Int((transform(x) - xMin) / (xMax - xMin) * Double(plotWidth)) }
-        func py(_ y: Double) -> Int {
-            top + plotHeight - Int((min(max(y, yRange.lowerBound), yRange.upperBound) - yRange.lowerBound)
-                                   / (yRange.upperBound - yRange.lowerBound) * Double(plotHeight))
+    package var xAxis: Axis { Axis(spanning: series.flatMap { $0.points.map(\.x) }, logarithmic: logarithmicX) }
+
+    package func draw(on canvas: some Canvas) {
+        let tick = TextStyle(size: Style.tickSize), body = TextStyle(size: Style.bodySize)
+        let yAxis = Axis(yRange), xAxis = xAxis
+        let legendWidth = series.isEmpty ? 0 : (series.map { body.width(of: $0.name) }.max() ?? 0) + 44
+        let left = 22 + body.lineHeight + (yAxis.majorTicks.map { tick.width(of: yAxis.label($0)) }.max() ?? 0)
+        let top = 20 + TextStyle(size: Style.titleSize).lineHeight
+        let area = Rect(x: left, y: top, width: width - left - legendWidth - 16, height: height - top - 26 - tick.lineHeight - body.lineHeight)
+        PlotFrame(area: area, xAxis: xAxis, yAxis: yAxis).draw(on: canvas, title: title, xLabel: xLabel + (logarithmicX ? " (log scale)" : ""),
+                                                              yLabel: yLabel, width: width)
+        func point(_ p: (x: Double, y: Double)) -> Point {
+            Point(area.x + xAxis.fraction(p.x) * area.width, area.y + (1 - yAxis.fraction(p.y)) * area.height)
         }
-        image.text(title, x: left + plotWidth / 2, y: 12, scale: 2, alignment: .center)
-        // Grid, axes and ticks.
-        for tick in 0...5 {
-            let value = yRange.lowerBound + Double(tick) / 5 * (yRange.upperBound - yRange.lowerBound)
-            let y = py(value)
-            image.fill(x: left, y: y, width: plotWidth, height: 1, .lightGrey)
-            image.text(String(format: "%.2f", value), x: left - 8, y: y - 7, scale: 2, alignment: .right)
-        }
-        for x in xTicks(xs) {
-            let position = px(x)
-            image.fill(x: position, y: top, width: 1, height: plotHeight, .lightGrey)
-            image.text(Self.tickLabel(x, span: (xs.max() ?? 1) - (xs.min() ?? 0)), x: position, y: top + plotHeight + 8, scale: 2, alignment: .center)
-        }
-        image.fill(x: left, y: top, width: 1, height: plotHeight + 1, .black)
-        image.fill(x: left, y: top + plotHeight, width: plotWidth + 1, height: 1, .black)
-        image.text(xLabel + (logarithmicX ? " (log scale)" : ""), x: left + plotWidth / 2, y: height - 28, scale: 2, alignment: .center)
-        image.verticalText(yLabel, x: 16, y: top + plotHeight / 2, scale: 2)
-        // Lines, then markers.
         for line in series {
-            let points = line.points.sorted { $0.x < $1.x }.filter { !$0.y.isNaN }
-            for (index, (a, b)) in zip(points, points.dropFirst()).enumerated() where !line.dashed || index % 2 == 0 {
-                image.line(from: (px(a.x), py(a.y)), to: (px(b.x), py(b.y)), line.color, thickness: 2)
-            }
-            for point in points { image.fill(x: px(point.x) - 2, y: py(point.y) - 2, width: 5, height: 5, line.color) }
+            let points = line.points.filter { !$0.y.isNaN }.sorted { $0.x < $1.x }.map(point)
+            canvas.stroke(points, Stroke(line.color, width: 1.8, dash: line.dashed ? [6, 4] : []))
+            if !line.dashed { for p in points { canvas.fillCircle(center: p, radius: 2.6, line.color) } }
         }
-        // Legend.
+        // The legend sits in its own column, so it never covers a line.
         for (index, line) in series.enumerated() {
-            let y = top + 6 + index * 22
-            image.fill(x: left + plotWidth + 16, y: y + 5, width: 22, height: line.dashed ? 2 : 4, line.color)
-            image.text(line.name, x: left + plotWidth + 44, y: y, scale: 2)
+            let y = area.y + 8 + Double(index) * (body.lineHeight + 4)
+            let x = area.x + area.width + 14
+            canvas.line(Point(x, y), Point(x + 22, y), Stroke(line.color, width: 2.2, dash: line.dashed ? [5, 3] : []))
+            canvas.text(line.name, at: Point(x + 28, y), body.anchored(.start, .middle))
         }
-        return image
     }
+}
 
-    /// A tick's label: thousands as `12k`, whole numbers plain, and as many decimals as a
-    /// small span needs (edit costs from 0 to 0.3 read 0.06, 0.12, …).
-    static func tickLabel(_ x: Double, span: Double) -> String {
-        if x >= 1000 { return String(format: "%.0fk", x / 1000) }
-        guard span > 0, span < 5 else { return String(format: "%.0f", x) }
-        let decimals = min(4, max(1, Int((-log10(span / 5)).rounded(.up))))
-        return String(format: "%.\(decimals)f", x)
-    }
+/// The frame every x–y chart shares: title, grid, axes, ticks with labels, axis titles.
+struct PlotFrame {
+    let area: Rect
+    let xAxis: Axis
+    let yAxis: Axis?
 
-    /// Round tick positions: powers of ten (and 0) on a log axis, else five even steps.
-    private func xTicks(_ xs: [Double]) -> [Double] {
-        guard let low = xs.min(), let high = xs.max(), high > low else { return xs }
-        if logarithmicX {
-            var ticks = low <= 0 ? [0.0] : []
-            var power = 1.0
-            while power <= high {
-                if power >= low { ticks.append(power) }
-                power *= 10
+    func draw(on canvas: some Canvas, title: String, xLabel: String, yLabel: String, width: Double) {
+        let tick = TextStyle(size: Style.tickSize), body = TextStyle(size: Style.bodySize)
+        canvas.text(title, at: Point(width / 2, 10), TextStyle(size: Style.titleSize, bold: true).anchored(.middle, .top))
+        let bottom = area.y + area.height
+        for value in xAxis.minorTicks {
+            let x = area.x + xAxis.fraction(value) * area.width
+            canvas.line(Point(x, bottom), Point(x, bottom + Style.tickLength / 2), Style.tick)
+        }
+        for value in xAxis.majorTicks {
+            let x = area.x + xAxis.fraction(value) * area.width
+            canvas.line(Point(x, area.y), Point(x, bottom), Style.grid)
+            canvas.line(Point(x, bottom), Point(x, bottom + Style.tickLength), Style.tick)
+            canvas.text(xAxis.label(value), at: Point(x, bottom + Style.tickLength + 2), tick.anchored(.middle, .top))
+        }
+        if let yAxis {
+            for value in yAxis.majorTicks {
+                let y = area.y + (1 - yAxis.fraction(value)) * area.height
+                canvas.line(Point(area.x, y), Point(area.x + area.width, y), Style.grid)
+                canvas.line(Point(area.x - Style.tickLength, y), Point(area.x, y), Style.tick)
+                canvas.text(yAxis.label(value), at: Point(area.x - Style.tickLength - 3, y), tick.anchored(.end, .middle))
             }
-            return ticks
+            canvas.line(Point(area.x, area.y), Point(area.x, bottom), Style.axis)
+            canvas.text(yLabel, at: Point(8, area.y + area.height / 2), body.anchored(.middle, .top), quarterTurns: 1)
         }
-        return (0...5).map { low + Double($0) / 5 * (high - low) }
+        canvas.line(Point(area.x, bottom), Point(area.x + area.width, bottom), Style.axis)
+        canvas.text(xLabel, at: Point(area.x + area.width / 2, bottom + Style.tickLength + 6 + tick.lineHeight), body.anchored(.middle, .top))
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// let figure = TradeOffFigure(title: "in_check", costLabel: "edit cost λ₂", metrics: ["concept true", "mean edits"],
 ///                             points: [.init(series: "gradient", cost: 0, values: [0.9, 1.2]),
 ///                                      .init(series: "gradient", cost: 0.1, values: [0.6, 0.7])])
-/// try figure.render().writePNG(to: "sweep.png")
+/// try figure.write(to: "out", columns: ["concept_true", "mean_edits"], formats: .all)
 /// ```
 package struct TradeOffFigure: Sendable {
     /// One method's metrics at one cost.
@@ -41,12 +41,9 @@ package struct TradeOffFigure: Sendable {
 
     /// The title over the panels side by side, each on its own scale: shares on 0…1, other
     /// metrics from 0 (or their minimum, when negative) to a little above their maximum.
-    package func render(panelWidth: Int = 640, height: Int = 400) -> Image {
+    package var figure: FigureGrid {
         let names = points.reduce(into: [String]()) { if !$0.contains($1.series) { $0.append($1.series) } }
-        let header = 34
-        var image = Image(width: panelWidth * metrics.count, height: header + height)
-        image.text(title, x: image.width / 2, y: 8, scale: 2, alignment: .center)
-        for (index, metric) in metrics.enumerated() {
+        let panels: [any Figure] = metrics.enumerated().map { index, metric in
             let values = points.map { $0.values[index] }.filter(\.isFinite)
             let low = min(0, values.min() ?? 0), high = max(values.max() ?? 1, low + 1e-9)
             let range = low >= 0 && high <= 1 ? 0.0...1.0 : low...(high + 0.05 * (high - low))
@@ -54,17 +51,16 @@ package struct TradeOffFigure: Sendable {
                 LinePlot.Series(name: name, points: points.filter { $0.series == name }.map { ($0.cost, $0.values[index]) },
                                 color: LinePlot.palette[order % LinePlot.palette.count])
             }
-            let panel = LinePlot(title: metric, xLabel: costLabel, yLabel: metric, series: series, yRange: range, logarithmicX: false)
-                .render(width: panelWidth, height: height)
-            image.draw(panel, x: index * panelWidth, y: header)
+            return LinePlot(title: metric, xLabel: costLabel, yLabel: metric, series: series, yRange: range, logarithmicX: false,
+                            width: 440, height: 300)
         }
-        return image
+        return FigureGrid(title: title, panels, columns: max(metrics.count, 1))
     }
 
-    /// Writes `sweep.csv` (see `csv(columns:)`) and `sweep.png` into `directory`.
-    package func write(to directory: String, columns: [String]) throws {
+    /// Writes `sweep.csv` (see `csv(columns:)`) and the figure as `sweep.png`/`.svg`/`.pdf` into `directory`.
+    package func write(to directory: String, columns: [String], formats: FigureFormats) throws {
         try AtomicFileWriter.write(Data(csv(columns: columns).utf8), to: directory + "/sweep.csv")
-        try render().writePNG(to: directory + "/sweep.png")
+        try figure.write(to: directory + "/sweep", formats: formats)
     }
 
     /// The points as CSV: series, cost and one column per metric (names given by the caller).

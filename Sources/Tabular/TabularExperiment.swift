@@ -116,7 +116,7 @@ package struct TabularExperiment {
     }
 
     /// Trains, probes, searches, and writes `feature_changes.csv`, `feature_changes.png` and `rows.csv` to `out`.
-    package func run(out: String, progress: (String) -> Void = { _ in }) throws -> Summary {
+    package func run(out: String, formats: FigureFormats = .all, progress: (String) -> Void = { _ in }) throws -> Summary {
         let d = data.featureNames.count
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "tabular split"))
         let order = Array(data.features.indices).shuffled(using: &random)
@@ -214,9 +214,9 @@ package struct TabularExperiment {
             progress("sweep: λ₁ = \(parameters.l1)")
             return search(parameters).summary
         }
-        try write(out: out, changes: changes, before: before, after: after, searched: searched,
+        try write(out: out, formats: formats, changes: changes, before: before, after: after, searched: searched,
                   probe: (probeBefore, probeAfter), prediction: (predictionBefore, predictionAfter), concept: concept)
-        if !sweep.isEmpty { try writeSweep(sweep, out: out) }
+        if !sweep.isEmpty { try writeSweep(sweep, out: out, formats: formats) }
         let summary = Summary(rows: searched.count, modelR2: modelR2, probeR2: probeR2, conceptTarget: goal, probeThreshold: threshold,
                               probeBefore: Self.mean(probeBefore), probeAfter: Self.mean(probeAfter),
                               conceptBefore: Self.mean(before.map(concept)), conceptAfter: Self.mean(after.map(concept)),
@@ -242,17 +242,17 @@ package struct TabularExperiment {
             settings: settings, outcome: summary, findings: findings,
             tables: [.init(path: "feature_changes.csv", caption: "mean change of each feature, raw and in standard deviations")]
                 + (sweep.isEmpty ? [] : [.init(path: "sweep.csv", caption: "the search at every swept λ₁")]),
-            figures: [.init(path: "feature_changes.png", caption: "mean change of each feature, in standard deviations")]
-                + (sweep.isEmpty ? [] : [.init(path: "sweep.png", caption: "formula toward target, probe gain and features changed against λ₁")]),
+            figures: [.init(path: formats.file("feature_changes"), caption: "mean change of each feature, in standard deviations")]
+                + (sweep.isEmpty ? [] : [.init(path: formats.file("sweep"), caption: "formula toward target, probe gain and features changed against λ₁")]),
             files: [.init(path: "rows.csv", caption: "every searched row before and after")]
         ).write(to: out)
         return summary
     }
 
-    private func writeSweep(_ sweep: [SearchSummary], out: String) throws {
+    private func writeSweep(_ sweep: [SearchSummary], out: String, formats: FigureFormats) throws {
         let figure = TradeOffFigure(title: settings.concept, costLabel: "L1 penalty", metrics: ["formula toward target", "probe gain", "features changed"],
                                     points: sweep.map { .init(series: "gradient", cost: Double($0.l1), values: [$0.conceptTowardTarget, $0.probeGain, $0.meanFeaturesChanged]) })
-        try figure.write(to: out, columns: ["concept_toward_target", "probe_gain", "mean_features_changed"])
+        try figure.write(to: out, columns: ["concept_toward_target", "probe_gain", "mean_features_changed"], formats: formats)
     }
 
     private static func mean(_ values: [Double]) -> Double {
@@ -260,7 +260,7 @@ package struct TabularExperiment {
         return finite.reduce(0, +) / Double(max(finite.count, 1))
     }
 
-    private func write(out: String, changes: [FeatureChange], before: [[Double]], after: [[Double]], searched: [Int],
+    private func write(out: String, formats: FigureFormats, changes: [FeatureChange], before: [[Double]], after: [[Double]], searched: [Int],
                        probe: ([Double], [Double]), prediction: ([Double], [Double]), concept: ([Double]) -> Double) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var table = "feature,mean_change,mean_change_sd\n"
@@ -268,7 +268,7 @@ package struct TabularExperiment {
         try AtomicFileWriter.write(Data(table.utf8), to: out + "/feature_changes.csv")
         let bars = changes.map { BarChart.Bar(label: $0.name, value: $0.standardizedChange, color: LinePlot.palette[$0.standardizedChange >= 0 ? 0 : 5]) }
         try BarChart(title: "Mean feature change maximising \(settings.concept)", valueLabel: "change (standard deviations)", bars: bars)
-            .render().writePNG(to: out + "/feature_changes.png")
+            .write(to: out + "/feature_changes", formats: formats)
         let names = data.featureNames.map(csvField)
         var rows = (["line"] + names.map { $0 + "_before" } + names.map { $0 + "_after" }
             + ["concept_before", "concept_after", "probe_before", "probe_after", "prediction_before", "prediction_after"]).joined(separator: ",") + "\n"

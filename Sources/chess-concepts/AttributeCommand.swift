@@ -56,6 +56,8 @@ struct AttributeCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
@@ -77,7 +79,7 @@ struct AttributeCommand: WritesOutputDirectory {
         let run: AttributionRun
         run = try AttributionRun(settings: settings)
         let line = ProgressLine(unit: "")
-        let outcome = try run.run(out: outputDirectory, onWarning: { line.clear(); printError($0) }) { line.status($0) }
+        let outcome = try run.run(out: outputDirectory, formats: figures.formats, onWarning: { line.clear(); printError($0) }) { line.status($0) }
         line.clear()
         let shares = AttributionRun.conceptShares(outcome.attributions)
         print("\(probeCell.concept) at \(run.layer), checkpoints \(outcome.steps.map(String.init).joined(separator: ", ")): "

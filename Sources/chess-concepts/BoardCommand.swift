@@ -1,19 +1,25 @@
 import ArgumentParser
 import ChessInterpretability
 import Chess
-import DataFiles
 import Foundation
+import Plotting
 
 struct BoardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "board",
-        abstract: "Draw a position as SVG or PNG (by the --out file's extension).")
+        abstract: "Draw a position as PNG, SVG or PDF.",
+        discussion: """
+            --out names the picture: a file ending in .png, .svg or .pdf is written in that format; any other name is \
+            the stem of one file per --format.
+            """)
 
     @Argument(help: "The position: a FEN or 'startpos'.")
     var fen: String
 
-    @Option(help: "The picture to write: a .svg or .png file.")
+    @Option(help: "The picture to write: a .png, .svg or .pdf file, or a stem for --format.")
     var out: String
+
+    @OptionGroup var figures: FigureOptions
 
     @Option(help: "Squares to highlight, comma-separated (e.g. e4,d5).")
     var highlight = ""
@@ -30,13 +36,9 @@ struct BoardCommand: ParsableCommand {
             squares.insert(square)
         }
         let picture = BoardPicture(position, highlighted: squares, title: title)
-        if out.hasSuffix(".svg") {
-            try AtomicFileWriter.write(Data(picture.svg.utf8), to: out)
-        } else if out.hasSuffix(".png") {
-            try picture.image().writePNG(to: out)
-        } else {
-            throw ValidationError("--out must end in .svg or .png")
-        }
-        print("Wrote \(out)")
+        let named = FigureFormat(rawValue: (out as NSString).pathExtension.lowercased())
+        let stem = named == nil ? out : (out as NSString).deletingPathExtension
+        let formats = named.map { FigureFormats([$0]) } ?? figures.formats
+        for path in try picture.write(to: stem, formats: formats) { print("Wrote \(path)") }
     }
 }

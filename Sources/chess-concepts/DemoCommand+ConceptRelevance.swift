@@ -17,7 +17,7 @@ extension DemoCommand {
         relmax.positions = positions
         relmax.probes = outputDirectory + "/probe"
         relmax.seed = seeding.seed
-        let ranking = try RelMaxRun(settings: relmax, onWarning: printError).run(out: outputDirectory + "/relmax", onError: { printError("warning: \($0)") })
+        let ranking = try RelMaxRun(settings: relmax, onWarning: printError).run(out: outputDirectory + "/relmax", formats: figures.formats, onError: { printError("warning: \($0)") })
         let rate = 100 * Double(ranking.ranking.labelTrue) / Double(max(ranking.ranking.labelled, 1))
         for (target, counts) in zip(ranking.shown, ranking.labelCounts) {
             print("   " + target.name.padding(toLength: 16, withPad: " ", startingAt: 0)
@@ -35,7 +35,7 @@ extension DemoCommand {
         // share of each node (ε lets them add or remove more than a small node holds).
         graph.composite = try RelevanceComposite("epsilon-plus-flat")
         graph.seed = seeding.seed
-        let outcome = try ExplanatoryGraphRun(settings: graph).run(out: outputDirectory + "/graph", onError: { printError("warning: \($0)") })
+        let outcome = try ExplanatoryGraphRun(settings: graph).run(out: outputDirectory + "/graph", formats: figures.formats, onError: { printError("warning: \($0)") })
         for layer in outcome.graph.layers {
             let members = outcome.graph.nodes.filter { $0.id.layer == layer }.sorted { $0.relevance > $1.relevance }
             print("   " + layer.padding(toLength: 8, withPad: " ", startingAt: 0) + members.map { String(format: "#%d %.3g", $0.id.channel, $0.relevance) }.joined(separator: ", "))

@@ -39,7 +39,7 @@ extension DemoCommand {
         let settings = TrackerSettings(model: "stockfish", data: [collection], concepts: TrackerSettings.defaultConcepts,
                                        positions: quick ? 300 : 2_000, seed: seeding.seed)
         let line = ProgressLine(unit: "cells")
-        let summary = try ProbeTracker(settings: settings).run(out: out + "/probe", onError: { printError("warning: \($0)") }) { progress in
+        let summary = try ProbeTracker(settings: settings).run(out: out + "/probe", formats: figures.formats, onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
         }
         line.clear()
@@ -52,7 +52,7 @@ extension DemoCommand {
         tcav.randomSets = quick ? 4 : 20
         tcav.examples = quick ? 40 : 100
         tcav.seed = seeding.seed
-        for row in try TCAVRun(settings: tcav).run(out: out + "/tcav", onError: { printError("warning: \($0)") }) {
+        for row in try TCAVRun(settings: tcav).run(out: out + "/tcav", formats: figures.formats, onError: { printError("warning: \($0)") }) {
             print("   TCAV of the evaluation, " + row.concept.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: "%.2f (random %.2f), p = %.2g", row.result.mean, row.result.randomMean, row.result.test.p))
         }
@@ -63,7 +63,7 @@ extension DemoCommand {
         relevance.probes = out + "/probe"
         relevance.data = [collection]
         relevance.seed = seeding.seed
-        let map = try RelevanceRun(settings: relevance).run(out: out + "/relevance", onWarning: printError)
+        let map = try RelevanceRun(settings: relevance).run(out: out + "/relevance", formats: figures.formats, onWarning: printError)
         print(String(format: "   relevance of the evaluation (%.2f pawns) on %@: %@", map.prediction, Self.relevancePosition as NSString,
                      map.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }.joined(separator: ", ") as NSString))
 
@@ -76,6 +76,7 @@ extension DemoCommand {
             search.probes = out + "/probe"
             search.methods = [.gradient]
             search.out = "\(out)/maximise/\(concept)"
+            search.formats = figures.formats
             search.seed = seeding.seed
             for summary in try MaximiseRun(settings: search).run(onWarning: printError).summaries {
                 print("   maximised " + concept.padding(toLength: 20, withPad: " ", startingAt: 0)

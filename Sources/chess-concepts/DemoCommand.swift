@@ -33,6 +33,8 @@ struct DemoCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @Option(help: "The collection to analyse.")
     var collection = "positions/selfplay.pgn.gz"
 
@@ -132,7 +134,7 @@ struct DemoCommand: WritesOutputDirectory {
         print("\n4. Probe grid: \(settings.concepts.count) concepts, steps \(([0] + chosen).map(String.init).joined(separator: ", ")), "
               + "every layer, \(settings.positions) positions -> \(outputDirectory)/probe")
         let line = ProgressLine(unit: "cells")
-        let summary = try ProbeTracker(settings: settings).run(out: outputDirectory + "/probe", onError: { printError("warning: \($0)") }) { progress in
+        let summary = try ProbeTracker(settings: settings).run(out: outputDirectory + "/probe", formats: figures.formats, onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
         }
         line.clear()
@@ -164,6 +166,7 @@ struct DemoCommand: WritesOutputDirectory {
             // One concept shows the edit-cost trade-off in the report.
             settings.sweep = concept == Self.maximised[0] ? [0, 0.01, 0.03, 0.1, 0.3] : nil
             settings.out = "\(outputDirectory)/maximise/\(concept)"
+            settings.formats = figures.formats
             settings.seed = seeding.seed
             let outcome = try MaximiseRun(settings: settings).run(onWarning: printError)
             for summary in outcome.summaries {
@@ -184,7 +187,7 @@ struct DemoCommand: WritesOutputDirectory {
         settings.features = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm"]
         settings.epochs = quick ? 20 : 60
         settings.seed = seeding.seed
-        let summary = try TabularExperiment(settings: settings).run(out: outputDirectory + "/tabular")
+        let summary = try TabularExperiment(settings: settings).run(out: outputDirectory + "/tabular", formats: figures.formats)
         print(String(format: "   regressor R² %.3f, probe R² %.3f; the formula rose toward its target (%.2f) in %.0f%% of the rows, the probe %.2f -> %.2f; "
                      + "mean change in SDs: %@", summary.modelR2, summary.probeR2, summary.conceptTarget, 100 * summary.search.conceptTowardTarget,
                      summary.probeBefore, summary.probeAfter,
@@ -200,7 +203,7 @@ struct DemoCommand: WritesOutputDirectory {
         settings.examples = quick ? 40 : 100
         settings.seed = seeding.seed
         let run = try TCAVRun(settings: settings)
-        for row in try run.run(out: outputDirectory + "/tcav", onError: { printError("warning: \($0)") }) {
+        for row in try run.run(out: outputDirectory + "/tcav", formats: figures.formats, onError: { printError("warning: \($0)") }) {
             print("   " + row.concept.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: "TCAV %.2f (random %.2f), p = %.2g, %@", row.result.mean, row.result.randomMean, row.result.test.p,
                            (row.result.significant ? "significant" : "not significant") as NSString))
@@ -222,7 +225,7 @@ struct DemoCommand: WritesOutputDirectory {
             settings.data = [collection]
             settings.seed = seeding.seed
             let run = try RelevanceRun(settings: settings)
-            let outcome = try run.run(out: "\(outputDirectory)/relevance/\(concept)", onWarning: printError)
+            let outcome = try run.run(out: "\(outputDirectory)/relevance/\(concept)", formats: figures.formats, onWarning: printError)
             let squares = outcome.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }
             print("   " + concept.padding(toLength: 18, withPad: " ", startingAt: 0)
                   + String(format: "prediction %.2f; most relevant squares: %@", outcome.prediction, squares.joined(separator: ", ")))
@@ -244,7 +247,7 @@ struct DemoCommand: WritesOutputDirectory {
         settings.probes = outputDirectory + "/probe"
         settings.seed = seeding.seed
         let line = ProgressLine(unit: "")
-        let outcome = try AttributionRun(settings: settings).run(out: outputDirectory + "/attribute", onWarning: printError) { line.status($0) }
+        let outcome = try AttributionRun(settings: settings).run(out: outputDirectory + "/attribute", formats: figures.formats, onWarning: printError) { line.status($0) }
         line.clear()
         let shares = AttributionRun.conceptShares(outcome.attributions)
         print(String(format: "   %d training positions, checkpoints %@: material_advantage holds on %.0f%% of the sample, %.0f%% of the top tenth, %.0f%% of the bottom tenth",
@@ -270,7 +273,7 @@ struct DemoCommand: WritesOutputDirectory {
         settings.seed = seeding.seed
         let set = try ImageSet(idxImages: images, idxLabels: labels, limit: settings.trainingImages + 1_000)
         let line = ProgressLine(unit: "")
-        let summary = try ImageExperiment(images: set, settings: settings).run(out: outputDirectory + "/images") { line.status($0) }
+        let summary = try ImageExperiment(images: set, settings: settings).run(out: outputDirectory + "/images", formats: figures.formats) { line.status($0) }
         line.clear()
         print(String(format: "   classifier accuracy %.3f, probe balanced accuracy %.3f; after the search the classifier says a concept class on %.0f%%, "
                      + "the probe passed its threshold on %.0f%% (fooled %.0f%%)", summary.classifierAccuracy, summary.probeAccuracy,

@@ -51,6 +51,8 @@ struct GraphCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
@@ -70,7 +72,7 @@ struct GraphCommand: WritesOutputDirectory {
         settings.seed = seeding.seed
         let run = try ExplanatoryGraphRun(settings: settings, onWarning: { printError($0) })
         let line = ProgressLine(unit: "positions")
-        let outcome = try run.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { line.update(count: $0, detail: "of \(positions)") }
+        let outcome = try run.run(out: outputDirectory, formats: figures.formats, onError: { printError("warning: \($0)") }) { line.update(count: $0, detail: "of \(positions)") }
         line.clear()
         let graph = outcome.graph
         print("\(graph.nodes.count) nodes and \(graph.edges.count) edges over \(graph.positions) position\(graph.positions == 1 ? "" : "s"), step \(run.step), in \(line.elapsedText)")

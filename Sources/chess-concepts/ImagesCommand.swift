@@ -61,6 +61,8 @@ struct ImagesCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @OptionGroup var seeding: SeedOptions
 
     static let fashionNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -106,7 +108,7 @@ struct ImagesCommand: WritesOutputDirectory {
         let experiment: ImageExperiment
         do { experiment = try ImageExperiment(images: images, settings: settings) } catch { throw ValidationError(error.description) }
         let line = ProgressLine(unit: "")
-        let summary = try experiment.run(out: outputDirectory) { line.status($0) }
+        let summary = try experiment.run(out: outputDirectory, formats: figures.formats) { line.status($0) }
         line.clear()
         print(String(format: "autoencoder mean absolute pixel error %.3f; classifier accuracy %.3f; probe (%@ at %@) balanced accuracy %.3f",
                      summary.reconstructionError, summary.classifierAccuracy, concept, layer, summary.probeAccuracy))

@@ -44,6 +44,8 @@ struct MaximiseCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @Option(help: "gradient, relaxed, greedy, random or rules (no network: the fewest steps that make the concept true).")
     var method: ConceptSearch.Method = .gradient
 
@@ -110,6 +112,7 @@ struct MaximiseCommand: WritesOutputDirectory {
         settings.allStarts = allStarts
         settings.limit = limit
         settings.out = outputDirectory
+        settings.formats = figures.formats
         settings.methods = [method] + (baselines ? [ConceptSearch.Method.random, .greedy, .rules].filter { $0 != method } : [])
         if let kinds = try editKinds() { settings.edits = kinds } else { settings.plies = plies }
         settings.budget = budget
@@ -140,7 +143,7 @@ struct MaximiseCommand: WritesOutputDirectory {
         print("\(run.concept.name) at \(run.layer), step \(run.step): \(outcome.starts) held-out starts, at most \(steps), "
               + String(format: "probe threshold %.3f (%@)", outcome.probeThreshold, outcome.thresholdSource))
         print(([MaximiseRun.MethodSummary.csvHeader] + outcome.summaries.map(\.csvRow)).joined(separator: "\n"))
-        print("Wrote \(settings.out)/results.jsonl, summary.csv, fooled.jsonl, boards/" + (outcome.sweep.isEmpty ? "" : ", sweep.csv and sweep.png"))
+        print("Wrote \(settings.out)/results.jsonl, summary.csv, fooled.jsonl, boards/" + (outcome.sweep.isEmpty ? "" : ", sweep.csv and the sweep figure"))
     }
 }
 

@@ -27,6 +27,8 @@ struct ProbeCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @Option(help: "Also fit k-sparse probes of one concept at one layer of the last checkpoint for these k (comma-separated): score against features used.")
     var sparsityCurve: String?
 
@@ -50,7 +52,7 @@ struct ProbeCommand: WritesOutputDirectory {
         let settings = try sample.settings(readout: ProbeReadout(readout)!)
         let tracker = try ProbeTracker(settings: settings)
         let line = ProgressLine(unit: "cells")
-        let summary = try tracker.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { progress in
+        let summary = try tracker.run(out: outputDirectory, formats: figures.formats, onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
         }
         line.clear()
@@ -59,7 +61,7 @@ struct ProbeCommand: WritesOutputDirectory {
             let step = summary.rows.map(\.step).max() ?? 0
             let curve = try SparsityCurve(tracker: tracker, concept: concept, step: step, layer: sparsityLayer,
                                           sizes: sparsityCurve.split(separator: ",").compactMap { Int($0) })
-            let files = try curve.write(to: outputDirectory)
+            let files = try curve.write(to: outputDirectory, formats: figures.formats)
             for point in curve.points {
                 printError(String(format: "%@ at %@: %@ features, %@ %.3f (%.3f–%.3f)", concept as NSString, sparsityLayer as NSString,
                                   (point.k.map(String.init) ?? "all") as NSString, curve.metric as NSString, point.score, point.low, point.high))

@@ -47,6 +47,8 @@ struct RelMaxCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
@@ -64,7 +66,7 @@ struct RelMaxCommand: WritesOutputDirectory {
         settings.seed = seeding.seed
         let run = try RelMaxRun(settings: settings, onWarning: { printError($0) })
         let line = ProgressLine(unit: "positions")
-        let outcome = try run.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { line.update(count: $0, detail: "of \(positions)") }
+        let outcome = try run.run(out: outputDirectory, formats: figures.formats, onError: { printError("warning: \($0)") }) { line.update(count: $0, detail: "of \(positions)") }
         line.clear()
         print("Read \(outcome.read) positions in \(line.elapsedText) (\(outcome.ranking.positionsRead) in the ranking), \(run.layer) at step \(run.step).")
         for (target, counts) in zip(outcome.shown, outcome.labelCounts) {

@@ -39,6 +39,8 @@ struct RelevanceCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
@@ -52,7 +54,7 @@ struct RelevanceCommand: WritesOutputDirectory {
         settings.data = collections.data
         settings.seed = seeding.seed
         let run = try RelevanceRun(settings: settings)
-        let outcome = try run.run(out: outputDirectory, onWarning: { printError($0) })
+        let outcome = try run.run(out: outputDirectory, formats: figures.formats, onWarning: { printError($0) })
         print(String(format: "%@ at %@, step %d: prediction %.3f; relevance %.4g, on the input %.4g (%.4g kept by biases and ε)",
                      probeCell.concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))
         print("most relevant squares: " + outcome.strongestSquares(5).map { String(format: "%@ %+.3g", "\($0.square)", $0.relevance) }.joined(separator: ", "))

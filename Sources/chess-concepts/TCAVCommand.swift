@@ -41,6 +41,8 @@ struct TCAVCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
@@ -56,7 +58,7 @@ struct TCAVCommand: WritesOutputDirectory {
         let run: TCAVRun
         run = try TCAVRun(settings: settings)
         let line = ProgressLine(unit: "")
-        let rows = try run.run(out: outputDirectory, onError: { printError("warning: \($0)") }) { line.status($0) }
+        let rows = try run.run(out: outputDirectory, formats: figures.formats, onError: { printError("warning: \($0)") }) { line.status($0) }
         line.clear()
         print("TCAV of \(output) at \(layer), step \(run.step):")
         print("concept                     TCAV (sd)        random (sd)      t       p        d      CAV acc  significant")

@@ -64,6 +64,8 @@ struct TabularCommand: WritesOutputDirectory {
 
     @OptionGroup var destination: OutputOptions
 
+    @OptionGroup var figures: FigureOptions
+
     @OptionGroup var seeding: SeedOptions
 
     func run() throws {
@@ -83,7 +85,7 @@ struct TabularCommand: WritesOutputDirectory {
         let experiment: TabularExperiment
         do { experiment = try TabularExperiment(settings: settings) } catch { throw ValidationError("\(error)") }
         let line = ProgressLine(unit: "")
-        let summary = try experiment.run(out: outputDirectory) { line.status($0) }
+        let summary = try experiment.run(out: outputDirectory, formats: figures.formats) { line.status($0) }
         line.clear()
         for note in summary.notes { printError("note: \(note)") }
         print(String(format: "regressor test R² %.3f; probe for %@ at the last hidden layer, test R² %.3f", summary.modelR2, concept, summary.probeR2))

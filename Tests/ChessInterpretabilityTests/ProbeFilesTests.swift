@@ -103,8 +103,10 @@ struct SparsityCurveTests {
         #expect(abs(scores[1] - scores[2]) < 1e-3, "the iterative fit on every unit agrees with exact ridge")
         let out = ProbeFilesTests.folder("sparsity")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let files = try curve.write(to: out)
+        let files = try curve.write(to: out, formats: .all)
+        #expect(files.map { ($0 as NSString).pathExtension } == ["csv", "png", "svg", "pdf"])
         #expect(try CSVTable(path: files[0]).rows.count == 3)
-        _ = try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: files[1])))
+        _ = try RasterImage.decodePNG(Data(contentsOf: URL(fileURLWithPath: files[1])))
+        #expect(try String(contentsOfFile: files[2], encoding: .utf8).contains(">features (k) (log scale)</text>"))
     }
 }

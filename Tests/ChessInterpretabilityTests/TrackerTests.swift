@@ -57,11 +57,14 @@ struct TrackerTests {
         #expect(header == Substring(GridRow.columns.joined(separator: ",")))
         for concept in ["my_queens", "in_check", "game_phase"] {
             for kind in ["heatmap", "curves"] {
-                let image = try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: "\(out)/\(concept)-\(kind).png")))
+                let image = try RasterImage.decodePNG(Data(contentsOf: URL(fileURLWithPath: "\(out)/\(concept)-\(kind).png")))
                 #expect(image.width > 300 && image.height > 200)
+                let svg = try String(contentsOfFile: "\(out)/\(concept)-\(kind).svg", encoding: .utf8)
+                #expect(svg.contains(">\(concept): "), "the \(kind) of \(concept) is titled in its SVG text")
+                #expect(FileManager.default.fileExists(atPath: "\(out)/\(concept)-\(kind).pdf"))
             }
         }
-        _ = try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: out + "/overview.png")))
+        _ = try RasterImage.decodePNG(Data(contentsOf: URL(fileURLWithPath: out + "/overview.png")))
         let (probe, metadata) = try LinearProbe.read(from: out + "/probes/game_phase/\(ModelDirectory.stepName(Self.step))-block2.safetensors")
         #expect(probe.kind == .multinomial(classes: 3) && probe.features == 8 * 8 * Self.channels)
         #expect(metadata["concept"] == "game_phase" && metadata["layer"] == "block2" && metadata["step"] == String(Self.step))

@@ -5,7 +5,7 @@ import FoundationXML
 #endif
 
 struct PictureCommandTests {
-    @Test func boardWritesSVGAndPNGAndRefusesBadInput() throws {
+    @Test func boardWritesEachFormatAndRefusesBadInput() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("board-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -17,6 +17,14 @@ struct PictureCommandTests {
         let png = try CommandRunner.run(["board", "8/8/8/4k3/8/8/8/4K2R w K - 0 1", "--out", directory + "/b.png"])
         #expect(png.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/b.png")).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+        // A stem takes --format; only the formats named are written.
+        let stem = try CommandRunner.run(["board", "startpos", "--title", "start", "--format", "pdf,png", "--out", directory + "/s"])
+        #expect(stem.status == 0, "\(stem.standardError)")
+        #expect(["s.png", "s.pdf"].allSatisfy { FileManager.default.fileExists(atPath: directory + "/" + $0) })
+        #expect(!FileManager.default.fileExists(atPath: directory + "/s.svg"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/s.pdf")).starts(with: Data("%PDF-".utf8)))
+        let badFormat = try CommandRunner.run(["board", "startpos", "--format", "png,gif", "--out", directory + "/t"])
+        #expect(badFormat.status != 0 && badFormat.standardError.contains("'gif' is not one of png, svg, pdf"))
         let badSquare = try CommandRunner.run(["board", "startpos", "--highlight", "z9", "--out", directory + "/c.svg"])
         #expect(badSquare.status != 0 && badSquare.standardError.contains("\"z9\" is not a square"))
         let badFEN = try CommandRunner.run(["board", "8/8/8 w - - 0 1", "--out", directory + "/d.svg"])

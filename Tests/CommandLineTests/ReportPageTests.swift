@@ -22,8 +22,8 @@ struct ReportPageTests {
         try RunManifest(command: "demo", title: "The whole run", summary: "Everything <below>.", settings: Knobs(seed: 7, layer: "block2"),
                         outcome: ["positions": 1], files: [.init(path: "table.csv", caption: "the table")],
                         parts: ["second/inner", "first", "absent"]).write(to: directory)
-        let picture = Image(width: 4, height: 3)
-        try picture.writePNG(to: directory + "/first/curve.png")
+        let picture = BarChart(title: "a curve", valueLabel: "score", bars: [.init(label: "gradient", value: 0.5)])
+        try picture.write(to: directory + "/first/curve", formats: .all)
         try AtomicFileWriter.write(Data("method,reached\ngradient,0.5\n".utf8), to: directory + "/first/scores.csv")
         try RunManifest(command: "tcav", title: "First analysis", summary: "It measures one thing.", settings: Knobs(seed: 1, layer: "stem"),
                         outcome: [0.5], findings: ["in_check rises & falls."],
@@ -41,12 +41,14 @@ struct ReportPageTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let page = try String(contentsOfFile: try ReportPage(directory: directory).write(), encoding: .utf8)
         let references = ReportPage.references(in: page)
-        #expect(references == ["second/inner/board.svg", "first/curve.png", "table.csv", "first/scores.csv"])  // src, then href
+        // src, then href: a figure is shown from its SVG, with its PNG and PDF linked.
+        #expect(references == ["second/inner/board.svg", "first/curve.svg", "table.csv", "first/scores.csv", "first/curve.png", "first/curve.pdf"])
         for reference in references {
             let path = directory + "/" + reference
             #expect(FileManager.default.fileExists(atPath: path), "\(reference) is referenced but missing")
-            if reference.hasSuffix(".png") { #expect(throws: Never.self) { try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: path))) } }
+            if reference.hasSuffix(".png") { #expect(throws: Never.self) { try RasterImage.decodePNG(Data(contentsOf: URL(fileURLWithPath: path))) } }
             if reference.hasSuffix(".svg") { #expect(XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: path))).parse()) }
+            if reference.hasSuffix(".pdf") { #expect(try Data(contentsOf: URL(fileURLWithPath: path)).starts(with: Data("%PDF-".utf8))) }
         }
         // Parts in the root manifest's order; a part without a manifest and a file never written are left out.
         let second = try #require(page.range(of: "Second analysis")), first = try #require(page.range(of: "First analysis"))

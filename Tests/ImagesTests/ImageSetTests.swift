@@ -84,6 +84,6 @@ struct ImageSetTests {
         settings.sweep = nil
         let again = try ImageExperiment(images: Self.halves(count: 200), settings: settings).run(out: out)
         #expect(again.examples.map(\.probeAfter) == summary.examples.map(\.probeAfter))
-        #expect(try Image.decodePNG(Data(contentsOf: URL(fileURLWithPath: out + "/grid.png"))).width > 0)
+        #expect(try RasterImage.decodePNG(Data(contentsOf: URL(fileURLWithPath: out + "/grid.png"))).width > 0)
     }
 }

@@ -5,6 +5,7 @@ import DataFiles
 import Dispatch
 import Foundation
 import Neural
+import Plotting
 import PositionCollections
 import Interpretability
 
@@ -141,7 +142,8 @@ package struct AttributionRun {
     }
 
     /// Scores the training positions, writes the tables and boards into `out`, and returns the outcome.
-    package func run(out: String, onWarning: @escaping (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> Outcome {
+    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onWarning: @escaping (String) -> Void = { _ in },
+                     progress: (String) -> Void = { _ in }) throws -> Outcome {
         progress("reading the training games")
         let corpus: TrainingCorpus
         do {
@@ -177,7 +179,7 @@ package struct AttributionRun {
             retrain = try retrainCheck(attributions, validation: corpus.validation, out: out, onWarning: onWarning, progress: progress)
         }
         let outcome = Outcome(attributions: attributions, steps: steps, testPositions: testWeights.count, checkpointAgreement: agreement, retrain: retrain)
-        try write(outcome, out: out)
+        try write(outcome, out: out, formats: formats)
         return outcome
     }
 
@@ -319,7 +321,7 @@ package struct AttributionRun {
         return aa > 0 && bb > 0 ? ab / (aa * bb).squareRoot() : .nan
     }
 
-    private func write(_ outcome: Outcome, out: String) throws {
+    private func write(_ outcome: Outcome, out: String, formats: FigureFormats) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let stepColumns = outcome.steps.map { "score_step_\($0)" }.joined(separator: ",")
         var table = "rank,score,\(stepColumns),\(concept.name),fen,move,result\n"
@@ -336,8 +338,7 @@ package struct AttributionRun {
                 BoardPicture(entry.example.position, highlighted: [entry.example.move.from, entry.example.move.to],
                              title: String(format: "%@ %d: %+.2g, %@ = %g", name, index + 1, entry.score, concept.name, entry.conceptValue))
             }
-            try AtomicFileWriter.write(Data(BoardPicture.gridSVG(pictures, columns: 4).utf8), to: "\(out)/\(name).svg")
-            try BoardPicture.grid(pictures, columns: 4).writePNG(to: "\(out)/\(name).png")
+            try BoardPicture.grid(pictures, columns: 4).write(to: "\(out)/\(name)", formats: formats)
         }
         if !outcome.retrain.isEmpty {
             var retrain = "network,removed,training_positions,metric,score,low,high,untrained\n"
@@ -362,8 +363,8 @@ package struct AttributionRun {
             findings: [String(format: "%@ holds on %.0f%% of the sample, %.0f%% of the top tenth and %.0f%% of the bottom tenth.",
                               concept.name as NSString, 100 * shares.all, 100 * shares.top, 100 * shares.bottom)],
             tables: outcome.retrain.isEmpty ? [] : [.init(path: "retrain.csv", caption: "removal check: fresh networks trained without the top, bottom or random positions")],
-            figures: [.init(path: "top.png", caption: "training positions with the highest scores (the move played highlighted)"),
-                      .init(path: "bottom.png", caption: "the lowest scores")],
+            figures: [.init(path: formats.file("top"), caption: "training positions with the highest scores (the move played highlighted)"),
+                      .init(path: formats.file("bottom"), caption: "the lowest scores")],
             files: [.init(path: "attribution.csv", caption: "every sampled position, ranked"), .init(path: "attribution.json", caption: "summary")]
         ).write(to: out)
     }

@@ -55,6 +55,8 @@ package struct MaximiseRun {
         package var allStarts = false
         package var limit = Defaults.limit
         package var out = Defaults.out
+        /// The formats every picture is written in.
+        package var formats = RunDefaults.figureFormats
         /// The first method's results are drawn; all are summarised.
         package var methods: [ConceptSearch.Method] = Defaults.methods
         /// The placement edits allowed (ignored in play).
@@ -67,7 +69,7 @@ package struct MaximiseRun {
         package var proposals = Defaults.proposals
         package var editCost = Defaults.editCost
         /// Edit costs to sweep, each a full run of the gradient and greedy searches among
-        /// `methods`, the ones that weigh an edit's cost (`sweep.csv`, `sweep.png`).
+        /// `methods`, the ones that weigh an edit's cost (`sweep.csv`, `sweep.png`/`.svg`/`.pdf`).
         package var sweep: [Double]?
         /// A `probe` output directory holding saved probes (a missing one is fitted there).
         package var probes = Defaults.probes
@@ -225,7 +227,7 @@ package struct MaximiseRun {
                     if method == settings.methods[0] && fooledDrawn.count < 4 {
                         let name = String(format: "fooled/%03d", index)
                         try drawBoards(result, name: name)
-                        fooledDrawn.append(name + ".svg")
+                        fooledDrawn.append(settings.formats.file(name))
                     }
                 }
             }
@@ -343,18 +345,17 @@ package struct MaximiseRun {
         ]
         let path = settings.out + "/" + name
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try BoardPicture.row(pictures).writePNG(to: path + ".png")
-        try AtomicFileWriter.write(Data(BoardPicture.rowSVG(pictures).utf8), to: path + ".svg")
+        try BoardPicture.row(pictures).write(to: path, formats: settings.formats)
     }
 
-    /// `sweep.csv` (every method at every cost) and `sweep.png` (the trade-off panels).
+    /// `sweep.csv` (every method at every cost) and the `sweep` figure (the trade-off panels).
     private func writeSweep(_ sweep: [MethodSummary]) throws {
         let table = ([MethodSummary.csvHeader] + sweep.map(\.csvRow)).joined(separator: "\n") + "\n"
         try AtomicFileWriter.write(Data(table.utf8), to: settings.out + "/sweep.csv")
         let figure = TradeOffFigure(title: concept.name, costLabel: "edit cost",
                                     metrics: ["concept true after", "probe gain", settings.plies == nil ? "mean edits" : "mean plies"],
                                     points: sweep.map { .init(series: $0.method.rawValue, cost: $0.editCost, values: [$0.conceptTrue, $0.probeGain, $0.meanSteps]) })
-        try figure.render().writePNG(to: settings.out + "/sweep.png")
+        try figure.figure.write(to: settings.out + "/sweep", formats: settings.formats)
     }
 
     /// The run's manifest; `fooledBoards` are the pictures this run drew of fooled results
@@ -372,7 +373,7 @@ package struct MaximiseRun {
                                    + "for the concept also answers to something else (fooled.jsonl, fooled/).", 100 * first.fooled,
                                    first.method.rawValue as NSString, concept.name as NSString, layer as NSString, concept.name as NSString))
         }
-        let boards = (0..<min(4, outcome.starts)).map { String(format: "boards/%03d.svg", $0) }
+        let boards = (0..<min(4, outcome.starts)).map { settings.formats.file(String(format: "boards/%03d", $0)) }
         return try RunManifest(
             command: "maximise", title: "Concept-maximised positions: \(concept.name)",
             summary: "\(outcome.starts) held-out positions \(settings.allStarts ? "" : "where \(concept.name) does not hold yet ")searched, legally, "
@@ -385,7 +386,7 @@ package struct MaximiseRun {
                 + (outcome.sweep.isEmpty ? [] : [.init(path: "sweep.csv", caption: "the same at every swept edit cost")]),
             figures: boards.map { .init(path: $0, caption: "before and after (first method)") }
                 + fooledBoards.map { .init(path: $0, caption: "a fooled probe: the target reached, the concept false") }
-                + (outcome.sweep.isEmpty ? [] : [.init(path: "sweep.png", caption: "concept true after, probe gain and steps against the edit cost")]),
+                + (outcome.sweep.isEmpty ? [] : [.init(path: settings.formats.file("sweep"), caption: "concept true after, probe gain and steps against the edit cost")]),
             files: [.init(path: "results.jsonl", caption: "every search: FENs, steps (and moves in play), probe and concept before and after"),
                     .init(path: "fooled.jsonl", caption: "the results that fooled the probe")]
         )

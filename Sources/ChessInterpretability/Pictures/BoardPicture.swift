@@ -1,9 +1,14 @@
 import Chess
 import Plotting
 
-/// A chess board drawn as SVG (Unicode piece glyphs, scalable) or as a raster image
-/// (pieces as lettered discs), with coordinates, highlighted squares, or a heatmap.
-package struct BoardPicture: Sendable {
+/// A chess board with coordinates, highlighted squares or a heatmap, written as PNG, SVG
+/// or PDF like every other figure.
+///
+/// ```swift
+/// let picture = BoardPicture(.startingPosition, highlighted: [Square("e4")!], title: "after 1. e4")
+/// try picture.write(to: "board", formats: .all)
+/// ```
+package struct BoardPicture: Figure {
     package let position: Position
     /// Squares to mark, e.g. those an edit changed.
     package var highlighted: Set<Square>
@@ -34,120 +39,65 @@ package struct BoardPicture: Sendable {
 
     static let light = RGB(240, 217, 181), dark = RGB(181, 136, 99), mark = RGB(246, 226, 90)
 
-    /// The board as a stand-alone SVG document, White at the bottom.
-    package var svg: String {
-        let cell = 45, margin = 20, top = title.isEmpty ? 0 : 24
-        let size = 8 * cell + 2 * margin
-        var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(size)\" height=\"\(size + top)\" viewBox=\"0 0 \(size) \(size + top)\" font-family=\"sans-serif\">",
-                     "<rect width=\"\(size)\" height=\"\(size + top)\" fill=\"white\"/>"]
-        if !title.isEmpty { parts.append("<text x=\"\(size / 2)\" y=\"17\" font-size=\"15\" text-anchor=\"middle\">\(Self.escaped(title))</text>") }
-        for rank in 0..<8 {
-            for file in 0..<8 {
-                let square = Square(file: file, rank: rank)
-                let x = margin + file * cell, y = top + margin + (7 - rank) * cell
-                parts.append("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(Self.hex(fill(square)))\"/>")
-                if let piece = position.piece(at: square) {
-                    parts.append("<text x=\"\(x + cell / 2)\" y=\"\(y + cell - 9)\" font-size=\"38\" text-anchor=\"middle\">\(Self.glyph(piece))</text>")
-                }
-            }
-        }
-        for index in 0..<8 {
-            let files = "abcdefgh"
-            parts.append("<text x=\"\(margin + index * cell + cell / 2)\" y=\"\(top + size - 5)\" font-size=\"12\" text-anchor=\"middle\">\(files[files.index(files.startIndex, offsetBy: index)])</text>")
-            parts.append("<text x=\"\(margin / 2)\" y=\"\(top + margin + (7 - index) * cell + cell / 2 + 4)\" font-size=\"12\" text-anchor=\"middle\">\(index + 1)</text>")
-        }
-        parts.append("</svg>")
-        return parts.joined(separator: "\n") + "\n"
+    private static let cell = 40.0, margin = 18.0
+
+    private var titleStyle: TextStyle {
+        // Long captions drop to the small size rather than run off the board.
+        let body = TextStyle(size: Style.bodySize, horizontal: .middle, vertical: .top)
+        var small = body
+        small.size = Style.smallSize
+        return body.width(of: title) <= 8 * Self.cell + 2 * Self.margin - 4 ? body : small
     }
 
-    /// The board as an image: discs lettered K Q R B N P, white or black, on brown and cream squares.
-    package func image(cell: Int = 40) -> Image {
-        let margin = 22, top = title.isEmpty ? 0 : 26
-        let size = 8 * cell + 2 * margin
-        var image = Image(width: size, height: size + top)
-        // Long captions drop to the small font rather than run off the board.
-        let titleScale = Image.textWidth(title, scale: 2) <= size ? 2 : 1
-        if !title.isEmpty { image.text(title, x: size / 2, y: titleScale == 2 ? 6 : 10, scale: titleScale, alignment: .center) }
+    private var top: Double { title.isEmpty ? 0 : titleStyle.lineHeight + 8 }
+
+    package var width: Double { 8 * Self.cell + 2 * Self.margin }
+    package var height: Double { width + top }
+
+    /// The board, White at the bottom; pieces are the Unicode chess glyphs, a white piece
+    /// drawn as the black glyph's shape filled white under the white glyph's outline.
+    package func draw(on canvas: some Canvas) {
+        let (cell, margin) = (Self.cell, Self.margin)
+        if !title.isEmpty { canvas.text(title, at: Point(width / 2, 4), titleStyle) }
+        let pieceStyle = TextStyle(size: cell * 0.82, horizontal: .middle, vertical: .middle)
         for rank in 0..<8 {
             for file in 0..<8 {
                 let square = Square(file: file, rank: rank)
-                let x = margin + file * cell, y = top + margin + (7 - rank) * cell
-                image.fill(x: x, y: y, width: cell, height: cell, fill(square))
+                let x = margin + Double(file) * cell, y = top + margin + Double(7 - rank) * cell
+                canvas.fill(Rect(x: x, y: y, width: cell, height: cell), fill(square))
                 guard let piece = position.piece(at: square) else { continue }
-                let white = piece.color == .white
-                image.fillCircle(centerX: x + cell / 2, centerY: y + cell / 2, radius: cell * 2 / 5, white ? .black : .grey)
-                image.fillCircle(centerX: x + cell / 2, centerY: y + cell / 2, radius: cell * 2 / 5 - 2, white ? .white : .black)
-                image.text(String(piece.fenSymbol).uppercased(), x: x + cell / 2, y: y + cell / 2 - 10, scale: 3,
-                           alignment: .center, white ? .black : .white)
+                let centre = Point(x + cell / 2, y + cell / 2 + cell * 0.04)
+                var filled = pieceStyle
+                filled.color = piece.color == .white ? .white : .black
+                canvas.text(Self.glyph(Piece(piece.kind, .black)), at: centre, filled)
+                if piece.color == .white { canvas.text(Self.glyph(piece), at: centre, pieceStyle) }
             }
         }
+        let coordinates = TextStyle(size: Style.smallSize, color: RGB(90, 90, 90), horizontal: .middle, vertical: .middle)
         for index in 0..<8 {
-            image.text(String("abcdefgh".dropFirst(index).first!), x: margin + index * cell + cell / 2, y: top + size - 17, scale: 2, alignment: .center)
-            image.text(String(index + 1), x: margin / 2, y: top + margin + (7 - index) * cell + cell / 2 - 7, scale: 2, alignment: .center)
+            canvas.text(String("abcdefgh".dropFirst(index).first!), at: Point(margin + (Double(index) + 0.5) * cell, top + margin + 8 * cell + margin / 2), coordinates)
+            canvas.text(String(index + 1), at: Point(margin / 2, top + margin + (Double(7 - index) + 0.5) * cell), coordinates)
         }
-        return image
     }
 
-    /// Boards side by side (e.g. before and after an edit) as one image.
-    package static func row(_ pictures: [BoardPicture], cell: Int = 40) -> Image {
-        grid(pictures, columns: max(pictures.count, 1), cell: cell)
+    /// Boards side by side (e.g. before and after an edit) as one figure.
+    package static func row(_ pictures: [BoardPicture]) -> FigureGrid {
+        FigureGrid(pictures, columns: max(pictures.count, 1))
     }
 
-    /// Boards in rows of `columns`, left to right and top to bottom, as one image.
-    package static func grid(_ pictures: [BoardPicture], columns: Int, cell: Int = 40) -> Image {
-        rows(chunked(pictures, columns), cell: cell)
+    /// Boards in rows of `columns`, left to right and top to bottom, as one figure.
+    package static func grid(_ pictures: [BoardPicture], columns: Int) -> FigureGrid {
+        FigureGrid(pictures, columns: columns)
     }
 
-    /// Boards row by row, each row left to right (rows may differ in length), as one image.
-    package static func rows(_ rows: [[BoardPicture]], cell: Int = 40) -> Image {
-        let images = rows.map { $0.map { $0.image(cell: cell) } }
-        let all = images.flatMap { $0 }
-        let (width, height) = ((all.map(\.width).max() ?? 0) + 10, (all.map(\.height).max() ?? 0) + 10)
-        var canvas = Image(width: (images.map(\.count).max() ?? 0) * width, height: images.count * height)
-        for (y, row) in images.enumerated() {
-            for (x, image) in row.enumerated() { canvas.draw(image, x: x * width, y: y * height) }
-        }
-        return canvas
-    }
-
-    private static func chunked(_ pictures: [BoardPicture], _ columns: Int) -> [[BoardPicture]] {
-        stride(from: 0, to: pictures.count, by: columns).map { Array(pictures[$0..<min($0 + columns, pictures.count)]) }
-    }
-
-    /// Boards side by side as one SVG document.
-    package static func rowSVG(_ pictures: [BoardPicture]) -> String {
-        gridSVG(pictures, columns: max(pictures.count, 1))
-    }
-
-    /// Boards in rows of `columns` as one SVG document.
-    package static func gridSVG(_ pictures: [BoardPicture], columns: Int) -> String {
-        rowsSVG(chunked(pictures, columns))
-    }
-
-    /// Boards row by row (rows may differ in length) as one SVG document.
-    package static func rowsSVG(_ rows: [[BoardPicture]]) -> String {
-        let width = 8 * 45 + 40 + 10, height = 8 * 45 + 40 + 24 + 10
-        let inner = rows.enumerated().flatMap { y, row in
-            row.enumerated().map { x, picture in
-                let body = picture.svg.split(separator: "\n").dropFirst().dropLast().joined(separator: "\n")
-                return "<g transform=\"translate(\(x * width),\(y * height))\">\n\(body)\n</g>"
-            }
-        }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\((rows.map(\.count).max() ?? 0) * width)\" height=\"\(rows.count * height)\" font-family=\"sans-serif\">\n"
-            + inner.joined(separator: "\n") + "\n</svg>\n"
+    /// Boards row by row, each row left to right (rows may differ in length), as one figure.
+    package static func rows(_ rows: [[BoardPicture]]) -> FigureGrid {
+        FigureGrid(rows: rows)
     }
 
     static func glyph(_ piece: Piece) -> String {
         let white: [PieceKind: String] = [.king: "♔", .queen: "♕", .rook: "♖", .bishop: "♗", .knight: "♘", .pawn: "♙"]
         let black: [PieceKind: String] = [.king: "♚", .queen: "♛", .rook: "♜", .bishop: "♝", .knight: "♞", .pawn: "♟"]
         return (piece.color == .white ? white : black)[piece.kind]!
-    }
-
-    static func hex(_ color: RGB) -> String {
-        "#" + [color.red, color.green, color.blue].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-
-    static func escaped(_ text: String) -> String {
-        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
     }
 }

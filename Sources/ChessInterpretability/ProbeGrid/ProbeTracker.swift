@@ -5,6 +5,7 @@ import DataFiles
 import Dispatch
 import Foundation
 import Neural
+import Plotting
 import PositionCollections
 import Interpretability
 
@@ -74,7 +75,7 @@ package struct ProbeTracker {
     }
 
     /// Runs the whole grid into `out`.
-    package func run(out: String, onError: (CollectionError) -> Void = { _ in },
+    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onError: (CollectionError) -> Void = { _ in },
                     progress: (Progress) -> Void = { _ in }) throws -> Summary {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "sampling \(settings.positions) positions"))
@@ -116,7 +117,7 @@ package struct ProbeTracker {
         }
         let rows = rows(tasks: tasks, outcomes: outcomes)
         progress(Progress(cellsDone: done, cells: done, detail: "drawing figures"))
-        files += try TrackerFigures(rows: rows, steps: steps, layers: layers).write(to: out)
+        files += try TrackerFigures(rows: rows, steps: steps, layers: layers).write(to: out, formats: formats)
         let readings = ConceptEmergence.read(rows)
         try AtomicFileWriter.write(Data(ConceptEmergence.csv(readings).utf8), to: out + "/emergence.csv")
         try writeManifest(readings: readings, skipped: skipped, positions: sample.count, out: out)

@@ -57,8 +57,8 @@ package struct SparsityCurve: Sendable {
         self.points = points
     }
 
-    /// Writes `sparsity-<concept>-<layer>.csv` (the dense probe's row has an empty `k`) and its `.png` into `out`.
-    package func write(to out: String) throws -> [String] {
+    /// Writes `sparsity-<concept>-<layer>.csv` (the dense probe's row has an empty `k`) and its figure into `out`.
+    package func write(to out: String, formats: FigureFormats) throws -> [String] {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let base = "\(out)/sparsity-\(concept)-\(layer)"
         let format = TableFormat.csv
@@ -79,7 +79,6 @@ package struct SparsityCurve: Sendable {
         let low = min(points.map(\.low).min() ?? 0, points.map(\.control).min() ?? 0)
         let plot = LinePlot(title: "\(concept) at \(layer), step \(step): test \(metric) by features used", xLabel: "features (k)", yLabel: metric,
                             series: series, yRange: min(low, 0.4)...1)
-        try AtomicFileWriter.write(try plot.render().pngData(), to: base + ".png")
-        return [base + ".csv", base + ".png"]
+        return [base + ".csv"] + (try plot.write(to: base, formats: formats))
     }
 }

@@ -19,19 +19,14 @@ package struct TrackerFigures {
 
     func primaryRows(of concept: String) -> [GridRow] { rows.primaryRows(of: concept) }
 
-    /// Writes `<concept>-heatmap.png`, `<concept>-curves.png` and `overview.png` into `directory`; returns their paths.
-    package func write(to directory: String) throws -> [String] {
+    /// Writes `<concept>-heatmap`, `<concept>-curves` and `overview` in `formats` into `directory`; returns their paths.
+    package func write(to directory: String, formats: FigureFormats) throws -> [String] {
         var paths = [String]()
         for concept in concepts {
-            let heatmapPath = "\(directory)/\(concept)-heatmap.png", curvesPath = "\(directory)/\(concept)-curves.png"
-            try heatmap(of: concept).render().writePNG(to: heatmapPath)
-            try curves(of: concept).render().writePNG(to: curvesPath)
-            paths += [heatmapPath, curvesPath]
+            paths += try heatmap(of: concept).write(to: "\(directory)/\(concept)-heatmap", formats: formats)
+            paths += try curves(of: concept).write(to: "\(directory)/\(concept)-curves", formats: formats)
         }
-        if !concepts.isEmpty {
-            try overview().writePNG(to: "\(directory)/overview.png")
-            paths.append("\(directory)/overview.png")
-        }
+        if !concepts.isEmpty { paths += try overview().write(to: "\(directory)/overview", formats: formats) }
         return paths
     }
 
@@ -70,17 +65,13 @@ package struct TrackerFigures {
     }
 
     /// Every concept's heatmap, small, in a grid of up to four columns.
-    package func overview() -> Image {
-        let tiles = concepts.map { heatmap(of: $0).render(cell: 20) }
-        let columns = min(4, tiles.count), rowsCount = (tiles.count + columns - 1) / columns
-        let tileWidth = tiles.map(\.width).max()!, tileHeight = tiles.map(\.height).max()!
-        var image = Image(width: columns * tileWidth, height: rowsCount * tileHeight + 40)
-        image.text("What-when-where: probe test scores by layer (y) and training step (x)", x: image.width / 2, y: 12,
-                   scale: 2, alignment: .center)
-        for (index, tile) in tiles.enumerated() {
-            image.draw(tile, x: (index % columns) * tileWidth, y: 40 + (index / columns) * tileHeight)
+    package func overview() -> FigureGrid {
+        let tiles = concepts.map { concept in
+            var tile = heatmap(of: concept)
+            tile.cell = 18
+            return tile
         }
-        return image
+        return FigureGrid(title: "What-when-where: probe test scores by layer (y) and training step (x)", tiles, columns: min(4, max(tiles.count, 1)))
     }
 
     /// The colour and axis range of a metric: chance to perfect.

@@ -74,43 +74,5 @@ package struct ExplanatoryGraph: Codable, Sendable, Equatable {
         return text + "}\n"
     }
 
-    /// A drawing: layers as rows (top layer first), edges as lines whose width follows the
-    /// flow (red where relevance is positive, blue where negative).
-    package func svg() -> String {
-        let rowHeight = 110, nodeWidth = 112, nodeHeight = 40, margin = 90
-        let rows = layers.filter { layer in nodes.contains { $0.id.layer == layer } }
-        let widest = rows.map { layer in nodes.filter { $0.id.layer == layer }.count }.max() ?? 1
-        let width = margin + widest * (nodeWidth + 24) + 24, height = rows.count * rowHeight + 40
-        var position = [NodeID: (x: Int, y: Int)]()
-        for (row, layer) in rows.enumerated() {
-            // By channel, so that a channel the residual stream carries down stays in one column as far as it can.
-            let members = nodes.filter { $0.id.layer == layer }.sorted { $0.id.channel < $1.id.channel }
-            let offset = margin + (widest - members.count) * (nodeWidth + 24) / 2
-            for (index, node) in members.enumerated() {
-                position[node.id] = (offset + index * (nodeWidth + 24) + nodeWidth / 2, 30 + row * rowHeight + nodeHeight / 2)
-            }
-        }
-        let largest = edges.map { abs($0.flow) }.max() ?? 1
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        for (row, layer) in rows.enumerated() {
-            svg += "<text x=\"8\" y=\"\(30 + row * rowHeight + nodeHeight / 2 + 4)\" font-weight=\"bold\">\(layer)</text>\n"
-        }
-        for edge in edges {
-            guard let a = position[edge.from], let b = position[edge.to] else { continue }
-            let stroke = max(0.6, 8 * abs(edge.flow) / max(largest, 1e-12))
-            svg += "<line x1=\"\(a.x)\" y1=\"\(a.y + nodeHeight / 2)\" x2=\"\(b.x)\" y2=\"\(b.y - nodeHeight / 2)\" stroke=\"\(edge.flow < 0 ? "#2b6cb0" : "#c53030")\" "
-                + "stroke-opacity=\"0.7\" stroke-width=\"\(String(format: "%.2f", stroke))\"><title>\(edge.from.name) → \(edge.to.name): \(Self.format(edge.flow))</title></line>\n"
-        }
-        for node in nodes {
-            guard let p = position[node.id] else { continue }
-            svg += "<rect x=\"\(p.x - nodeWidth / 2)\" y=\"\(p.y - nodeHeight / 2)\" width=\"\(nodeWidth)\" height=\"\(nodeHeight)\" rx=\"6\" fill=\"#f7fafc\" stroke=\"#4a5568\"/>\n"
-            svg += "<text x=\"\(p.x)\" y=\"\(p.y - 3)\" text-anchor=\"middle\">#\(node.id.channel)</text>\n"
-            svg += "<text x=\"\(p.x)\" y=\"\(p.y + 12)\" text-anchor=\"middle\" font-size=\"11\">R \(Self.format(node.relevance))"
-                + (positions > 1 ? " · \(node.appearances)/\(positions)" : "") + "</text>\n"
-        }
-        return svg + "</svg>\n"
-    }
-
-    private static func format(_ value: Double) -> String { String(format: "%.3g", value) }
+    static func format(_ value: Double) -> String { String(format: "%.3g", value) }
 }

@@ -99,7 +99,8 @@ package struct ExplanatoryGraphRun {
                                           top: settings.top, threshold: settings.threshold)
     }
 
-    package func run(out: String, onError: @escaping (CollectionError) -> Void = { _ in }, progress: (Int) -> Void = { _ in }) throws -> Outcome {
+    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onError: @escaping (CollectionError) -> Void = { _ in },
+                     progress: (Int) -> Void = { _ in }) throws -> Outcome {
         try OutputDirectory.claim(out, marker: "graph.json")
         var graph: ExplanatoryGraph
         var shown: [ExplanatoryGraph.NodeID: (position: Position, heat: [Double])]
@@ -114,8 +115,8 @@ package struct ExplanatoryGraphRun {
         let largestAbsorbed = graph.nodes.compactMap { node in node.absorbed.map { abs($0) / max(abs(node.relevance), 1e-12) } }.max() ?? 0
         try JSONFile.write(graph, to: "\(out)/graph.json")
         try AtomicFileWriter.write(Data(graph.dot().utf8), to: "\(out)/graph.dot")
-        try AtomicFileWriter.write(Data(graph.svg().utf8), to: "\(out)/graph.svg")
-        try drawNodes(graph, shown: shown, out: out)
+        try ExplanatoryGraphFigure(graph).write(to: "\(out)/graph", formats: formats)
+        try drawNodes(graph, shown: shown, out: out, formats: formats)
         try RunManifest(
             command: "graph", title: "Explanatory graph of \(settings.from)" + (settings.fen == nil ? " over \(graph.positions) positions" : ""),
             summary: "Concept Relevance Propagation's explanatory graph (LRP \(settings.composite)) of \(settings.from == "value" ? "the value head's win-minus-loss logit" : "the \(settings.from) probe's read-out") "
@@ -124,8 +125,8 @@ package struct ExplanatoryGraphRun {
                 + "Each node's board shows the relevance flowing through it, then the positions of the collection where its channel carries the most relevance.",
             settings: settings, outcome: Summary(nodes: graph.nodes.count, edges: graph.edges.count, positions: graph.positions, largestAbsorbedShare: largestAbsorbed),
             findings: findings(graph, largestAbsorbed: largestAbsorbed),
-            figures: [.init(path: "graph.svg", caption: "the graph: layers as rows, edge width by flow"),
-                      .init(path: "nodes.png", caption: "each node's conditional heatmap, then its reference positions")],
+            figures: [.init(path: formats.file("graph"), caption: "the graph: layers as rows, edge width by flow"),
+                      .init(path: formats.file("nodes"), caption: "each node's conditional heatmap, then its reference positions")],
             files: [.init(path: "graph.json", caption: "nodes, edges, flows and reference positions"), .init(path: "graph.dot", caption: "the graph for Graphviz")]
         ).write(to: out)
         return Outcome(graph: graph, largestAbsorbedShare: largestAbsorbed)
@@ -193,7 +194,7 @@ package struct ExplanatoryGraphRun {
 
     /// One row per node: its conditional heatmap on the position explained (or where it carries
     /// the most), then its reference positions, each with the relevance through its channel alone.
-    private func drawNodes(_ graph: ExplanatoryGraph, shown: [ExplanatoryGraph.NodeID: (position: Position, heat: [Double])], out: String) throws {
+    private func drawNodes(_ graph: ExplanatoryGraph, shown: [ExplanatoryGraph.NodeID: (position: Position, heat: [Double])], out: String, formats: FigureFormats) throws {
         var rows = [[BoardPicture]]()
         for layer in graph.layers {
             for node in graph.nodes.filter({ $0.id.layer == layer }).sorted(by: { $0.relevance > $1.relevance }) {
@@ -209,8 +210,7 @@ package struct ExplanatoryGraphRun {
                 rows.append(row)
             }
         }
-        try AtomicFileWriter.write(Data(BoardPicture.rowsSVG(rows).utf8), to: "\(out)/nodes.svg")
-        try BoardPicture.rows(rows).writePNG(to: "\(out)/nodes.png")
+        try BoardPicture.rows(rows).write(to: "\(out)/nodes", formats: formats)
     }
 
     private func findings(_ graph: ExplanatoryGraph, largestAbsorbed: Double) -> [String] {

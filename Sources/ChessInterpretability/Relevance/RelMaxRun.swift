@@ -162,7 +162,8 @@ package struct RelMaxRun {
 
     /// Reads on from `out/ranking.json` (if any) to `positions`, then writes the tables,
     /// pictures and manifest. `out` must be new, empty, or an earlier run with the same settings.
-    package func run(out: String, onError: @escaping (CollectionError) -> Void = { _ in }, progress: (Int) -> Void = { _ in }) throws -> Outcome {
+    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onError: @escaping (CollectionError) -> Void = { _ in },
+                     progress: (Int) -> Void = { _ in }) throws -> Outcome {
         var ranking = try startingRanking(out: out)
         // What the earlier run read is skipped quietly: its bad games were reported then.
         var skipping = true
@@ -185,7 +186,7 @@ package struct RelMaxRun {
             }
         }
         try JSONFile.write(ranking, to: "\(out)/\(Self.rankingFile)")
-        return try write(ranking, read: ranking.positionsRead - startedAt, out: out)
+        return try write(ranking, read: ranking.positionsRead - startedAt, out: out, formats: formats)
     }
 
     static let rankingFile = "ranking.json"
@@ -266,7 +267,7 @@ package struct RelMaxRun {
         return channels.map { ranking.targets[$0] } + (settings.concept == nil ? [] : [ranking.targets[channelCount]])
     }
 
-    private func write(_ ranking: Ranking, read: Int, out: String) throws -> Outcome {
+    private func write(_ ranking: Ranking, read: Int, out: String, formats: FigureFormats) throws -> Outcome {
         let shown = shownTargets(ranking)
         var csv = "target,ranking,rank,fen,source,game,ply,relevance,activation" + (label.map { ",\($0.name)" } ?? "") + "\n"
         var figures = [RunManifest.Entry](), counts = [(relevance: Int, activation: Int)]()
@@ -289,9 +290,8 @@ package struct RelMaxRun {
             counts.append((labelled[0], labelled[1]))
             let name = "target-" + target.name.replacingOccurrences(of: " ", with: "-")
             let columns = max(target.byRelevance.entries.count, target.byActivation.entries.count, 1)
-            try AtomicFileWriter.write(Data(BoardPicture.gridSVG(pictures, columns: columns).utf8), to: "\(out)/\(name).svg")
-            try BoardPicture.grid(pictures, columns: columns).writePNG(to: "\(out)/\(name).png")
-            figures.append(.init(path: "\(name).png", caption: "\(target.name) at \(layer): RelMax (top row) and ActMax (bottom row) positions, each with the relevance flowing through it" + (label.map { "; * where \($0.name) holds" } ?? "")))
+            try BoardPicture.grid(pictures, columns: columns).write(to: "\(out)/\(name)", formats: formats)
+            figures.append(.init(path: formats.file(name), caption: "\(target.name) at \(layer): RelMax (top row) and ActMax (bottom row) positions, each with the relevance flowing through it" + (label.map { "; * where \($0.name) holds" } ?? "")))
         }
         try AtomicFileWriter.write(Data(csv.utf8), to: "\(out)/references.csv")
         try RunManifest(

@@ -97,7 +97,7 @@ package struct RelevanceRun {
     }
 
     /// Propagates, writes the maps and tables into `out` (new, empty, or an earlier relevance run's), and returns what was found.
-    package func run(out: String, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
+    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onWarning: (String) -> Void = { _ in }) throws -> Outcome {
         let (source, prediction) = try readOut(onWarning: onWarning)
         let relevance = { (units: Set<Int>?) in
             network.relevance(of: position, explaining: source, rankedAt: layer, through: units.map { .channels($0) }, composite: settings.composite)
@@ -109,11 +109,11 @@ package struct RelevanceRun {
         try OutputDirectory.claim(out, marker: "relevance.json")
         let what = settings.concept == "value" ? (network.outputs.contains(.value) ? "value" : "evaluation") : "\(settings.concept) at \(layer)"
         try draw([BoardPicture(position, title: "\(what), step \(step): LRP \(settings.composite)",
-                               heat: Self.normalised(outcome.squares))], name: "relevance", out: out)
+                               heat: Self.normalised(outcome.squares))], name: "relevance", out: out, formats: formats)
         let conditional = ranked.prefix(settings.channels).filter { $0.relevance > 0 }.map { channel in
             BoardPicture(position, title: "\(layer) channel \(channel.channel)", heat: Self.normalised(relevance([channel.channel]).squares))
         }
-        if !conditional.isEmpty { try draw(conditional, name: "channels", out: out) }
+        if !conditional.isEmpty { try draw(conditional, name: "channels", out: out, formats: formats) }
         let summary = try writeTables(outcome, out: out)
         let strongest = outcome.strongestSquares(4).map { String(format: "%@ %+.2f", "\($0.square)", $0.relevance) }
         try RunManifest(
@@ -123,8 +123,8 @@ package struct RelevanceRun {
                 + "Below, the relevance flowing through each of \(layer)'s most relevant channels alone (Concept Relevance Propagation).",
             settings: settings, outcome: summary,
             findings: [String(format: "Prediction %.2f; the most relevant squares: %@.", outcome.prediction, strongest.joined(separator: ", "))],
-            figures: [.init(path: "relevance.png", caption: "relevance per square")]
-                + (conditional.isEmpty ? [] : [.init(path: "channels.png", caption: "the most relevant channels, one at a time")]),
+            figures: [.init(path: formats.file("relevance"), caption: "relevance per square")]
+                + (conditional.isEmpty ? [] : [.init(path: formats.file("channels"), caption: "the most relevant channels, one at a time")]),
             files: ["squares.csv", "planes.csv", "channels.csv", "relevance.json"].map { .init(path: $0, caption: $0) }
         ).write(to: out)
         return outcome
@@ -144,9 +144,8 @@ package struct RelevanceRun {
         return largest > 0 ? values.map { $0 / largest } : values
     }
 
-    private func draw(_ pictures: [BoardPicture], name: String, out: String) throws {
-        try AtomicFileWriter.write(Data(BoardPicture.rowSVG(pictures).utf8), to: "\(out)/\(name).svg")
-        try BoardPicture.row(pictures).writePNG(to: "\(out)/\(name).png")
+    private func draw(_ pictures: [BoardPicture], name: String, out: String, formats: FigureFormats) throws {
+        try BoardPicture.row(pictures).write(to: "\(out)/\(name)", formats: formats)
     }
 
     /// `relevance.json`: the position, the output explained and how its relevance divides.

@@ -83,7 +83,8 @@ package struct TCAVRun {
     }
 
     /// Runs the tests, writes the table and chart into `out`, and returns the rows.
-    package func run(out: String, onError: @escaping (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> [Row] {
+    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onError: @escaping (String) -> Void = { _ in },
+                     progress: (String) -> Void = { _ in }) throws -> [Row] {
         let needed = settings.examples * (settings.randomSets + 4) * 4 + settings.tested * 4
         let sample = PositionSample.draw(from: settings.positions, count: needed, seed: settings.seed, onError: { onError("\($0)") })
         let train = sample.positions(in: .train)
@@ -117,7 +118,7 @@ package struct TCAVRun {
             let result = tcav.test(concept: activations(positive.map(\.position)), randomSets: randomSets, gradients: gradients)
             rows.append(Row(concept: concept.name, examples: positive.count, result: result))
         }
-        try write(rows, tested: tested.count, out: out)
+        try write(rows, tested: tested.count, out: out, formats: formats)
         return rows
     }
 
@@ -139,7 +140,7 @@ package struct TCAVRun {
         return Tensor(shape: [positions.count, network.width(of: settings.layer)], rows)
     }
 
-    private func write(_ rows: [Row], tested: Int, out: String) throws {
+    private func write(_ rows: [Row], tested: Int, out: String, formats: FigureFormats) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var table = "concept,layer,output,step,examples,tested,tcav_mean,tcav_sd,random_mean,random_sd,t,df,p,effect_size,cav_accuracy,significant\n"
         for row in rows {
@@ -157,7 +158,7 @@ package struct TCAVRun {
             bars.append(BarChart.Bar(label: "random CAVs", value: row.result.randomMean, error: row.result.randomDeviation, color: .grey))
         }
         try BarChart(title: "TCAV of \(settings.output) at \(settings.layer), step \(step) (* significant after Bonferroni)",
-                     valueLabel: "share of positions with positive sensitivity", bars: bars, range: 0...1).render().writePNG(to: out + "/tcav.png")
+                     valueLabel: "share of positions with positive sensitivity", bars: bars, range: 0...1).write(to: out + "/tcav", formats: formats)
         let findings = rows.map { row in
             String(format: "%@: TCAV %.2f against %.2f for random directions, p = %.2g: %@.", row.concept as NSString, row.result.mean,
                    row.result.randomMean, row.result.test.p, (row.result.significant ? "significant" : "not significant") as NSString)
@@ -169,7 +170,7 @@ package struct TCAVRun {
                 + "\(settings.randomSets) random counter-sets of \(settings.examples) positions (Bonferroni over the \(rows.count) concepts) marks the significant ones.",
             settings: settings, outcome: rows, findings: findings,
             tables: [.init(path: "tcav.csv", caption: "TCAV scores, their spread over counter-sets and the t-test")],
-            figures: [.init(path: "tcav.png", caption: "TCAV scores with their spread over random counter-sets; * significant")]
+            figures: [.init(path: formats.file("tcav"), caption: "TCAV scores with their spread over random counter-sets; * significant")]
         ).write(to: out)
     }
 }

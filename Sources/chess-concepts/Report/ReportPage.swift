@@ -92,8 +92,8 @@ struct ReportPage {
             html += "<p>\(escape(table.caption)) (\(link(prefix + table.path, table.path))):</p>\n"
             if let csv = try? CSVTable(path: directory + "/" + prefix + table.path) { html += htmlTable(csv) }
         }
-        for figure in manifest.figures where exists(prefix + figure.path) {
-            html += self.figure(prefix + figure.path, figure.caption)
+        for figure in manifest.figures {
+            if let shown = self.figure(prefix + figure.path, figure.caption) { html += shown }
         }
         let files = manifest.files.filter { exists(prefix + $0.path) }
         if !files.isEmpty {
@@ -125,8 +125,15 @@ struct ReportPage {
 
     private func link(_ relative: String, _ text: String? = nil) -> String { "<a href=\"\(relative)\">\(escape(text ?? relative))</a>" }
 
-    private func figure(_ relative: String, _ caption: String) -> String {
-        "<figure><img src=\"\(relative)\" alt=\"\(escape(caption))\"><figcaption>\(escape(caption))</figcaption></figure>\n"
+    /// A figure, shown from its SVG where the run wrote one (sharp at any zoom), else from
+    /// the file named, with links to its PNG and PDF siblings; `nil` when none of them exists.
+    private func figure(_ relative: String, _ caption: String) -> String? {
+        let stem = (relative as NSString).deletingPathExtension
+        let siblings = ["svg", "png", "pdf"].map { stem + "." + $0 }.filter(exists)
+        guard let shown = siblings.first(where: { !$0.hasSuffix(".pdf") }) ?? (exists(relative) ? relative : nil) else { return nil }
+        let links = siblings.filter { $0 != shown }.map { link($0, ($0 as NSString).pathExtension.uppercased()) }
+        return "<figure><img src=\"\(shown)\" alt=\"\(escape(caption))\"><figcaption>\(escape(caption))"
+            + (links.isEmpty ? "" : " (" + links.joined(separator: ", ") + ")") + "</figcaption></figure>\n"
     }
 
     private func htmlTable(_ table: CSVTable) -> String {
