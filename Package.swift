@@ -23,6 +23,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The viewer's HTTP server; without its default traits, which pull in swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // Rules core and file formats.
@@ -53,13 +55,22 @@ let package = Package(
             name: "ChessInterpretability",
             dependencies: ["Chess", "ChessModel", "Concepts", "DataFiles", "Interpretability", "NNUE", "Neural", "Plotting", "PositionCollections"]
         ),
+        .target(
+            name: "ChessViewer",
+            dependencies: [
+                "Chess", "ChessInterpretability", "ChessModel", "Concepts", "Interpretability",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Page")]
+        ),
         .target(name: "Tabular", dependencies: ["DataFiles", "Interpretability", "Neural", "Plotting"]),
         .target(name: "Images", dependencies: ["DataFiles", "Interpretability", "Neural", "Plotting"]),
 
         .executableTarget(
             name: "chess-concepts",
             dependencies: [
-                "Chess", "ChessInterpretability", "ChessModel", "Concepts", "DataFiles", "Images", "Interpretability", "NNUE", "Neural", "Plotting", "PositionCollections", "Tabular",
+                "Chess", "ChessInterpretability", "ChessModel", "ChessViewer", "Concepts", "DataFiles", "Images", "Interpretability", "NNUE", "Neural", "Plotting",
+                "PositionCollections", "Tabular",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -42,7 +42,7 @@ package struct Heatmap: Figure {
         let axis = colorBarAxis, style = labelStyle
         let tickLabels: Double = axis.majorTicks.map { style.width(of: axis.label($0)) }.max() ?? 0
         let colorBar: Double = 24 + 12 + Style.tickLength + 3 + tickLabels + 8 + TextStyle(size: Style.bodySize).lineHeight + 6
-        return gridLeft + Double(columns.count) * cell + colorBar
+        return max(gridLeft + Double(columns.count) * cell + colorBar, titleStyle.width(of: title) + 16)
     }
 
     package var height: Double {
@@ -52,7 +52,9 @@ package struct Heatmap: Figure {
     package func draw(on canvas: some Canvas) {
         let body = TextStyle(size: Style.bodySize)
         let gridWidth = Double(columns.count) * cell, gridHeight = Double(rows.count) * cell
-        canvas.text(title, at: Point(gridLeft + gridWidth / 2, 8), titleStyle.anchored(.middle, .top))
+        // Over the grid where the title fits there, else as far right as it must go to fit at all.
+        let half = titleStyle.width(of: title) / 2
+        canvas.text(title, at: Point(min(max(gridLeft + gridWidth / 2, half + 8), width - half - 8), 8), titleStyle.anchored(.middle, .top))
         for (r, row) in values.enumerated() {
             for (c, value) in row.enumerated() {
                 let color = value.isNaN ? RGB.lightGrey : ColorMap.color(colorBarAxis.fraction(value))

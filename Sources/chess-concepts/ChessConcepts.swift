@@ -3,7 +3,7 @@ import ChessInterpretability
 import Neural
 
 @main
-struct ChessConcepts: ParsableCommand {
+struct ChessConcepts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chess-concepts",
         abstract: "Ask a chess network what it knows, when it learned it, and where it keeps it.",
@@ -12,6 +12,7 @@ struct ChessConcepts: ParsableCommand {
             CommandGroup(name: "Rules", subcommands: [PerftCommand.self, MovesCommand.self, BoardCommand.self]),
             CommandGroup(name: "Collections", subcommands: [AnalyseCommand.self, ConceptsCommand.self]),
             CommandGroup(name: "Model", subcommands: [TrainCommand.self, EvaluateCommand.self, EvalCommand.self, PlayCommand.self]),
+            CommandGroup(name: "View", subcommands: [ServeCommand.self]),
             CommandGroup(name: "Interpret", subcommands: [
                 ProbeCommand.self, ActivationsCommand.self, TCAVCommand.self, MaximiseCommand.self, RelevanceCommand.self,
                 RelMaxCommand.self, GraphCommand.self,
@@ -24,12 +25,12 @@ struct ChessConcepts: ParsableCommand {
     /// Library errors are mapped to the command line's words (flags, exit statuses) here,
     /// once: a bad setting exits 64 (EX_USAGE), any other failure of a run exits 1, each
     /// with one `Error:` line and no usage text (the subcommand's `--help` has it).
-    static func main() {
+    static func main() async {
         BLAS.restartWithRecommendedCore()
         var command: any ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
         do {
-            try command.run()
+            if var served = command as? any AsyncParsableCommand { try await served.run() } else { try command.run() }
         } catch let error as RunError {
             printError("Error: \(error.commandLineMessage)")
             exit(withError: error.setting != nil ? ExitCode.validationFailure : ExitCode.failure)

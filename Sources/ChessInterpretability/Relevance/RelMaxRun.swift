@@ -283,7 +283,7 @@ package struct RelMaxRun {
                         + String(format: "%.6g,%.6g", entry.relevance, entry.activation) + (truth.map { ",\($0 ? 1 : 0)" } ?? "") + "\n"
                     let map = network.relevance(of: position, explaining: .output, rankedAt: layer, through: selection, composite: settings.composite)
                     let score = kind == "relmax" ? String(format: "R %.3g", entry.relevance) : String(format: "A %.3g", entry.activation)
-                    pictures.append(BoardPicture(position, title: "\(kind == "relmax" ? "RelMax" : "ActMax") \(rank + 1): \(score)" + (truth == true ? " *" : ""),
+                    pictures.append(BoardPicture(position, title: "\(kind == "relmax" ? "RelMax" : "ActMax") \(rank + 1): \(score)" + (truth == true ? " ✓" : ""),
                                                  heat: RelevanceRun.normalised(map.squares)))
                 }
             }
@@ -291,7 +291,7 @@ package struct RelMaxRun {
             let name = "target-" + target.name.replacingOccurrences(of: " ", with: "-")
             let columns = max(target.byRelevance.entries.count, target.byActivation.entries.count, 1)
             try BoardPicture.grid(pictures, columns: columns).write(to: "\(out)/\(name)", formats: formats)
-            figures.append(.init(path: formats.file(name), caption: "\(target.name) at \(layer): RelMax (top row) and ActMax (bottom row) positions, each with the relevance flowing through it" + (label.map { "; * where \($0.name) holds" } ?? "")))
+            figures.append(.init(path: formats.file(name), caption: "\(target.name) at \(layer): RelMax (top row) and ActMax (bottom row) positions, each with the relevance flowing through it" + (label.map { "; ✓ where \($0.name) holds" } ?? "")))
         }
         try AtomicFileWriter.write(Data(csv.utf8), to: "\(out)/references.csv")
         try RunManifest(
