@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "chess-concepts", "ChessInterpretability", "DataFiles", "Plotting",
+                "Chess", "chess-concepts", "ChessInterpretability", "Concepts", "DataFiles", "Plotting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
