@@ -12,7 +12,7 @@ struct AttributeCommand: WritesOutputDirectory {
             move and result margins, with respect to the parameters below --layer, randomly projected to \
             --projection-dim dimensions; TRAK's score φᵀ(ΦᵀΦ + λI)⁻¹φᵢ(1 − pᵢ), averaged over the checkpoints. \
             Positive: training on the position raised the probe's margin. Writes OUT/attribution.csv (ranked), \
-            top.png/.svg and bottom.png/.svg (the boards, the move played highlighted) and attribution.json. \
+            the figures top and bottom in each --format (the boards, the move played highlighted) and attribution.json. \
             --retrain-check trains fresh networks on the sample, whole and without its top-, bottom- and randomly \
             chosen --remove positions, and compares the concept's probe score at --layer (retrain.csv).
             """)
@@ -98,6 +98,6 @@ struct AttributeCommand: WritesOutputDirectory {
                       + String(format: "%6d positions  %.3f [%.3f, %.3f]  (untrained %.3f)", row.trainingPositions, row.score, row.low, row.high, row.untrained))
             }
         }
-        print("Wrote \(outputDirectory)/attribution.csv, top.png, bottom.png" + (outcome.retrain.isEmpty ? "" : ", retrain.csv"))
+        print("Wrote \(outputDirectory)/attribution.csv, " + figures.files("top", "bottom") + (outcome.retrain.isEmpty ? "" : ", retrain.csv"))
     }
 }

@@ -14,7 +14,7 @@ struct GraphCommand: WritesOutputDirectory {
             --fen, for one position; without, aggregated over the first --positions positions of --data, each node and \
             edge with its mean over the positions it appears on and how often it does. Each node's reference positions \
             are those of the first --references positions of --data where its channel carries the most relevance. Writes \
-            OUT/graph.json, graph.dot, graph.svg (layers as rows, edge width by flow), nodes.png and .svg (each node's \
+            OUT/graph.json, graph.dot, graph.svg (layers as rows, edge width by flow), nodes in each --format (each node's \
             conditional heatmap, then its reference positions) and run.json. OUT must be new, empty or an earlier graph run.
             """)
 
@@ -81,6 +81,6 @@ struct GraphCommand: WritesOutputDirectory {
             print("\(layer): " + members.map { String(format: "#%d %.3g", $0.id.channel, $0.relevance) }.joined(separator: ", "))
         }
         print(String(format: "largest share of a node's relevance taken by biases and stabilisers: %.2g", outcome.largestAbsorbedShare))
-        print("Wrote \(outputDirectory)/graph.json, graph.dot, graph.svg, nodes.png, nodes.svg, run.json")
+        print("Wrote \(outputDirectory)/graph.json, graph.dot, graph.svg, " + figures.files("nodes") + ", run.json")
     }
 }

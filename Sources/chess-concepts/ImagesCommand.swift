@@ -11,7 +11,7 @@ struct ImagesCommand: WritesOutputDirectory {
         discussion: """
             Trains an autoencoder and a classifier, fits a logistic probe for the concept (a set of classes) at a \
             classifier layer, and perturbs the latent codes of held-out images outside the concept until the decoded \
-            image drives the probe to 1. Writes OUT/grid.png (original, reconstruction, maximised, with the \
+            image drives the probe to 1. Writes the figure OUT/grid in each --format (original, reconstruction, maximised, with the \
             classifier's class and the probe's P) and OUT/examples.csv. Concepts: class indices (0,6,8,9), \
             Fashion-MNIST class names (t-shirt,pullover,coat,shirt), or the presets upper-body (Fashion-MNIST \
             T-shirt/top, pullover, coat, shirt) and loopy (MNIST 0, 6, 8, 9).
@@ -44,13 +44,13 @@ struct ImagesCommand: WritesOutputDirectory {
     @Option(help: "Held-out images outside the concept to search from.")
     var searches = 200
 
-    @Option(help: "Searched images to draw in OUT/grid.png.")
+    @Option(help: "Searched images to draw in the figure OUT/grid.")
     var examples = 8
 
     @Option(help: "The probe prediction that counts as reached (default: the one 90% of held-out concept images pass).")
     var probeThreshold: Double?
 
-    @Option(help: "λ₁ values to sweep, comma-separated (e.g. 0,0.001,0.01,0.1): OUT/sweep.csv and OUT/sweep.png.")
+    @Option(help: "λ₁ values to sweep, comma-separated (e.g. 0,0.001,0.01,0.1): OUT/sweep.csv and the figure OUT/sweep.")
     var sweep: String?
 
     @Option(help: "λ₁ on the latent perturbation.")
@@ -120,6 +120,6 @@ struct ImagesCommand: WritesOutputDirectory {
             print(String(format: "sweep λ₁ %g: classifier in concept %.1f%%, probe gain %.3f, mean latent change %.4f", point.l1,
                          100 * point.classifierInConcept, point.probeGain, point.meanLatentChange))
         }
-        print("Wrote \(outputDirectory)/grid.png and \(outputDirectory)/examples.csv")
+        print("Wrote \(outputDirectory)/examples.csv, " + figures.files("grid"))
     }
 }

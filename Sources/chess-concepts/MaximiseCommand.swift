@@ -15,7 +15,7 @@ struct MaximiseCommand: WritesOutputDirectory {
             each result: concept_true_after leads the table, probe_reached follows, and results where the probe \
             reached its target but the concept is false are kept as fooled (OUT/fooled.jsonl, OUT/fooled/). Uses the \
             probe saved by 'chess-concepts probe' in --probes, or fits one there first. Writes OUT/results.jsonl, \
-            OUT/summary.csv and a before/after picture per position (OUT/boards/NNN.png and .svg).
+            OUT/summary.csv and a before/after picture per position (OUT/boards/NNN in each --format).
             """)
 
     @OptionGroup var network: ModelOptions
@@ -73,7 +73,7 @@ struct MaximiseCommand: WritesOutputDirectory {
     @Option(help: "λ₂: the fall of (P − target)² a step must buy to be taken.")
     var editCost = MaximiseRun.Settings.Defaults.editCost
 
-    @Option(help: "Edit costs to sweep, comma-separated (e.g. 0,0.01,0.03,0.1,0.3): OUT/sweep.csv and OUT/sweep.png.")
+    @Option(help: "Edit costs to sweep, comma-separated (e.g. 0,0.01,0.03,0.1,0.3): OUT/sweep.csv and the figure OUT/sweep.")
     var sweep: String?
 
     @Option(help: "A 'probe' output directory holding saved probes (fitted there when missing).")

@@ -16,7 +16,7 @@ struct ProbeCommand: WritesOutputDirectory {
             Ridge is solved exactly from one eigendecomposition per checkpoint × layer; logistic and multinomial \
             probes are fitted to convergence with balanced class weights. Scores are on the test games with 95% bootstrap intervals, \
             beside the same probe on the input planes, on the random network (step 0) and on shuffled labels. \
-            Writes OUT/grid.csv, OUT/<concept>-heatmap.png, OUT/<concept>-curves.png, OUT/overview.png and \
+            Writes OUT/grid.csv, the figures OUT/<concept>-heatmap, OUT/<concept>-curves and OUT/overview in each --format, and \
             OUT/probes/<concept>/step-NNNNNNN-<layer>.safetensors (+ .json).
             """)
 

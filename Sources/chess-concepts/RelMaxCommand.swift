@@ -9,7 +9,7 @@ struct RelMaxCommand: WritesOutputDirectory {
         discussion: """
             Streams the collections in order and, for every channel of --layer (and the --concept probe's direction there), \
             keeps the --top positions with the highest relevance for the value (RelMax, LRP with --rules) and, beside them, \
-            those with the highest activation (ActMax). Writes OUT/target-<name>.png and .svg for each channel shown (the \
+            those with the highest activation (ActMax). Writes the figure OUT/target-<name> in each --format for each channel shown (the \
             --channels given, or the three carrying most of the concept's relevance) and the concept: RelMax positions on \
             top, ActMax below, each with the relevance flowing through the target alone; OUT/references.csv; \
             OUT/ranking.json, every channel's ranking; and run.json. Run again with the same options and a larger \
@@ -74,7 +74,7 @@ struct RelMaxCommand: WritesOutputDirectory {
             let labelled = (settings.label ?? settings.concept).map { "; \($0) on \(counts.relevance) RelMax, \(counts.activation) ActMax positions" } ?? ""
             print("\(target.name): \(best)\(labelled)")
         }
-        print("Wrote \(outputDirectory)/references.csv, ranking.json, target-*.png and .svg, run.json")
+        print("Wrote \(outputDirectory)/references.csv, ranking.json, " + figures.files("target-*") + ", run.json")
     }
 
     /// `all`, or channel numbers (the run checks them against the layer).

@@ -13,9 +13,9 @@ struct RelevanceCommand: WritesOutputDirectory {
             concept probe's logit at --layer, or from the value head's win-minus-loss logit with --concept value, \
             back to the input planes. On NNUE (--model stockfish) --concept value explains the evaluation, through \
             its layer stack, the pairwise products (half to each factor) and the feature transformer, down to the \
-            two features of each piece. Writes OUT/relevance.png and .svg (the board with a per-square heatmap: red \
+            two features of each piece. Writes the figure OUT/relevance in each --format (the board with a per-square heatmap: red \
             raises the output, blue lowers it), squares.csv, planes.csv, channels.csv (the layer's channels by \
-            relevance), channels.png and .svg (Concept Relevance Propagation: the relevance flowing through each of \
+            relevance), channels (Concept Relevance Propagation: the relevance flowing through each of \
             the most relevant channels alone) and relevance.json. OUT must be new, empty or an earlier relevance run.
             """)
 
@@ -59,6 +59,6 @@ struct RelevanceCommand: WritesOutputDirectory {
                      probeCell.concept, run.layer, run.step, outcome.prediction, outcome.total, outcome.squares.reduce(0, +), outcome.absorbed))
         print("most relevant squares: " + outcome.strongestSquares(5).map { String(format: "%@ %+.3g", "\($0.square)", $0.relevance) }.joined(separator: ", "))
         print("most relevant channels of \(run.layer): " + outcome.channels.prefix(5).map { String(format: "%d (%.3g)", $0.channel, $0.relevance) }.joined(separator: ", "))
-        print("Wrote \(outputDirectory)/relevance.png, relevance.svg, squares.csv, planes.csv, channels.csv, relevance.json")
+        print("Wrote \(outputDirectory)/" + figures.files("relevance") + ", squares.csv, planes.csv, channels.csv, relevance.json")
     }
 }

@@ -12,7 +12,7 @@ struct TCAVCommand: WritesOutputDirectory {
             --random-sets random counter-sets at --layer; random CAVs separate one random set from another. The TCAV \
             score is the share of held-out positions where the output's directional derivative along the CAV is \
             positive. A two-sided Welch t-test compares the concept's scores with the random ones (Bonferroni over the \
-            concepts). Writes OUT/tcav.csv and OUT/tcav.png.
+            concepts). Writes OUT/tcav.csv and the figure OUT/tcav in each --format.
             """)
 
     @OptionGroup var network: ModelOptions
@@ -68,6 +68,6 @@ struct TCAVCommand: WritesOutputDirectory {
                   + String(format: "%.3f (%.3f)    %.3f (%.3f)    %6.2f  %-8.2g %6.2f  %.3f    ", r.mean, r.deviation, r.randomMean, r.randomDeviation,
                            r.test.t, r.test.p, r.test.effectSize, r.cavAccuracy) + (r.significant ? "yes" : "no"))
         }
-        print("Wrote \(outputDirectory)/tcav.csv and \(outputDirectory)/tcav.png")
+        print("Wrote \(outputDirectory)/tcav.csv, " + figures.files("tcav"))
     }
 }

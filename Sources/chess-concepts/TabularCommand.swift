@@ -11,7 +11,7 @@ struct TabularCommand: WritesOutputDirectory {
         discussion: """
             Trains an MLP regressor of --target on the features (standardised), fits a linear probe for the \
             concept formula at its last hidden layer, and perturbs held-out rows (Adam with an L1/L2 penalty on the \
-            perturbation) until the probe reads --concept-target. Writes OUT/feature_changes.csv and .png (each \
+            perturbation) until the probe reads --concept-target. Writes OUT/feature_changes.csv and the figure OUT/feature_changes in each --format (each \
             feature's mean change, in its units and in standard deviations) and OUT/rows.csv (rows before and after). \
             Example (the paper's case): --csv housing.csv --target median_house_value \
             --concept "total_bedrooms / population" --missing drop.
@@ -59,7 +59,7 @@ struct TabularCommand: WritesOutputDirectory {
     @Option(parsing: .singleValue, help: "A formula to watch as rows move (repeatable), e.g. 'total_rooms / population'.")
     var watch: [String] = []
 
-    @Option(help: "λ₁ values to sweep, comma-separated (e.g. 0,0.01,0.03,0.1,0.3): OUT/sweep.csv and OUT/sweep.png.")
+    @Option(help: "λ₁ values to sweep, comma-separated (e.g. 0,0.01,0.03,0.1,0.3): OUT/sweep.csv and the figure OUT/sweep.")
     var sweep: String?
 
     @OptionGroup var destination: OutputOptions
@@ -105,7 +105,7 @@ struct TabularCommand: WritesOutputDirectory {
         }
         print("feature,mean_change,mean_change_sd")
         for change in summary.changes { print(String(format: "%@,%.4g,%.3f", change.name, change.meanChange, change.standardizedChange)) }
-        print("Wrote \(outputDirectory)/feature_changes.csv, \(outputDirectory)/feature_changes.png and \(outputDirectory)/rows.csv")
+        print("Wrote \(outputDirectory)/feature_changes.csv, rows.csv, " + figures.files("feature_changes"))
     }
 }
 

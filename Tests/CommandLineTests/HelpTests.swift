@@ -34,9 +34,10 @@ struct HelpTests {
             one random set from another. The TCAV score is the share of held-out positions
             where the output's directional derivative along the CAV is positive. A
             two-sided Welch t-test compares the concept's scores with the random ones
-            (Bonferroni over the concepts). Writes OUT/tcav.csv and OUT/tcav.png.
+            (Bonferroni over the concepts). Writes OUT/tcav.csv and the figure OUT/tcav in
+            each --format.
 
-            USAGE: chess-concepts tcav [--model <model>] [--checkpoint <checkpoint>] [--concepts <concepts>] [--layer <layer>] [--output <output>] [--data <data> ...] [--examples <examples>] [--random-sets <random-sets>] [--tested <tested>] [--out <out>] [--seed <seed>]
+            USAGE: chess-concepts tcav [--model <model>] [--checkpoint <checkpoint>] [--concepts <concepts>] [--layer <layer>] [--output <output>] [--data <data> ...] [--examples <examples>] [--random-sets <random-sets>] [--tested <tested>] [--out <out>] [--format <formats>] [--seed <seed>]
 
             OPTIONS:
               --model <model>         The network: a model directory (config.json and one
@@ -65,6 +66,8 @@ struct HelpTests {
                                       (default: 300)
               --out <out>             Directory for the run's files (default:
                                       COMMAND-output, such as probe-output).
+              --format <formats>      Figure formats, comma-separated: png, svg, pdf
+                                      (default: all three).
               --seed <seed>           Seed of every random choice; the same seed gives the
                                       same files. (default: 1)
               -h, --help              Show help information.

@@ -32,8 +32,9 @@ enum LoopbackHTTP {
                 sent += count
             }
         }
+        // Read until the answer is complete by its own framing: chromedriver keeps the connection open.
         var response = Data(), chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
+        while !isComplete(response) {
             let count = recv(socket, &chunk, chunk.count, 0)
             guard count >= 0 else { throw ViewerFailure("no answer from port \(port) within \(timeout) s") }
             if count == 0 { break }
@@ -44,6 +45,20 @@ enum LoopbackHTTP {
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         let content = Data(response[end.upperBound...])
         return (status, head.lowercased().contains("transfer-encoding: chunked") ? dechunked(content) : content)
+    }
+
+    /// Whether `response` holds a whole answer: its head, then the body its Content-Length
+    /// gives, or a chunked body up to the last, empty chunk.
+    private static func isComplete(_ response: Data) -> Bool {
+        guard let end = response.firstRange(of: Data("\r\n\r\n".utf8)) else { return false }
+        let head = String(decoding: response[..<end.lowerBound], as: UTF8.self).lowercased()
+        let body = response[end.upperBound...]
+        if head.contains("transfer-encoding: chunked") {
+            return body.starts(with: Data("0\r\n\r\n".utf8)) || body.range(of: Data("\r\n0\r\n\r\n".utf8)) != nil
+        }
+        let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) }
+        return length.map { body.count >= $0 } ?? false
     }
 
     /// A chunked body joined: hexadecimal sizes, each followed by that many bytes.

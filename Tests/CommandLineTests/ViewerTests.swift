@@ -108,10 +108,10 @@ import Testing
 
     private static func drive(_ browser: WebDriver, at base: URL) async throws {
         try await browser.open(base)
-        _ = try await browser.wait(for: "return document.querySelectorAll('#arrows .arrow').length")
+        _ = try await browser.wait(for: "return document.body.dataset.shown || ''")
         try await browser.type(fen, into: "#fen-input")
         try await browser.click("#load-fen")
-        let shown = try await browser.wait(for: "return document.querySelector('#fen-input').value === '\(fen)' && document.querySelector('.probe-heatmap td[data-reading]') ? document.querySelector('#fen-input').value : ''")
+        let shown = try await browser.wait(for: "return document.body.dataset.shown === '\(fen)' ? document.body.dataset.shown : ''")
         #expect(shown as? String == fen)
         // The policy's favourite move is drawn as the first arrow, and every heatmap has a cell per layer and step.
         let arrows = try #require(try await browser.evaluate("return [...document.querySelectorAll('#arrows .arrow')].map(a => a.dataset.uci)") as? [String])
@@ -132,7 +132,7 @@ import Testing
         let result = try Position(fen: resultFEN)
         let inCheck = ConceptCatalogue.all.first { $0.name == "in_check" }!.value(result) >= 0.5
         #expect(holds == String(inCheck))
-        _ = try await browser.wait(for: "return document.querySelector('#fen-input').value === '\(resultFEN)'")
+        _ = try await browser.wait(for: "return document.body.dataset.shown === '\(resultFEN)'")
         let boards = try #require(try await browser.evaluate("return [...document.querySelectorAll('#search-result button')].map(b => b.dataset.fen)") as? [String])
         #expect(boards.first == fen && boards.last == resultFEN && boards.allSatisfy { (try? Position(fen: $0)) != nil })
         try await browser.screenshot(to: screenshots + "/search.png")

@@ -15,7 +15,9 @@ final class WebDriver {
         }
         port = try Self.freePort()
         driver.executableURL = URL(fileURLWithPath: Self.chromedriver)
-        driver.arguments = ["--port=\(port)"]
+        // chromedriver's own log stays beside the screenshots, to tell why a browser did not start.
+        try FileManager.default.createDirectory(atPath: ViewerTests.screenshots, withIntermediateDirectories: true)
+        driver.arguments = ["--port=\(port)", "--log-path=\(ViewerTests.screenshots)/chromedriver.log"]
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
         try driver.run()

@@ -382,6 +382,8 @@ async function runSearch() {
 
 async function loadPosition(fen, marks = [], options = {}) {
   const generation = ++state.generation;
+  // Scripts (and the browser test) wait for this to name the position once all of it is shown.
+  delete document.body.dataset.shown;
   say("");
   state.heat = null;
   $("hide-relevance").hidden = true;
@@ -404,6 +406,7 @@ async function loadPosition(fen, marks = [], options = {}) {
   if (generation !== state.generation) return;
   if (concepts.status === "fulfilled") showConcepts(concepts.value); else say(concepts.reason.message);
   if (probes.status === "fulfilled") showProbes(probes.value); else say(probes.reason.message);
+  document.body.dataset.shown = view.fen;
 }
 
 function showGameControls() {

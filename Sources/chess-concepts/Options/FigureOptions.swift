@@ -12,4 +12,9 @@ struct FigureOptions: ParsableArguments {
     var chosen: FigureFormats?
 
     var formats: FigureFormats { chosen ?? RunDefaults.figureFormats }
+
+    /// The file names that figures with these stems get, for the closing "Wrote …" line.
+    func files(_ stems: String...) -> String {
+        stems.flatMap { stem in formats.members.map { "\(stem).\($0.rawValue)" } }.joined(separator: ", ")
+    }
 }
