@@ -1,12 +1,46 @@
 extension Position {
+    /// The longest halfmove clock a game can reach: the 75-move rule ends it at 150 plies.
+    public static let maximumHalfmoveClock = 150
+
     /// Reads and validates a FEN (the two clocks may be omitted, as in EPD).
     ///
     /// Rejects, naming the field: malformed placement (8 ranks of 8 squares), unknown
     /// side, castling rights without their king and rook at home, an en passant square
-    /// that no double step could have produced, bad clocks, a missing or extra king,
-    /// pawns on the first or eighth rank, and the side not to move being in check.
+    /// that no double step could have produced, a halfmove clock outside 0...150, a
+    /// fullmove number below 1, a missing or extra king, pawns on the first or eighth
+    /// rank, and the side not to move being in check.
+    ///
+    /// ```swift
+    /// let position = try Position(fen: "rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq e3 0 1")
+    /// ```
     public init(fen: String) throws(FENError) {
+        try self.init(fen: fen, repair: nil)
+    }
+
+    /// Reads a FEN as python-chess, Lichess and Stockfish do, repairing what has only one
+    /// sensible reading and saying what it repaired in `repairs`: a fullmove number of 0
+    /// (read as 1), a negative halfmove clock or one above 150 (clamped), castling rights
+    /// without their king and rook at home (dropped), and an en passant square that no
+    /// double step left (dropped). Everything else `init(fen:)` rejects is still rejected.
+    ///
+    /// ```swift
+    /// var repairs = [FENRepair]()
+    /// let position = try Position(repairing: "8/8/8/8/8/8/8/K1k5 w KQ - 0 0", repairs: &repairs)
+    /// // repairs: castling rights 'K' dropped (…), 'Q' dropped (…), fullmove number '0' read as 1
+    /// ```
+    public init(repairing fen: String, repairs: inout [FENRepair]) throws(FENError) {
+        var found = [FENRepair]()
+        try self.init(fen: fen) { found.append($0) }
+        repairs += found
+    }
+
+    /// Reads a FEN strictly, or with repairs passed to `repair`, in FEN field order, when it is given.
+    init(fen: String, repair: ((FENRepair) -> Void)?) throws(FENError) {
         func fail(_ field: FENError.Field, _ reason: String) -> FENError { FENError(fen: fen, field: field, reason: reason) }
+        // A FEN is a few dozen characters; a huge one is not read character by character.
+        guard fen.utf8.count <= FENError.maximumLength else {
+            throw fail(.fieldCount, "\(fen.utf8.count) bytes long; a FEN has at most \(FENError.maximumLength)")
+        }
         let fields = fen.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard (4...6).contains(fields.count) else {
             throw fail(.fieldCount, "expected 4 to 6 space-separated fields, found \(fields.count)")
@@ -53,28 +87,43 @@ extension Position {
             claimedEnPassant = square
         }
 
+        // The clocks come last in a FEN, so their repairs are reported after the setup's.
+        var clockRepairs = [FENRepair]()
         if fields.count > 4 {
-            guard let clock = Int(fields[4]), clock >= 0 else {
-                throw fail(.halfmoveClock, "expected a non-negative integer, found '\(fields[4])'")
+            guard let clock = Int(fields[4]) else {
+                throw fail(.halfmoveClock, "expected an integer from 0 to \(Self.maximumHalfmoveClock), found '\(fields[4])'")
             }
-            halfmoveClock = clock
+            let clamped = min(max(clock, 0), Self.maximumHalfmoveClock)
+            if clamped != clock {
+                guard repair != nil else {
+                    throw fail(.halfmoveClock, "expected an integer from 0 to \(Self.maximumHalfmoveClock), found '\(fields[4])'")
+                }
+                clockRepairs.append(FENRepair(field: .halfmoveClock, found: String(fields[4]), repaired: "read as \(clamped)"))
+            }
+            halfmoveClock = clamped
         }
         if fields.count > 5 {
-            guard let number = Int(fields[5]), number >= 1 else {
+            guard let number = Int(fields[5]), number >= 0 else {
                 throw fail(.fullmoveNumber, "expected a positive integer, found '\(fields[5])'")
             }
-            fullmoveNumber = number
+            if number == 0 {
+                guard repair != nil else { throw fail(.fullmoveNumber, "expected a positive integer, found '0'") }
+                clockRepairs.append(FENRepair(field: .fullmoveNumber, found: "0", repaired: "read as 1"))
+            }
+            fullmoveNumber = max(number, 1)
         }
 
-        if let (field, reason) = completeSetup(enPassant: claimedEnPassant) { throw fail(field, reason) }
+        if let (field, reason) = completeSetup(enPassant: claimedEnPassant, repair: repair) { throw fail(field, reason) }
+        clockRepairs.forEach { repair?($0) }
     }
 
     /// Checks the rules every position read from outside must meet, with the FEN field at
     /// fault: one king each, no pawn on the first or eighth rank, castling rights with their
     /// king and rook at home, an en passant square a double step could have left, and the
     /// side not to move not in check. Keeps the en passant square only when a capture there
-    /// is pseudo-legal.
-    mutating func completeSetup(enPassant claimed: Square?) -> (FENError.Field, String)? {
+    /// is pseudo-legal. With `repair`, castling rights and an en passant square that fail
+    /// these rules are dropped and reported instead.
+    mutating func completeSetup(enPassant claimed: Square?, repair: ((FENRepair) -> Void)? = nil) -> (FENError.Field, String)? {
         for color in Color.allCases {
             let kings = pieces(.king, color).count
             guard kings == 1 else { return (.placement, "\(color.name) has \(kings) kings, expected exactly 1") }
@@ -86,27 +135,39 @@ extension Position {
             let color: Color = geometry.kingFrom < 8 ? .white : .black
             let kingHome = Square(unchecked: geometry.kingFrom), rookHome = Square(unchecked: geometry.rookFrom)
             guard piece(at: kingHome) == Piece(.king, color), piece(at: rookHome) == Piece(.rook, color) else {
-                return (.castling, "'\(geometry.right.fen)' needs the \(color.name) king on \(kingHome) and a \(color.name) rook on \(rookHome)")
+                let needs = "needs the \(color.name) king on \(kingHome) and a \(color.name) rook on \(rookHome)"
+                guard let repair else { return (.castling, "'\(geometry.right.fen)' " + needs) }
+                repair(FENRepair(field: .castling, found: geometry.right.fen, repaired: "dropped (it " + needs + ")"))
+                castlingRights.remove(geometry.right)
+                continue
             }
         }
         enPassantIndex = 64
         if let square = claimed {
-            let side = sideToMove
-            let expectedRank = side == .white ? 5 : 2
-            guard square.rank == expectedRank else {
-                return (.enPassant, "\(square) is not on rank \(expectedRank + 1), where a \(side.opponent.name) double step would leave it")
-            }
-            let forward = side == .white ? -8 : 8
-            let pawnSquare = Square(unchecked: square.index + forward), originSquare = Square(unchecked: square.index - forward)
-            guard piece(at: pawnSquare) == Piece(.pawn, side.opponent), piece(at: square) == nil, piece(at: originSquare) == nil else {
-                return (.enPassant, "\(square) needs a \(side.opponent.name) pawn on \(pawnSquare) and empty \(square) and \(originSquare)")
-            }
-            if AttackTables.shared.pawnAttacks(side.opponent, square.index) & pieces(.pawn, side).rawValue != 0 {
+            if let reason = enPassantFault(square) {
+                guard let repair else { return (.enPassant, reason) }
+                repair(FENRepair(field: .enPassant, found: square.name, repaired: "dropped (" + reason + ")"))
+            } else if AttackTables.shared.pawnAttacks(sideToMove.opponent, square.index) & pieces(.pawn, sideToMove).rawValue != 0 {
                 enPassantIndex = square.rawValue
             }
         }
         if isAttacked(king(of: sideToMove.opponent), by: sideToMove) {
             return (.placement, "the side not to move (\(sideToMove.opponent.name)) is in check")
+        }
+        return nil
+    }
+
+    /// Why no double step of the side not to move can have left `square` behind, or nil when one can.
+    private func enPassantFault(_ square: Square) -> String? {
+        let side = sideToMove
+        let expectedRank = side == .white ? 5 : 2
+        guard square.rank == expectedRank else {
+            return "\(square) is not on rank \(expectedRank + 1), where a \(side.opponent.name) double step would leave it"
+        }
+        let forward = side == .white ? -8 : 8
+        let pawnSquare = Square(unchecked: square.index + forward), originSquare = Square(unchecked: square.index - forward)
+        guard piece(at: pawnSquare) == Piece(.pawn, side.opponent), piece(at: square) == nil, piece(at: originSquare) == nil else {
+            return "\(square) needs a \(side.opponent.name) pawn on \(pawnSquare) and empty \(square) and \(originSquare)"
         }
         return nil
     }

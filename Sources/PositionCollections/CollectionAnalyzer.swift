@@ -10,13 +10,16 @@ public struct CollectionAnalyzer {
     public let workers: Int
     /// Stop reading each file after this many items (games, or EPD/FEN lines).
     public let limit: Int?
+    /// Whether a FEN fault with one sensible reading is repaired (and reported) or skips its item.
+    public let fenReading: FENReading
 
     public init(table: PositionTable, format: TableFormat, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                limit: Int? = nil) {
+                limit: Int? = nil, fenReading: FENReading = .repairing) {
         self.table = table
         self.format = format
         self.workers = workers
         self.limit = limit
+        self.fenReading = fenReading
     }
 
     /// Running totals, reported as the work goes and returned at the end.
@@ -24,9 +27,16 @@ public struct CollectionAnalyzer {
         public var files = 0
         public var games = 0
         public var positions = 0
-        /// Error counts by kind.
+        /// Counts by kind of the problems that skipped a game, a line or a file.
         public var errors: [String: Int] = [:]
+        /// Counts by kind of the notes on items that were kept: repairs, dropped variations.
+        public var warnings: [String: Int] = [:]
         public var errorCount: Int { errors.values.reduce(0, +) }
+        public var warningCount: Int { warnings.values.reduce(0, +) }
+
+        mutating func count(_ error: CollectionError) {
+            if error.keepsItem { warnings[error.kind, default: 0] += 1 } else { errors[error.kind, default: 0] += 1 }
+        }
     }
 
     /// Analyses `paths` in order into `output`. `onError` sees every problem as it is met;
@@ -39,9 +49,9 @@ public struct CollectionAnalyzer {
         for path in paths {
             let reader: CollectionReader
             do {
-                reader = try CollectionReader(path: path)
+                reader = try CollectionReader(path: path, fenReading: fenReading)
             } catch {
-                summary.errors[error.kind, default: 0] += 1
+                summary.count(error)
                 onError(error)
                 continue
             }
@@ -70,7 +80,7 @@ public struct CollectionAnalyzer {
                 summary.games += batch.games
                 summary.positions += batch.positions
                 for error in batch.errors {
-                    summary.errors[error.kind, default: 0] += 1
+                    summary.count(error)
                     onError(error)
                 }
                 onProgress(summary)

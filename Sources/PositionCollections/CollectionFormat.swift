@@ -28,6 +28,10 @@ public struct CollectionError: Error, Sendable, CustomStringConvertible {
         case invalidFEN = "invalid FEN"
         case invalidEPD = "invalid EPD"
         case stockfish = "stockfish labels"
+        case repairedFEN = "repaired FEN"
+
+        /// A note about an item that was kept, not a reason it was skipped.
+        var keepsItem: Bool { self == .repairedFEN }
     }
 
     /// A PGN error's own kind name, or one of `Kind`.
@@ -35,9 +39,12 @@ public struct CollectionError: Error, Sendable, CustomStringConvertible {
     public let file: String
     public let location: String?
     public let reason: String
+    /// The item was read despite this (a repair, a dropped variation): a warning, not a skipped item.
+    public let keepsItem: Bool
 
     public init(_ kind: Kind, file: String, line: Int? = nil, reason: String) {
         self.kind = kind.rawValue
+        keepsItem = kind.keepsItem
         self.file = file
         self.location = line.map { "line \($0)" }
         self.reason = reason
@@ -45,6 +52,7 @@ public struct CollectionError: Error, Sendable, CustomStringConvertible {
 
     public init(_ error: PGNError, file: String) {
         kind = error.kind.rawValue
+        keepsItem = error.kind.keepsGame
         self.file = error.file ?? file
         location = "game \(error.game), line \(error.line)"
         reason = error.reason

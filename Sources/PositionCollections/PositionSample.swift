@@ -54,7 +54,8 @@ public struct PositionSample: Sendable {
                     switch result {
                     case .failure(let error):
                         onError(error)
-                    case .success(let drawn):
+                    case .success(let (drawn, warnings)):
+                        warnings.forEach(onError)
                         for position in drawn {
                             seen += 1
                             if reservoir.count < count {
@@ -72,15 +73,15 @@ public struct PositionSample: Sendable {
     }
 
     private static func positions(of item: CollectionItem, path: String, source: String, seed: UInt64,
-                                  fractions: (train: Double, validation: Double)) -> Result<[SampledPosition], CollectionError> {
+                                  fractions: (train: Double, validation: Double)) -> Result<([SampledPosition], [CollectionError]), CollectionError> {
         switch item {
         case .failure(let error):
             return .failure(error)
-        case .line(let text, let number, let format):
+        case .line(let text, let number, let format, let fenReading):
             let split = DataSplit(source: source, game: number, seed: seed, fractions: fractions)
-            return CollectionItem.position(line: text, number: number, format: format, path: path).map { position in
-                [SampledPosition(position: position, start: position, history: [], result: nil,
-                                 source: source, game: number, ply: 0, split: split)]
+            return CollectionItem.position(line: text, number: number, format: format, fenReading: fenReading, path: path).map { read in
+                ([SampledPosition(position: read.position, start: read.position, history: [], result: nil,
+                                  source: source, game: number, ply: 0, split: split)], read.repairs)
             }
         case .game(let raw):
             switch raw.build() {
@@ -90,10 +91,10 @@ public struct PositionSample: Sendable {
                 let split = DataSplit(source: source, game: game.number, seed: seed, fractions: fractions)
                 let moves = game.mainlineMoves
                 let result = game.result == "*" ? nil : game.result
-                return .success(game.mainline.enumerated().map { ply, index in
+                return .success((game.mainline.enumerated().map { ply, index in
                     SampledPosition(position: game.nodes[index].position, start: game.startPosition, history: Array(moves[..<ply]),
                                     result: result, source: source, game: game.number, ply: ply, split: split)
-                })
+                }, game.issues.map { CollectionError($0, file: path) }))
             }
         }
     }

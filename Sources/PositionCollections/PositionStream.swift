@@ -3,7 +3,8 @@ import Foundation
 
 /// Every position of collection files in order — each FEN or EPD line's, each position of
 /// each game's main line — with where it came from, read in constant memory. Games or
-/// lines that cannot be read are reported and skipped.
+/// lines that cannot be read are reported and skipped; repairs and dropped variations are
+/// reported and the item kept.
 ///
 /// ```swift
 /// let stream = PositionStream(paths: ["games.pgn.gz"], onError: { print($0) })
@@ -69,14 +70,17 @@ public final class PositionStream {
             case .failure(let error):
                 onError(error)
                 pending = []
-            case .line(_, let number, _):
+            case .line(_, let number, _, _):
                 switch item.positions(path: reader.path) {
-                case .success(let positions): pending = positions.map { Item(position: $0, source: source, game: number, ply: 0) }
+                case .success(let (positions, warnings)):
+                    warnings.forEach(onError)
+                    pending = positions.map { Item(position: $0, source: source, game: number, ply: 0) }
                 case .failure(let error): onError(error); pending = []
                 }
             case .game(let raw):
                 switch raw.build() {
                 case .success(let game):
+                    game.issues.forEach { onError(CollectionError($0, file: reader.path)) }
                     pending = game.mainline.enumerated().map { Item(position: game.nodes[$1].position, source: source, game: game.number, ply: $0) }
                 case .failure(let error):
                     onError(CollectionError(error, file: reader.path))

@@ -46,9 +46,10 @@ public struct PositionTable: Sendable {
                 output.errors += game.issues.map { CollectionError($0, file: path) }
                 appendRows(of: game, source: source, to: &output.rows, positions: &positions)
             }
-        case .line(let text, let number, let format):
-            switch CollectionItem.position(line: text, number: number, format: format, path: path) {
-            case .success(let position):
+        case .line(let text, let number, let format, let fenReading):
+            switch CollectionItem.position(line: text, number: number, format: format, fenReading: fenReading, path: path) {
+            case .success(let (position, repairs)):
+                output.errors += repairs
                 output.rows.append(row(source: source, game: number, ply: 0, position: position, move: nil, result: nil,
                                        variation: false, input: ConceptInput(position)))
                 positions.append(position)

@@ -11,7 +11,11 @@ struct AnalyseCommand: ParsableCommand {
         discussion: """
             Reads .pgn, .epd and .fen/.txt files (one FEN a line), optionally gzip-compressed (.gz). \
             One row per position: for PGN every main-line position from the start to the final one. \
-            Broken games are reported on standard error and skipped; the run goes on.
+            Broken games are reported on standard error and skipped; the run goes on. A FEN (a line, or a \
+            game's FEN tag) with a fault that has one sensible reading is repaired as python-chess and Lichess \
+            read it, with a warning naming file, game, line and field: a fullmove number of 0 becomes 1, a \
+            halfmove clock is clamped to 0...150, castling rights without their king and rook and an en passant \
+            square no double step left are dropped. --strict skips such items instead.
             """)
 
     @Argument(help: "Collection files.")
@@ -38,6 +42,9 @@ struct AnalyseCommand: ParsableCommand {
     @Option(help: "Read at most this many games (or EPD/FEN lines) from each file.")
     var limit: Int?
 
+    @Flag(help: "Skip a game or line whose FEN has any fault instead of repairing it.")
+    var strict = false
+
     @Option(help: "Worker threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -63,7 +70,7 @@ struct AnalyseCommand: ParsableCommand {
         }
         let analyzer = CollectionAnalyzer(
             table: PositionTable(concepts: try ConceptCatalogue.parse(concepts), includeVariations: variations, stockfish: labeller),
-            format: format, workers: threads, limit: limit)
+            format: format, workers: threads, limit: limit, fenReading: strict ? .strict : .repairing)
         let summary = try Self.analyse(files, with: analyzer, out: out)
         if summary.positions == 0 && (summary.errorCount > 0 || summary.files < files.count) {
             throw ExitCode(1)
@@ -91,13 +98,14 @@ struct AnalyseCommand: ParsableCommand {
                 printError("warning: further errors are counted but not shown")
             }
         }, onProgress: { summary in
-            progress.update(count: summary.positions, detail: "\(summary.games) games, \(summary.errorCount) errors")
+            progress.update(count: summary.positions, detail: "\(summary.games) games, \(summary.errorCount) errors, \(summary.warningCount) warnings")
         })
         progress.clear()
         try output.commit()
-        let errors = summary.errors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        func counts(_ byKind: [String: Int]) -> String { byKind.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") }
         printError("analysed \(summary.files) of \(files.count) files: \(summary.games) games, \(summary.positions) positions in "
-                   + progress.elapsedText + (errors.isEmpty ? "; no errors" : "; errors: \(errors)"))
+                   + progress.elapsedText + (summary.errors.isEmpty ? "; no errors" : "; skipped for errors: \(counts(summary.errors))")
+                   + (summary.warnings.isEmpty ? "" : "; kept with warnings: \(counts(summary.warnings))"))
         return summary
     }
 }

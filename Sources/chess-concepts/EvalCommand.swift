@@ -47,7 +47,9 @@ struct EvalCommand: ParsableCommand {
         var failures = 0
         while let item = reader.next() {
             switch item.positions(path: positions) {
-            case .success(let found): found.forEach(show)
+            case .success(let (found, warnings)):
+                for warning in warnings { printError("warning: \(warning)") }
+                found.forEach(show)
             case .failure(let error):
                 failures += 1
                 printError("warning: \(error); skipped")

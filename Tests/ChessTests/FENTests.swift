@@ -48,7 +48,9 @@ struct FENTests {
         ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq e9 0 1", .enPassant, "'e9' is not a square"),
         ("rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq e4 0 1", .enPassant, "e4 is not on rank 3"),
         ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR b KQkq e3 0 1", .enPassant, "needs a white pawn on e4"),
-        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - -1 1", .halfmoveClock, "non-negative integer"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - -1 1", .halfmoveClock, "integer from 0 to 150, found '-1'"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 151 1", .halfmoveClock, "integer from 0 to 150, found '151'"),
+        ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 0", .fullmoveNumber, "positive integer, found '0'"),
         ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 zero", .fullmoveNumber, "positive integer"),
         ("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w", .fieldCount, "found 2"),
         ("", .fieldCount, "found 0"),
@@ -61,6 +63,45 @@ struct FENTests {
         } throws: { error in
             guard let error = error as? FENError else { return false }
             return error.field == field && error.reason.contains(reason) && error.description.hasPrefix("invalid FEN \"\(fen)\"")
+        }
+    }
+
+    @Test func aHugeFENIsRefusedByItsLengthNotRead() {
+        let fen = String(repeating: "8/", count: 5_000)
+        #expect {
+            try Position(fen: fen)
+        } throws: { error in
+            guard let error = error as? FENError else { return false }
+            // The message shows the start of the text, not all 10,000 bytes of it.
+            return error.field == .fieldCount && error.reason.contains("10000 bytes long") && error.description.count < 200
+        }
+    }
+
+    @Test func repairingReadsWhatHasOneSensibleReadingAndSaysWhat() throws {
+        var repairs = [FENRepair]()
+        let position = try Position(repairing: "8/8/8/8/8/8/8/K1k5 w KQ e6 -4 0", repairs: &repairs)
+        #expect(position.fen == "8/8/8/8/8/8/8/K1k5 w - - 0 1")
+        #expect(repairs.map(\.description) == [
+            "castling rights 'K' dropped (it needs the white king on e1 and a white rook on h1)",
+            "castling rights 'Q' dropped (it needs the white king on e1 and a white rook on a1)",
+            "en passant square 'e6' dropped (e6 needs a black pawn on e5 and empty e6 and e7)",
+            "halfmove clock '-4' read as 0",
+            "fullmove number '0' read as 1",
+        ])
+        var more = [FENRepair]()
+        #expect(try Position(repairing: "4k2r/8/8/8/8/8/8/4K3 b Kk - 300 12", repairs: &more).fen == "4k2r/8/8/8/8/8/8/4K3 b k - 150 12")
+        #expect(more.map(\.field) == [.castling, .halfmoveClock])
+    }
+
+    @Test func repairingLeavesASoundFENAloneAndStillRefusesTheRest() throws {
+        var repairs = [FENRepair]()
+        for fixture in FixturePosition.all.prefix(50) {
+            #expect(try Position(repairing: fixture.fen, repairs: &repairs) == Position(fen: fixture.fen))
+        }
+        #expect(repairs.isEmpty)
+        // Faults with no single reading are not guessed at.
+        for fen in ["4k3/8/8/8/8/8/4R3/4K3 w - - 0 1", "4k3/8/8/8/8/8/8/8 w - - 0 1", "4k3/8/8/8/8/8/8/4K3 w KX - 0 1", "4k3/8/8/8/8/8/8/4K3 w - e9 0 1"] {
+            #expect(throws: FENError.self) { try Position(repairing: fen, repairs: &repairs) }
         }
     }
 }

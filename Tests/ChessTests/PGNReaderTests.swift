@@ -160,4 +160,54 @@ struct PGNReaderTests {
         }
         #expect(games == 40_000)
     }
+
+    /// A stream of `prefix`, then `filler` repeated to `bytes`, then `suffix`, made on the fly.
+    private static func reader(prefix: String, filler: String, bytes: Int, suffix: String) -> PGNReader {
+        let parts = [Array(prefix.utf8), Array(filler.utf8), Array(suffix.utf8)]
+        var part = 0, offset = 0, fillerLeft = bytes
+        return PGNReader(file: "huge.pgn") { destination in
+            var written = 0
+            while written < destination.count, part < 3 {
+                let source = parts[part]
+                let available = part == 1 ? min(fillerLeft, source.count - offset % source.count) : source.count - offset
+                if available == 0 { part += 1; offset = 0; continue }
+                let count = min(available, destination.count - written)
+                for index in 0..<count { destination[written + index] = source[(offset + index) % source.count] }
+                written += count
+                offset += count
+                if part == 1 { fillerLeft -= count }
+            }
+            return written
+        }
+    }
+
+    @Test func aGamePastTheMoveLimitIsSkippedAndTheNextOneRead() throws {
+        // A knight dance of 24,000 moves: more than any legal game, so it is refused, not replayed.
+        var reader = Self.reader(prefix: "[Event \"runaway\"]\n\n", filler: "Nf3 Nf6 Ng1 Ng8\n", bytes: 6_000 * 16,
+                                 suffix: "*\n\n[Event \"next\"]\n\n1. e4 *\n")
+        let games = Array(AnyIterator { reader.next() })
+        #expect(games.count == 2)
+        guard case .failure(let error) = games[0] else { Issue.record("expected a failure"); return }
+        #expect(error.kind == .tooLong && error.game == 1 && error.reason.contains("more than 20000 moves"))
+        #expect(try games[1].get()[tag: "Event"] == "next")
+    }
+
+    @Test func aLinePastTheLengthLimitIsSkippedWithoutBeingHeld() throws {
+        // 5 MiB of comment on one line: the reader drops it as it streams by and names the line.
+        var reader = Self.reader(prefix: "[Event \"long line\"]\n\n1. e4 {", filler: "lorem ipsum ", bytes: 5 << 20,
+                                 suffix: "} e5 *\n\n[Event \"next\"]\n\n1. d4 *\n")
+        let games = Array(AnyIterator { reader.next() })
+        #expect(games.count == 2)
+        guard case .failure(let error) = games[0] else { Issue.record("expected a failure"); return }
+        #expect(error.kind == .tooLong && error.line == 3 && error.description.hasPrefix("huge.pgn: game 1, line 3: line 3 is longer than 4 MiB"))
+        #expect(try games[1].get().mainlineMoves.count == 1)
+    }
+
+    @Test func aCommentBeforeTheFirstTagsIsAGameAsPythonChessReadsIt() throws {
+        let games = Array(PGNReader(text: "{A file header, as pgn-extract's eco.pgn has}\n\n[Event \"a\"]\n\n1. e4 *\n"))
+        #expect(games.count == 2)
+        let header = try games[0].get()
+        #expect(header.mainline.count == 1 && header.nodes[0].comment.hasPrefix("A file header"))
+        #expect(try games[1].get().number == 2)
+    }
 }

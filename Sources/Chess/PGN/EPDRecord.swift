@@ -22,6 +22,17 @@ public struct EPDRecord: Sendable, Equatable {
     /// Reads an EPD line. A full six-field FEN before the operations is accepted too;
     /// `hmvc` and `fmvn` operations set the clocks.
     public init(_ line: String) throws(EPDError) {
+        try self.init(line, repair: nil)
+    }
+
+    /// Reads an EPD line, repairing its position's faults as `Position(repairing:repairs:)` does.
+    public init(repairing line: String, repairs: inout [FENRepair]) throws(EPDError) {
+        var found = [FENRepair]()
+        try self.init(line) { found.append($0) }
+        repairs += found
+    }
+
+    private init(_ line: String, repair: ((FENRepair) -> Void)?) throws(EPDError) {
         let words = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: true)
         guard words.count >= 4 else { throw EPDError(reason: "expected at least 4 fields, found \(words.count)") }
         var rest = words.count > 4 ? Substring(words[4]) : ""
@@ -41,7 +52,7 @@ public struct EPDRecord: Sendable, Equatable {
         }
         let fen = words[0..<4].joined(separator: " ") + " " + clocks.joined(separator: " ")
         do {
-            position = try Position(fen: fen)
+            position = try Position(fen: fen, repair: repair)
         } catch {
             throw EPDError(reason: error.description)
         }

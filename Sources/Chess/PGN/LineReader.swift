@@ -1,12 +1,24 @@
 /// Serves the lines of a byte stream one at a time from a reusable buffer, so a
 /// file of any size is read in constant memory.
 ///
-/// Accepts LF and CRLF line ends and drops a leading UTF-8 byte-order mark.
+/// Accepts LF and CRLF line ends and drops a leading UTF-8 byte-order mark. A line longer
+/// than `maximumLineLength` is skipped, never held, and reported as `LineTooLong`.
 public struct LineReader {
+    /// The longest line served: a whole game's movetext on one line is a few tens of kilobytes.
+    public static let maximumLineLength = 4 << 20
+
+    /// A line past `maximumLineLength`, skipped; reading goes on with the next line.
+    public struct LineTooLong: Error, CustomStringConvertible {
+        public let line: Int
+        public var description: String { "line \(line) is longer than \(LineReader.maximumLineLength >> 20) MiB and was skipped" }
+    }
+
     private let read: (UnsafeMutableRawBufferPointer) throws -> Int
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     private var start = 0, end = 0
     private var exhausted = false
+    /// Inside a line past the limit: its bytes are dropped until its end.
+    private var skipping = false
     /// The 1-based number of the line most recently served.
     public private(set) var lineNumber = 0
 
@@ -20,11 +32,26 @@ public struct LineReader {
     public mutating func nextLine() throws -> ArraySlice<UInt8>? {
         while true {
             if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
-                return serve(upTo: newline, skip: 1)
+                let line = serve(upTo: newline, skip: 1)
+                if skipping {
+                    skipping = false
+                    throw LineTooLong(line: lineNumber)
+                }
+                return line
             }
             if exhausted {
-                guard start < end else { return nil }
-                return serve(upTo: end, skip: 0)
+                guard start < end || skipping else { return nil }
+                let line = serve(upTo: end, skip: 0)
+                if skipping {
+                    skipping = false
+                    throw LineTooLong(line: lineNumber)
+                }
+                return line
+            }
+            if end - start >= Self.maximumLineLength {
+                // Drop what is held of the over-long line and keep looking for its end.
+                skipping = true
+                start = end
             }
             try refill()
         }

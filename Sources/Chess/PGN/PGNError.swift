@@ -10,6 +10,11 @@ public struct PGNError: Error, Equatable, Sendable, CustomStringConvertible {
         case unterminatedComment = "unterminated comment"
         case droppedVariation = "dropped variation"
         case readError = "read error"
+        case repairedFEN = "repaired FEN tag"
+        case tooLong = "too long"
+
+        /// A note about a game that was kept (a repair, a dropped variation), not a reason it was skipped.
+        public var keepsGame: Bool { self == .repairedFEN || self == .droppedVariation }
     }
 
     public var kind: Kind

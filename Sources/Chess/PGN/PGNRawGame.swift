@@ -23,8 +23,17 @@ public struct PGNRawGame: Sendable {
     var tags: [PGNGame.Tag] = []
     var tokens: [Token] = []
     var text: [UInt8] = []
-    /// A problem found while splitting (an unterminated comment, a read error).
+    /// A problem found while splitting (an unterminated comment, a read error, a game past the limits).
     var error: PGNError?
+    /// How the FEN tag is read.
+    var fenReading = FENReading.repairing
+
+    /// The most moves (variations included) a game may hold: the longest legal game has
+    /// 17,697 plies, so more is not a game but a runaway file, and is not kept in memory.
+    public static let maximumMoves = 20_000
+    /// The most bytes of movetext and comments a game may hold.
+    public static let maximumBytes = 8 << 20
+    private var moveCount = 0
 
     init(file: String?, number: Int, line: Int) {
         self.file = file
@@ -32,30 +41,41 @@ public struct PGNRawGame: Sendable {
         self.line = line
     }
 
-    var hasMoves: Bool { tokens.contains { $0.kind == .move } }
-
     mutating func append(_ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>, line: Int, value: Int32 = 0) {
+        guard error == nil else { return }
+        if kind == .move { moveCount += 1 }
+        guard moveCount <= Self.maximumMoves, text.count + bytes.count <= Self.maximumBytes else {
+            error = PGNError(.tooLong, file: file, game: number, line: line, reason: moveCount > Self.maximumMoves
+                ? "more than \(Self.maximumMoves) moves (the longest legal game has 17,697 plies); the game is skipped"
+                : "more than \(Self.maximumBytes >> 20) MiB of movetext and comments; the game is skipped")
+            tokens = []
+            text = []
+            return
+        }
         tokens.append(Token(kind: kind, value: value, line: Int32(line), start: Int32(text.count), count: Int32(bytes.count)))
         text.append(contentsOf: bytes)
     }
 
     /// Replays the movetext into a game. A problem in the main line (an illegal
     /// move, a bad FEN tag, unbalanced parentheses) fails the game; an unreadable
-    /// variation is dropped and noted in the game's `issues`.
+    /// variation is dropped and noted in the game's `issues`, as is each repair of
+    /// the FEN tag when the reader repairs FENs.
     public func build() -> Result<PGNGame, PGNError> {
         func failure(_ kind: PGNError.Kind, _ line: Int, _ reason: String) -> Result<PGNGame, PGNError> {
             .failure(PGNError(kind, file: file, game: number, line: line, reason: reason))
         }
         if let error { return .failure(error) }
         var start = Position.start
+        var repairs = [FENRepair]()
         if let fen = tags.first(where: { $0.name == "FEN" })?.value {
             do {
-                start = try Position(fen: fen)
+                start = fenReading == .strict ? try Position(fen: fen) : try Position(repairing: fen, repairs: &repairs)
             } catch {
                 return failure(.badFENTag, line, "bad FEN tag: \(error.field.rawValue): \(error.reason)")
             }
         }
         var game = PGNGame(start: start, tags: tags, result: tags.first { $0.name == "Result" }?.value ?? "*", number: number, line: line)
+        game.issues = repairs.map { PGNError(.repairedFEN, file: file, game: number, line: line, reason: "FEN tag repaired: \($0)") }
         var current = 0
         // Each open variation remembers the node to return to and the line where it opened.
         var openVariations: [(resume: Int, line: Int)] = []

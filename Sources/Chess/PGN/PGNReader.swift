@@ -19,6 +19,8 @@ public struct PGNReader: Sequence, IteratorProtocol {
     /// The current game's movetext has ended with a result token.
     private var afterResult = false
     private var exhausted = false
+    /// How each game's FEN tag is read; repaired (and the repairs reported) unless set to strict.
+    public var fenReading = FENReading.repairing
 
     /// Reads from `read`, which fills the buffer it is given and returns the byte
     /// count (0 at the end). `file` names the source in error messages.
@@ -47,6 +49,9 @@ public struct PGNReader: Sequence, IteratorProtocol {
                 } else {
                     finishAtEnd()
                 }
+            } catch let error as LineReader.LineTooLong {
+                startGameIfNeeded()
+                current!.error = current!.error ?? PGNError(.tooLong, file: file, game: current!.number, line: error.line, reason: "\(error); the game is skipped")
             } catch {
                 startGameIfNeeded()
                 let number = current!.number
@@ -70,8 +75,8 @@ public struct PGNReader: Sequence, IteratorProtocol {
     }
 
     private mutating func finishGame() {
-        // Text between games that holds no moves and no tags (stray comments) is not a game.
-        if let game = current, !game.tags.isEmpty || game.hasMoves || game.error != nil {
+        // A comment before the first game's tags is a game of its own, as python-chess reads it.
+        if let game = current, !game.tags.isEmpty || !game.tokens.isEmpty || game.error != nil {
             finished.append(game)
         }
         current = nil
@@ -82,6 +87,7 @@ public struct PGNReader: Sequence, IteratorProtocol {
         if current == nil {
             gameCount += 1
             current = PGNRawGame(file: file, number: gameCount, line: lines.lineNumber)
+            current!.fenReading = fenReading
         }
     }
 
@@ -101,7 +107,8 @@ public struct PGNReader: Sequence, IteratorProtocol {
                 openComment = nil
                 index = close + 1
             } else {
-                openComment!.bytes += [UInt8(ascii: " ")] + Array(line)
+                // An unclosed comment grows only to the game's limit; past it the game is refused when the comment ends.
+                if openComment!.bytes.count <= PGNRawGame.maximumBytes { openComment!.bytes += [UInt8(ascii: " ")] + Array(line) }
                 return
             }
         }
@@ -109,7 +116,7 @@ public struct PGNReader: Sequence, IteratorProtocol {
         if index == 0 && firstNonBlank < line.count {
             if line[0] == UInt8(ascii: "%") { return }  // escape line: reserved for other software
             if line[firstNonBlank] == UInt8(ascii: "[") {
-                if let game = current, !game.tokens.isEmpty || afterResult { _ = game; finishGame() }
+                if let game = current, !game.tokens.isEmpty || afterResult || game.error != nil { finishGame() }
                 startGameIfNeeded()
                 lexTags(UnsafeBufferPointer(rebasing: line[firstNonBlank...]))
                 return
