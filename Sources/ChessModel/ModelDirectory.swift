@@ -1,6 +1,7 @@
 import DataFiles
 import Foundation
 import Neural
+import Synchronization
 
 /// A trained network on disk: `config.json` and one `step-NNNNNNN.safetensors` per
 /// checkpoint, plus the optimizer state and training log needed to resume.
@@ -22,6 +23,9 @@ package struct ModelDirectory {
         package var checkpoints: [Int]
         /// How checkpoint weights are stored; reading gives Float32 whatever it is.
         package var checkpointPrecision: Safetensors.Precision
+        /// Each saved checkpoint's SHA-256, by file name (`step-0000100.safetensors`): written
+        /// when the checkpoint is saved and checked when it is loaded.
+        package var checkpointSHA256: [String: String] = [:]
 
         package init(architecture: PolicyValueNetwork.Architecture, data: [String], seed: UInt64, steps: Int, batchSize: Int,
                     learningRate: Float, weightDecay: Float, validationFraction: Double, checkpoints: [Int],
@@ -40,7 +44,7 @@ package struct ModelDirectory {
 
         private enum CodingKeys: String, CodingKey {
             case architecture, encoderVersion, planes, policySize, layout, data, seed, steps, batchSize, learningRate, weightDecay
-            case validationFraction, checkpoints, checkpointPrecision
+            case validationFraction, checkpoints, checkpointPrecision, checkpointSHA256
         }
 
         /// Reads `config.json`; models written before half-precision checkpoints existed have no
@@ -61,10 +65,22 @@ package struct ModelDirectory {
             validationFraction = try container.decode(Double.self, forKey: .validationFraction)
             checkpoints = try container.decode([Int].self, forKey: .checkpoints)
             checkpointPrecision = try container.decodeIfPresent(Safetensors.Precision.self, forKey: .checkpointPrecision) ?? .float32
+            checkpointSHA256 = try container.decodeIfPresent([String: String].self, forKey: .checkpointSHA256) ?? [:]
+        }
+
+        /// The settings alone, without what was saved under them: what a resumed run must match.
+        package var settings: Configuration {
+            var settings = self
+            settings.checkpointSHA256 = [:]
+            return settings
         }
     }
 
     package let path: String
+
+    /// Whether loading checks each checkpoint against the SHA-256 that `config.json` records
+    /// for it. One switch for the process, as a user turns it off for a whole command.
+    package static let verifiesCheckpoints = Atomic<Bool>(true)
 
     package init(path: String) { self.path = path }
 
@@ -108,14 +124,29 @@ package struct ModelDirectory {
         }.sorted()
     }
 
-    /// The network as saved at `step`.
+    /// The network as saved at `step`, checked against its recorded SHA-256 unless
+    /// `verifiesCheckpoints` is off. A checkpoint saved before digests were recorded has none to check.
     package func load(step: Int) throws -> PolicyValueNetwork {
         let configuration = try readConfiguration()
         guard configuration.encoderVersion == BoardEncoder.version else {
             throw StateError(reason: "\(path) was trained with encoder version \(configuration.encoderVersion); this build has \(BoardEncoder.version)")
         }
+        let file = checkpointPath(step: step)
+        if Self.verifiesCheckpoints.load(ordering: .relaxed), let recorded = configuration.checkpointSHA256[Self.stepName(step) + ".safetensors"] {
+            let found = try Self.sha256(of: file)
+            guard found == recorded else {
+                throw StateError(reason: "\(file): its SHA-256 is \(found), but \(configurationPath) records \(recorded) for it: "
+                                 + "the checkpoint changed after it was saved (turn checkpoint verification off to load it anyway)")
+            }
+        }
         let network = PolicyValueNetwork(configuration.architecture, seed: configuration.seed)
-        try network.load(try Safetensors.read(from: checkpointPath(step: step)).tensors)
+        try network.load(try Safetensors.read(from: file).tensors)
         return network
+    }
+
+    /// The SHA-256 of a file, as lower-case hexadecimal.
+    package static func sha256(of file: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: file) else { throw StateError(reason: "\(file): cannot read the file") }
+        return SHA256.hex(of: data)
     }
 }

@@ -17,7 +17,7 @@ package final class Trainer {
     }
 
     package let directory: ModelDirectory
-    package let configuration: ModelDirectory.Configuration
+    package private(set) var configuration: ModelDirectory.Configuration
     package let network: PolicyValueNetwork
     private let corpus: TrainingCorpus
     private let optimizer: Adam
@@ -68,9 +68,10 @@ package final class Trainer {
         validationSubset = Swift.stride(from: 0, to: corpus.validation.count, by: stride).map { corpus.validation[$0] }
         guard resume, let last = directory.savedSteps().last else { return }
         let saved = try directory.readConfiguration()
-        guard saved == configuration else {
+        guard saved.settings == configuration.settings else {
             throw StateError(reason: "\(directory.path) was started with other settings; resume with the same options (see config.json)")
         }
+        self.configuration.checkpointSHA256 = saved.checkpointSHA256
         let (state, metadata) = try Safetensors.read(from: directory.optimizerPath)
         guard metadata["step"] == String(last), let steps = Int(metadata["adam_steps"] ?? "") else {
             throw StateError(reason: "\(directory.optimizerPath) does not belong to checkpoint \(last)")
@@ -134,6 +135,8 @@ package final class Trainer {
         let weights = network.state
         try Safetensors.write(weights, metadata: ["step": String(step), "format": "pt"], precision: configuration.checkpointPrecision,
                               to: directory.checkpointPath(step: step))
+        configuration.checkpointSHA256[ModelDirectory.stepName(step) + ".safetensors"] = try ModelDirectory.sha256(of: directory.checkpointPath(step: step))
+        try directory.write(configuration)
         let resumeState = optimizer.state(for: network.parameters)
             .merging(weights.map { (Self.weightsPrefix + $0.key, $0.value) }) { optimizerValue, _ in optimizerValue }
         try Safetensors.write(resumeState, metadata: ["step": String(step), "adam_steps": String(optimizer.steps)], to: directory.optimizerPath)

@@ -46,6 +46,9 @@ public struct RunManifest: Codable, Equatable, Sendable {
     public var parts: [String]
     /// Versions of what produced the files (`chess-concepts`, the model's encoder, …).
     public var versions: [String: String]
+    /// The command line, seed and input files (with sizes and SHA-256) the run was made from;
+    /// absent in manifests written before it was recorded.
+    public var provenance: Provenance?
 
     public init(command: String, title: String, summary: String, settings: some Encodable, outcome: some Encodable,
                 findings: [String] = [], tables: [Entry] = [], figures: [Entry] = [], files: [Entry] = [], parts: [String] = [],
@@ -61,6 +64,7 @@ public struct RunManifest: Codable, Equatable, Sendable {
         self.files = files
         self.parts = parts
         self.versions = versions.merging(["chess-concepts": Self.toolVersion]) { given, _ in given }
+        provenance = Provenance(settings: self.settings)
     }
 
     /// Writes `directory/run.json` atomically.

@@ -76,6 +76,10 @@ struct TrainingTests {
         #expect(directory.savedSteps() == [0, 100])
         let reloaded = try directory.load(step: 100)
         #expect(reloaded.state == trainer.network.state)
+        // Each checkpoint's digest is in config.json, as the file on disk has it.
+        let digests = try directory.readConfiguration().checkpointSHA256
+        #expect(digests.keys.sorted() == ["step-0000000.safetensors", "step-0000100.safetensors"])
+        for (name, digest) in digests { #expect(try ModelDirectory.sha256(of: directory.path + "/" + name) == digest) }
         let log = try String(contentsOfFile: directory.logPath, encoding: .utf8).split(separator: "\n")
         #expect(log.count == 3 && log[0].hasPrefix("step,learning_rate"))
     }

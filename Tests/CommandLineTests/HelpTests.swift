@@ -37,13 +37,15 @@ struct HelpTests {
             (Bonferroni over the concepts). Writes OUT/tcav.csv and the figure OUT/tcav in
             each --format.
 
-            USAGE: chess-concepts tcav [--model <model>] [--checkpoint <checkpoint>] [--concepts <concepts>] [--layer <layer>] [--output <output>] [--data <data> ...] [--examples <examples>] [--random-sets <random-sets>] [--tested <tested>] [--out <out>] [--format <formats>] [--seed <seed>]
+            USAGE: chess-concepts tcav <options>
 
             OPTIONS:
               --model <model>         The network: a model directory (config.json and one
                                       safetensors file per checkpoint), a Stockfish 15.1
                                       .nnue file, or 'stockfish' (the installed engine's
                                       own network). (default: models/default)
+              --no-verify             Load checkpoints whose SHA-256 differs from the one
+                                      config.json records.
               --checkpoint <checkpoint>
                                       Checkpoint step (default: the last saved).
               --concepts <concepts>   Comma-separated binary concepts. (default:
