@@ -41,6 +41,9 @@ struct ProbeCommand: WritesOutputDirectory {
     @Flag(help: "Print the grid as JSON Lines on standard output.")
     var json = false
 
+    @Flag(help: "Go on with the interrupted grid in --out: the checkpoints grid.csv holds in full are read, not fitted again.")
+    var resume = false
+
     func validate() throws {
         if let sparsityCurve, sparsityCurve.split(separator: ",").contains(where: { Int($0).map { $0 < 1 } ?? true }) {
             throw ValidationError("--sparsity-curve must be comma-separated positive integers, not '\(sparsityCurve)'")
@@ -52,7 +55,7 @@ struct ProbeCommand: WritesOutputDirectory {
         let settings = try sample.settings(readout: ProbeReadout(readout)!)
         let tracker = try ProbeTracker(settings: settings)
         let line = ProgressLine(unit: "cells")
-        let summary = try tracker.run(out: outputDirectory, formats: figures.formats, onError: { printError("warning: \($0)") }) { progress in
+        let summary = try tracker.run(out: outputDirectory, formats: figures.formats, resume: resume, onError: { printError("warning: \($0)") }) { progress in
             line.update(count: progress.cellsDone, detail: "of \(progress.cells): \(progress.detail)")
         }
         line.clear()

@@ -48,6 +48,11 @@ package struct GridRow: Sendable, Equatable {
     }
 }
 
+extension GridRow {
+    /// The penalty as the fit chose it: the grid writes the Float's shortest digits.
+    var storedPenalty: Float { Float("\(penalty)") ?? .nan }
+}
+
 extension [GridRow] {
     /// Concepts in the order of the grid.
     var concepts: [String] {

@@ -14,8 +14,8 @@ import Interpretability
 /// beside the input-encoding, random-network and shuffled-label baselines.
 ///
 /// Writes `grid.csv` (rewritten atomically after every checkpoint, so an interrupted
-/// run keeps what it finished), `probes/<concept>/step-NNNNNNN-<layer>.safetensors`
-/// (+ `.json`), and the figures of `TrackerFigures`.
+/// run keeps what it finished, and a run with `resume` goes on from it),
+/// `probes/<concept>/step-NNNNNNN-<layer>.safetensors` (+ `.json`), and the figures of `TrackerFigures`.
 package struct ProbeTracker {
     /// How far a run has got.
     package struct Progress: Sendable {
@@ -74,10 +74,17 @@ package struct ProbeTracker {
         }
     }
 
-    /// Runs the whole grid into `out`.
-    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onError: (CollectionError) -> Void = { _ in },
-                    progress: (Progress) -> Void = { _ in }) throws -> Summary {
+    /// The settings of the grid in a directory, written before its first cell so that a
+    /// resumed run can tell it continues the same grid.
+    static let settingsFile = "grid-settings.json"
+
+    /// Runs the whole grid into `out`. With `resume`, the checkpoints whose every cell is
+    /// in `out/grid.csv` are read from it rather than fitted again, and the grid ends as an
+    /// uninterrupted run's would.
+    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, resume: Bool = false,
+                    onError: (CollectionError) -> Void = { _ in }, progress: (Progress) -> Void = { _ in }) throws -> Summary {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try claimGrid(out: out, resume: resume)
         progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "sampling \(settings.positions) positions"))
         let sample = ProbeSample(data: settings.data, concepts: concepts, count: settings.positions, seed: settings.seed, onError: onError)
         let bySplit = sample.positions
@@ -89,8 +96,10 @@ package struct ProbeTracker {
         let groups = layerGroups(positions: sample.count)
         var outcomes = [Key: CellFit.Outcome]()
         var files = [String]()
-        var done = 0
-        for step in steps {
+        var finished = Set<Int>()
+        if resume { (outcomes, finished, files) = try finishedCells(out: out, tasks: tasks) }
+        var done = finished.count * layers.count
+        for step in steps where !finished.contains(step) {
             let network = try model.network(at: step, seed: settings.seed)
             for group in groups {
                 // The input planes do not depend on the weights: probed once, at the first checkpoint.
@@ -120,15 +129,64 @@ package struct ProbeTracker {
         files += try TrackerFigures(rows: rows, steps: steps, layers: layers).write(to: out, formats: formats)
         let readings = ConceptEmergence.read(rows)
         try AtomicFileWriter.write(Data(ConceptEmergence.csv(readings).utf8), to: out + "/emergence.csv")
-        try writeManifest(readings: readings, skipped: skipped, positions: sample.count, out: out)
+        try writeManifest(readings: readings, skipped: skipped, positions: sample.count, formats: formats, out: out)
         return Summary(rows: rows, positions: bySplit.mapValues(\.count), skipped: skipped, files: ["\(out)/grid.csv", "\(out)/emergence.csv"] + files)
     }
 
-    private func writeManifest(readings: [ConceptEmergence], skipped: [(concept: String, reason: String)], positions: Int, out: String) throws {
+    /// Records the settings in `out`, or with `resume` checks that the grid there was made with these.
+    private func claimGrid(out: String, resume: Bool) throws {
+        let path = out + "/" + Self.settingsFile
+        let current = try JSONValue(encoding: settings)
+        if resume, FileManager.default.fileExists(atPath: out + "/grid.csv") {
+            let saved: JSONValue
+            do { saved = try JSONFile.read(JSONValue.self, from: path) } catch { throw RunError.unreadableFile(path, underlying: error) }
+            guard saved == current else {
+                throw RunError.invalidSetting("resume", value: out, requirement: "its grid was made with other settings (\(path)); resume with the same options")
+            }
+        }
+        try JSONFile.write(current, to: path)
+    }
+
+    /// The cells of the checkpoints `out/grid.csv` holds in full, and the probe files they saved.
+    private func finishedCells(out: String, tasks: [ProbeTask]) throws -> (outcomes: [Key: CellFit.Outcome], steps: Set<Int>, files: [String]) {
+        let path = out + "/grid.csv"
+        guard FileManager.default.fileExists(atPath: path) else { return ([:], [], []) }
+        let rows: [GridRow]
+        do { rows = try GridRow.read(from: path) } catch { throw RunError.unreadableFile(path, underlying: error) }
+        var byCell = [Key: [GridRow]]()
+        for row in rows { byCell[Key(concept: row.concept, step: row.step, layer: row.layer), default: []].append(row) }
+        var outcomes = [Key: CellFit.Outcome](), finished = Set<Int>(), files = [String]()
+        for step in steps {
+            var cells = [Key: CellFit.Outcome]()
+            for task in tasks {
+                for layer in layers {
+                    let key = Key(concept: task.concept.name, step: step, layer: layer)
+                    guard let found = byCell[key], Set(found.map(\.metric)) == Set(task.metrics.map(\.rawValue)) else { continue }
+                    let metrics = Dictionary(uniqueKeysWithValues: found.map { (ProbeMetric(rawValue: $0.metric)!, $0) })
+                    cells[key] = CellFit.Outcome(probe: nil, penalty: found[0].storedPenalty,
+                                                 scores: metrics.mapValues { ($0.score, $0.low, $0.high) }, control: metrics.mapValues(\.control))
+                }
+            }
+            // A checkpoint is finished when every cell of it is there; a partial one is fitted again.
+            guard cells.count == tasks.count * layers.count else { continue }
+            outcomes.merge(cells) { _, read in read }
+            finished.insert(step)
+            for task in tasks where settings.readout != .mlp {
+                for layer in layers where step == steps[0] || layer != "input" {
+                    let file = "\(out)/probes/\(task.concept.name)/\(ModelDirectory.stepName(step))-\(layer).safetensors"
+                    if FileManager.default.fileExists(atPath: file) { files.append(file) }
+                }
+            }
+        }
+        return (outcomes, finished, files)
+    }
+
+    private func writeManifest(readings: [ConceptEmergence], skipped: [(concept: String, reason: String)], positions: Int,
+                               formats: FigureFormats, out: String) throws {
         let readout = settings.readout == .linear ? "A linear probe" : "A \(settings.readout) probe"
         let perConcept = readings.flatMap { reading in
-            [RunManifest.Entry(path: "\(reading.concept)-heatmap.png", caption: "\(reading.concept): score by training step and layer"),
-             RunManifest.Entry(path: "\(reading.concept)-curves.png", caption: "\(reading.concept): score against training step per layer, baselines dashed")]
+            [RunManifest.Entry(path: formats.file("\(reading.concept)-heatmap"), caption: "\(reading.concept): score by training step and layer"),
+             RunManifest.Entry(path: formats.file("\(reading.concept)-curves"), caption: "\(reading.concept): score against training step per layer, baselines dashed")]
         }
         try RunManifest(
             command: "probe", title: "What, when, where: probes across training and layers",
@@ -137,7 +195,7 @@ package struct ProbeTracker {
             settings: settings, outcome: readings,
             findings: readings.map(\.finding) + skipped.map { "\($0.concept) was not probed: \($0.reason)." },
             tables: [.init(path: "emergence.csv", caption: "each concept's best layer at the last checkpoint, its baselines and the step it emerged")],
-            figures: (readings.isEmpty ? [] : [.init(path: "overview.png", caption: "all concepts at a glance: score by training step (x, log scale) and layer")])
+            figures: (readings.isEmpty ? [] : [.init(path: formats.file("overview"), caption: "all concepts at a glance: score by training step (x, log scale) and layer")])
                 + perConcept,
             files: [.init(path: "grid.csv", caption: "every cell with its interval and baselines")]
         ).write(to: out)
