@@ -110,3 +110,19 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets for every parser (scripts/fuzz builds and runs them). They exist only when
+// CHESS_CONCEPTS_FUZZ=1 is set, because an entry point supplied by libFuzzer needs a flag that a
+// package used by version may not carry; the script passes the sanitizers to every module.
+if Context.environment["CHESS_CONCEPTS_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-fen", ["Chess"]), ("fuzz-epd", ["Chess"]), ("fuzz-move-text", ["Chess"]), ("fuzz-pgn", ["Chess"]),
+        ("fuzz-safetensors", ["Neural"]), ("fuzz-csv", ["DataFiles"]), ("fuzz-idx", ["Images"]),
+        ("fuzz-json-config", ["ChessModel", "DataFiles"]), ("fuzz-nnue", ["NNUE"]),
+    ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
+    package.targets += fuzzTargets.map { target in
+        .executableTarget(name: target.name, dependencies: ["FuzzDriver"] + target.dependencies, path: "Fuzz/\(target.name)",
+                          swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+    }
+}

@@ -72,18 +72,30 @@ package struct ImageSet: Sendable {
 
 /// An IDX file: a magic number (two zero bytes, the element type, the number of
 /// dimensions), the dimensions as big-endian 32-bit integers, then the data.
-struct IDXFile {
-    let dimensions: [Int]
-    let bytes: ArraySlice<UInt8>
+package struct IDXFile {
+    package let dimensions: [Int]
+    package let bytes: ArraySlice<UInt8>
 
-    init(path: String) throws(DataFileError) {
-        let data = try CompressedFileReader(path: path).readToEnd()
+    package init(path: String) throws(DataFileError) {
+        try self.init(try CompressedFileReader(path: path).readToEnd(), path: path)
+    }
+
+    /// Reads the bytes of an IDX file; `path` only names it in errors.
+    package init(_ data: [UInt8], path: String) throws(DataFileError) {
         guard data.count >= 4, data[0] == 0, data[1] == 0 else { throw DataFileError(path: path, reason: "not an IDX file (bad magic number)") }
         guard data[2] == 0x08 else { throw DataFileError(path: path, reason: String(format: "element type 0x%02x; only unsigned bytes (0x08) are read", data[2])) }
         let rank = Int(data[3])
         guard rank >= 1, data.count >= 4 + 4 * rank else { throw DataFileError(path: path, reason: "the header is truncated") }
         dimensions = (0..<rank).map { axis in (0..<4).reduce(0) { $0 << 8 | Int(data[4 + 4 * axis + $1]) } }
-        let expected = dimensions.reduce(1, *), start = 4 + 4 * rank
+        // Dimensions are read from the file: their product may not fit, and then no file can hold the data.
+        let (expected, overflow) = dimensions.reduce((1, false)) { product, dimension in
+            let (value, overflow) = product.0.multipliedReportingOverflow(by: dimension)
+            return (value, product.1 || overflow)
+        }
+        let start = 4 + 4 * rank
+        guard !overflow else {
+            throw DataFileError(path: path, reason: "the header's dimensions (\(dimensions.map(String.init).joined(separator: " × "))) multiply past any file size")
+        }
         guard data.count - start == expected else {
             throw DataFileError(path: path, reason: "the header promises \(expected) bytes of data (\(dimensions.map(String.init).joined(separator: " × "))), the file holds \(data.count - start)")
         }

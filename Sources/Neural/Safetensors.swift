@@ -65,8 +65,13 @@ public enum Safetensors {
     /// Reads every tensor and the metadata of a safetensors file, checking its structure;
     /// a truncated or corrupt file is an error saying what is wrong.
     public static func read(from path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SafetensorsError(path: path, reason: "cannot read the file") }
+        return try read(data, path: path)
+    }
+
+    /// Reads the bytes of a safetensors file; `path` only names it in errors.
+    public static func read(_ data: Data, path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         func fail(_ reason: String) -> SafetensorsError { SafetensorsError(path: path, reason: reason) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file") }
         guard data.count >= 8 else { throw fail("only \(data.count) bytes: too short to hold a header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(data.count - 8), headerLength < 100_000_000 else {

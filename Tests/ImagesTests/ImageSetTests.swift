@@ -38,6 +38,12 @@ struct ImageSetTests {
         #expect(throws: DataFileError.self) { try ImageSet(idxImages: floats, idxLabels: labels) }
     }
 
+    @Test func idxDimensionsWhoseProductOverflowsAreRefused() {
+        // Found by scripts/fuzz (fuzz-idx): three dimensions near 2³² multiplied past Int and trapped.
+        let header: [UInt8] = [0, 0, 8, 3, 0, 0x18, 0, 2, 0x15, 0, 0, 0, 8, 3, 0, 0, 0, 2, 0x15, 0, 0, 2, 0, 0x68]
+        #expect { try IDXFile(header, path: "fuzz.idx") } throws: { "\($0)".contains("multiply past any file size") }
+    }
+
     @Test func pixelRowsReadFromCSV() throws {
         let path = try Self.write(Data("label,p1,p2,p3,p4\n3,0,255,0,51\n1,1,2,3,4\n".utf8), "pixels.csv")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -117,6 +117,13 @@ public struct EPDRecord: Sendable, Equatable {
         guard !inQuotes else { throw EPDError(reason: "unterminated quoted operand") }
         endWord()
         if let opcode = words.first { operations.append(Operation(opcode, Array(words.dropFirst()))) }
+        // An opcode is a name (a letter, then letters, digits and underscores), which is what lets it be written back unquoted.
+        for operation in operations {
+            guard let first = operation.opcode.first, first.isASCII, first.isLetter,
+                  operation.opcode.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw EPDError(reason: "opcode '\(operation.opcode)' is not a name (a letter, then letters, digits or '_')")
+            }
+        }
         return operations
     }
 }

@@ -24,7 +24,7 @@ extension PGNGame {
         lines.append("")
 
         var words = [String]()
-        if !nodes[0].comment.isEmpty { words.append("{\(nodes[0].comment)}") }
+        if !nodes[0].comment.isEmpty { words.append(Self.braced(nodes[0].comment)) }
         if let first = nodes[0].mainContinuation {
             appendLine(from: first, forceNumber: true, into: &words)
         }
@@ -41,7 +41,7 @@ extension PGNGame {
         while true {
             let node = nodes[index]
             let parent = nodes[node.parent!]
-            if !node.startingComment.isEmpty { words.append("{\(node.startingComment)}") }
+            if !node.startingComment.isEmpty { words.append(Self.braced(node.startingComment)) }
             let before = parent.position
             if before.sideToMove == .white {
                 words.append("\(before.fullmoveNumber).")
@@ -50,7 +50,7 @@ extension PGNGame {
             }
             words.append(before.san(node.move))
             words += node.nags.map { "$\($0)" }
-            if !node.comment.isEmpty { words.append("{\(node.comment)}") }
+            if !node.comment.isEmpty { words.append(Self.braced(node.comment)) }
             forceNumber = !node.comment.isEmpty
             // Alternatives to the main-line move just written.
             if parent.mainContinuation == index && !parent.alternatives.isEmpty {
@@ -66,6 +66,12 @@ extension PGNGame {
             guard let next = node.mainContinuation else { return }
             index = next
         }
+    }
+
+    /// A comment in braces. A brace comment cannot hold `}` (a `;` comment can), so it is
+    /// dropped from the text, as python-chess drops it.
+    static func braced(_ comment: String) -> String {
+        "{" + comment.replacingOccurrences(of: "}", with: "") + "}"
     }
 
     /// Greedy line filling; comment words may break across lines like any other word.

@@ -1,0 +1,26 @@
+import Chess
+import Testing
+
+/// Inputs that scripts/fuzz found crashing a parser or breaking a round trip, kept so that they stay fixed.
+struct FuzzRegressionTests {
+    @Test func anEPDOpcodeThatIsNotANameIsRefused() throws {
+        // fuzz-epd: a quote inside a word made an opcode with spaces, which wrote back as other operations.
+        let line = "1nbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - ad \"start\";0t\" hcee  DifaultIosition\";"
+        #expect { try EPDRecord(line) } throws: { "\($0)".contains("opcode '0t hcee  DifaultIosition' is not a name") }
+        #expect(try EPDRecord("4k3/8/8/8/8/8/8/4K3 w - - id \"x\"; c0_1 \"y\";").operations.map(\.opcode) == ["id", "c0_1"])
+    }
+
+    @Test func aSemicolonCommentHoldingABraceExportsToPGNThatReadsBack() throws {
+        // fuzz-pgn: `; …})` became `{…})}`, whose early `}` left a `)` with no variation open.
+        let game = try #require(Array(PGNReader(text: "1. d4 d5 ; rest of line}) 1... c5\n2. c4 *\n")).first).get()
+        #expect(game.nodes[game.mainline[2]].comment == "rest of line}) 1... c5")
+        let again = try #require(Array(PGNReader(text: game.pgn)).first).get()
+        #expect(again.mainlineMoves == game.mainlineMoves && again.nodes[again.mainline[2]].comment == "rest of line) 1... c5")
+    }
+
+    @Test func theNullMoveIsReadButIsNoLegalMove() throws {
+        // fuzz-move-text: "0000" reads as the null move that PGN allows, not as a legal move.
+        let null = try Position.start.move(uci: "0000")
+        #expect(null.isNull && !Position.start.legalMoves.contains(null) && Position.start.san(null) == "--")
+    }
+}
