@@ -23,4 +23,17 @@ struct FuzzRegressionTests {
         let null = try Position.start.move(uci: "0000")
         #expect(null.isNull && !Position.start.legalMoves.contains(null) && Position.start.san(null) == "--")
     }
+
+    @Test func anEPDOperandHoldingATabIsQuotedOnExport() throws {
+        // fuzz-epd: a quoted operand with a tab was written bare, and read back as two operands.
+        let record = try EPDRecord("4k3/8/8/8/8/8/8/4K3 w - - c0 \"a\tb\"; xy \"c\td\";")
+        #expect(try EPDRecord(record.epd) == record)
+    }
+
+    @Test func aResultTagThatIsNoResultEndsTheExportedMovetextWithTheUnknownResult() throws {
+        // fuzz-pgn: a Result tag of "?-0" was written as the last movetext token, which reads as a malformed move.
+        let game = try #require(Array(PGNReader(text: "[Result \"?-0\"]\n\n1. e4 e5\n")).first).get()
+        #expect(game.pgn.hasSuffix("1. e4 e5 *\n"))
+        #expect(try #require(Array(PGNReader(text: game.pgn)).first).get().mainlineMoves == game.mainlineMoves)
+    }
 }

@@ -86,7 +86,7 @@ public struct EPDRecord: Sendable, Equatable {
 
     private static func quotedIfNeeded(_ operand: String, opcode: String) -> String {
         let isText = opcode == "id" || (opcode.count == 2 && opcode.hasPrefix("c") && opcode.last!.isNumber)
-        guard isText || operand.contains(" ") || operand.contains(";") || operand.isEmpty else { return operand }
+        guard isText || operand.contains(where: { $0 == " " || $0 == "\t" || $0 == ";" || $0 == "\"" }) || operand.isEmpty else { return operand }
         return "\"" + operand.flatMap { $0 == "\"" || $0 == "\\" ? ["\\", $0] : [$0] }.map(String.init).joined() + "\""
     }
 

@@ -28,7 +28,8 @@ extension PGNGame {
         if let first = nodes[0].mainContinuation {
             appendLine(from: first, forceNumber: true, into: &words)
         }
-        words.append(result)
+        // Movetext ends with a result token; a Result tag holding anything else reads as unknown there.
+        words.append(["1-0", "0-1", "1/2-1/2"].contains(result) ? result : "*")
         lines += Self.wrap(words, width: 80)
         return lines.joined(separator: "\n") + "\n"
     }
