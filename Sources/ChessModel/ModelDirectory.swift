@@ -132,21 +132,16 @@ package struct ModelDirectory {
             throw StateError(reason: "\(path) was trained with encoder version \(configuration.encoderVersion); this build has \(BoardEncoder.version)")
         }
         let file = checkpointPath(step: step)
+        guard let data = FileManager.default.contents(atPath: file) else { throw StateError(reason: "\(file): cannot read the file") }
         if Self.verifiesCheckpoints.load(ordering: .relaxed), let recorded = configuration.checkpointSHA256[Self.stepName(step) + ".safetensors"] {
-            let found = try Self.sha256(of: file)
+            let found = SHA256.hex(of: data)
             guard found == recorded else {
                 throw StateError(reason: "\(file): its SHA-256 is \(found), but \(configurationPath) records \(recorded) for it: "
                                  + "the checkpoint changed after it was saved (turn checkpoint verification off to load it anyway)")
             }
         }
         let network = PolicyValueNetwork(configuration.architecture, seed: configuration.seed)
-        try network.load(try Safetensors.read(from: file).tensors)
+        try network.load(try Safetensors.read(data, path: file).tensors)
         return network
-    }
-
-    /// The SHA-256 of a file, as lower-case hexadecimal.
-    package static func sha256(of file: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: file) else { throw StateError(reason: "\(file): cannot read the file") }
-        return SHA256.hex(of: data)
     }
 }

@@ -135,7 +135,7 @@ package final class Trainer {
         let weights = network.state
         try Safetensors.write(weights, metadata: ["step": String(step), "format": "pt"], precision: configuration.checkpointPrecision,
                               to: directory.checkpointPath(step: step))
-        configuration.checkpointSHA256[ModelDirectory.stepName(step) + ".safetensors"] = try ModelDirectory.sha256(of: directory.checkpointPath(step: step))
+        configuration.checkpointSHA256[ModelDirectory.stepName(step) + ".safetensors"] = try SHA256.hex(ofFile: directory.checkpointPath(step: step))
         try directory.write(configuration)
         let resumeState = optimizer.state(for: network.parameters)
             .merging(weights.map { (Self.weightsPrefix + $0.key, $0.value) }) { optimizerValue, _ in optimizerValue }

@@ -71,8 +71,7 @@ public struct Provenance: Codable, Equatable, Sendable {
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         let key = "\(path)\u{0}\(bytes)\u{0}\(modified)"
         if let known = digests.withLock({ $0[key] }) { return Input(path: path, bytes: bytes, sha256: known) }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
-        let digest = SHA256.hex(of: data)
+        guard let digest = try? SHA256.hex(ofFile: path) else { return nil }
         digests.withLock { $0[key] = digest }
         return Input(path: path, bytes: bytes, sha256: digest)
     }

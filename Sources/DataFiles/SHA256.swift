@@ -17,4 +17,11 @@ public enum SHA256 {
 
     /// The digest as 64 lower-case hexadecimal digits.
     public static func hex(of data: Data) -> String { digest(of: data).map { String(format: "%02x", $0) }.joined() }
+
+    /// The hexadecimal digest of a file's contents, read through a memory map.
+    public static func hex(ofFile path: String) throws(DataFileError) -> String {
+        do { return hex(of: try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)) } catch {
+            throw DataFileError(path: path, reason: "cannot read the file")
+        }
+    }
 }

@@ -12,6 +12,15 @@ public enum CollectionItem: Sendable {
 }
 
 extension CollectionItem {
+    /// The game's number in its file, or the line's; 0 for a file that could not be read.
+    public var number: Int {
+        switch self {
+        case .game(let raw): raw.number
+        case .line(_, let number, _, _): number
+        case .failure: 0
+        }
+    }
+
     /// The position on an EPD or FEN line of the file at `path` with the repairs made to read
     /// it, or the error naming its line.
     static func position(line text: String, number: Int, format: CollectionFormat, fenReading: FENReading,

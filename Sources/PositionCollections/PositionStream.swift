@@ -66,26 +66,13 @@ public final class PositionStream {
             }
             let source = URL(fileURLWithPath: reader.path).lastPathComponent
             pendingIndex = 0
-            switch item {
+            switch item.positions(path: reader.path) {
+            case .success(let (positions, warnings)):
+                warnings.forEach(onError)
+                pending = positions.enumerated().map { Item(position: $1, source: source, game: item.number, ply: $0) }
             case .failure(let error):
                 onError(error)
                 pending = []
-            case .line(_, let number, _, _):
-                switch item.positions(path: reader.path) {
-                case .success(let (positions, warnings)):
-                    warnings.forEach(onError)
-                    pending = positions.map { Item(position: $0, source: source, game: number, ply: 0) }
-                case .failure(let error): onError(error); pending = []
-                }
-            case .game(let raw):
-                switch raw.build() {
-                case .success(let game):
-                    game.issues.forEach { onError(CollectionError($0, file: reader.path)) }
-                    pending = game.mainline.enumerated().map { Item(position: game.nodes[$1].position, source: source, game: game.number, ply: $0) }
-                case .failure(let error):
-                    onError(CollectionError(error, file: reader.path))
-                    pending = []
-                }
             }
             if !pending.isEmpty { return true }
         }

@@ -79,7 +79,7 @@ struct TrainingTests {
         // Each checkpoint's digest is in config.json, as the file on disk has it.
         let digests = try directory.readConfiguration().checkpointSHA256
         #expect(digests.keys.sorted() == ["step-0000000.safetensors", "step-0000100.safetensors"])
-        for (name, digest) in digests { #expect(try ModelDirectory.sha256(of: directory.path + "/" + name) == digest) }
+        for (name, digest) in digests { #expect(try SHA256.hex(ofFile: directory.path + "/" + name) == digest) }
         let log = try String(contentsOfFile: directory.logPath, encoding: .utf8).split(separator: "\n")
         #expect(log.count == 3 && log[0].hasPrefix("step,learning_rate"))
     }

@@ -32,21 +32,11 @@ public struct LineReader {
     public mutating func nextLine() throws -> ArraySlice<UInt8>? {
         while true {
             if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
-                let line = serve(upTo: newline, skip: 1)
-                if skipping {
-                    skipping = false
-                    throw LineTooLong(line: lineNumber)
-                }
-                return line
+                return try finish(serve(upTo: newline, skip: 1))
             }
             if exhausted {
                 guard start < end || skipping else { return nil }
-                let line = serve(upTo: end, skip: 0)
-                if skipping {
-                    skipping = false
-                    throw LineTooLong(line: lineNumber)
-                }
-                return line
+                return try finish(serve(upTo: end, skip: 0))
             }
             if end - start >= Self.maximumLineLength {
                 // Drop what is held of the over-long line and keep looking for its end.
@@ -55,6 +45,13 @@ public struct LineReader {
             }
             try refill()
         }
+    }
+
+    /// The line just served, or, when it was the end of an over-long line, the error naming it.
+    private mutating func finish(_ line: ArraySlice<UInt8>) throws(LineTooLong) -> ArraySlice<UInt8> {
+        guard skipping else { return line }
+        skipping = false
+        throw LineTooLong(line: lineNumber)
     }
 
     private mutating func serve(upTo lineEnd: Int, skip: Int) -> ArraySlice<UInt8> {
