@@ -17,6 +17,17 @@ extension Position {
         try self.init(fen: fen, repair: nil)
     }
 
+    /// Reads a position as UCI's `position` command names one: the word `startpos`, or a
+    /// FEN read strictly as `init(fen:)` reads it. Every command and API answer that takes a
+    /// position reads it through this.
+    ///
+    /// ```swift
+    /// let start = try Position(fenOrStartpos: "startpos")   // == Position.start
+    /// ```
+    public init(fenOrStartpos text: String) throws(FENError) {
+        self = text == "startpos" ? .start : try Position(fen: text)
+    }
+
     /// Reads a FEN as python-chess, Lichess and Stockfish do, repairing what has only one
     /// sensible reading and saying what it repaired in `repairs`: a fullmove number of 0
     /// (read as 1), a negative halfmove clock or one above 150 (clamped), castling rights

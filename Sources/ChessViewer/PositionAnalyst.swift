@@ -213,8 +213,7 @@ package final class PositionAnalyst: Sendable {
     // MARK: parts
 
     static func position(_ fen: String) throws(ViewerError) -> Position {
-        if fen == "startpos" { return .start }
-        do { return try Position(fen: fen) } catch { throw .parameter("fen", "\(error)") }
+        do { return try Position(fenOrStartpos: fen) } catch { throw .parameter("fen", "\(error)") }
     }
 
     static func concept(_ name: String) throws(ViewerError) -> Concept {

@@ -29,7 +29,7 @@ struct BoardCommand: ParsableCommand {
 
     func run() throws {
         let position: Position
-        do { position = fen == "startpos" ? Position.start : try Position(fen: fen) } catch { throw ValidationError("\(error)") }
+        do { position = try Position(fenOrStartpos: fen) } catch { throw ValidationError("\(error)") }
         var squares = Set<Square>()
         for name in highlight.split(separator: ",") {
             guard let square = Square(name.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--highlight: \"\(name)\" is not a square") }

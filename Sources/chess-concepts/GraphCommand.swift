@@ -28,7 +28,7 @@ struct GraphCommand: WritesOutputDirectory {
     @Option(help: "The top layer (default: the last residual block).")
     var layer: String?
 
-    @Option(help: "The position, as FEN (default: a graph aggregated over --positions positions of --data).")
+    @Option(help: "The position, a FEN or 'startpos' (default: a graph aggregated over --positions positions of --data).")
     var fen: String?
 
     @Option(help: "Positions the aggregated graph is built from, read from the start of --data.")

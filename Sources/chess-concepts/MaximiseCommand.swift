@@ -30,7 +30,7 @@ struct MaximiseCommand: WritesOutputDirectory {
     @Option(help: "The probe prediction that counts as reached (default: the one 90% of held-out positions with the concept pass).")
     var probeThreshold: Double?
 
-    @Option(help: "One position to edit.")
+    @Option(help: "One position to edit: a FEN or 'startpos'.")
     var fen: String?
 
     @Option(help: "A collection to take held-out positions (test games) from.")

@@ -25,7 +25,7 @@ struct RelevanceCommand: WritesOutputDirectory {
 
     @OptionGroup var probeCell: ProbeCellOptions
 
-    @Option(help: "The position, as FEN.")
+    @Option(help: "The position: a FEN or 'startpos'.")
     var fen: String
 
     @OptionGroup var relevanceRules: RelevanceRuleOptions

@@ -18,6 +18,15 @@ struct FENTests {
         #expect(Position.start.occupied.count == 32)
     }
 
+    @Test func startposNamesTheStartPositionAndAnythingElseIsAStrictFEN() throws {
+        #expect(try Position(fenOrStartpos: "startpos") == .start)
+        let fen = "rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1"
+        #expect(try Position(fenOrStartpos: fen).fen == fen)
+        // Not repaired: a fullmove of 0 is refused here as by init(fen:).
+        #expect(throws: FENError.self) { try Position(fenOrStartpos: "8/8/8/8/8/8/8/K1k5 w - - 0 0") }
+        #expect(throws: FENError.self) { try Position(fenOrStartpos: "start") }
+    }
+
     @Test func enPassantSquareWrittenOnlyWhenACaptureIsLegal() throws {
         let withoutCapturer = try Position(fen: "rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq e3 0 1")
         #expect(withoutCapturer.fen == "rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1")

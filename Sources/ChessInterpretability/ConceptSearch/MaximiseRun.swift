@@ -298,7 +298,7 @@ package struct MaximiseRun {
     /// the threshold.
     private func startPositions(onWarning: (String) -> Void) throws -> (starts: [Position], positives: [Position]) {
         if let fen = settings.fen {
-            do { return ([try Position(fen: fen)], []) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
+            do { return ([try Position(fenOrStartpos: fen)], []) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
         }
         let file = settings.positions!
         // Enough draws that a rare concept (in check: about one position in twenty) still has

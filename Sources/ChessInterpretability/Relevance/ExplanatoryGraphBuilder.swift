@@ -61,7 +61,7 @@ package struct ExplanatoryGraphBuilder {
                 nodes.append(node)
             }
             above.append(.init(layer: layer, channels: Set(level.map(\.channel))))
-            guard let below else { break }
+            guard below != nil else { break }
             // The layer below keeps its `top` channels by relevance reaching them, among those an edge reaches.
             let reached = Set(levelEdges.map(\.to.channel))
             level = strongest(inflow.filter { reached.contains($0.key) }.map { ($0.key, $0.value) })

@@ -81,7 +81,7 @@ package struct ExplanatoryGraphRun {
         guard settings.top > 0 else { throw RunError.invalidSetting("top", value: "\(settings.top)", requirement: "must be positive") }
         guard (0...1).contains(settings.threshold) else { throw RunError.invalidSetting("threshold", value: "\(settings.threshold)", requirement: "must lie in 0…1") }
         guard settings.fen != nil || settings.positions > 0 else { throw RunError.invalidSetting("positions", value: "\(settings.positions)", requirement: "must be positive") }
-        do { position = try settings.fen.map { try Position(fen: $0) } } catch { throw RunError.unreadableSetting("fen", underlying: error) }
+        do { position = try settings.fen.map { try Position(fenOrStartpos: $0) } } catch { throw RunError.unreadableSetting("fen", underlying: error) }
         if settings.from == "value" {
             source = .output
         } else {

@@ -74,7 +74,7 @@ package struct RelevanceRun {
 
     /// Resolves the model, checkpoint, layer and position; errors name the bad setting.
     package init(settings: Settings) throws(RunError) {
-        do { position = try Position(fen: settings.fen) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
+        do { position = try Position(fenOrStartpos: settings.fen) } catch { throw RunError.unreadableSetting("fen", underlying: error) }
         (step, network) = try NetworkModel(settings.model).network(checkpoint: settings.checkpoint, seed: settings.seed)
         layer = settings.layer ?? network.sensitivityLayers.last!
         guard network.probeLayers.contains(layer) else {
