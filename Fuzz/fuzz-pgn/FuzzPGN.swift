@@ -2,7 +2,7 @@ import FuzzDriver
 import Chess
 
 /// The PGN reader on any bytes, strict or repairing: never a crash, and every game read
-/// exports to PGN that reads back to the same main line.
+/// exports to PGN that reads back to the same main line and exports again unchanged.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPGN(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
@@ -22,6 +22,7 @@ public func fuzzPGN(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         precondition(again.count == 1, "a game exports to \(again.count) games")
         let reread = try! again[0].get()
         precondition(reread.mainlineMoves == game.mainlineMoves, "the exported main line differs")
+        precondition(reread.pgn == game.pgn, "the exported game exports differently once read back")
     }
     return 0
 }

@@ -30,10 +30,43 @@ struct FuzzRegressionTests {
         #expect(try EPDRecord(record.epd) == record)
     }
 
-    @Test func aResultTagThatIsNoResultEndsTheExportedMovetextWithTheUnknownResult() throws {
-        // fuzz-pgn: a Result tag of "?-0" was written as the last movetext token, which reads as a malformed move.
+    @Test func aResultTagThatIsNoResultIsExportedAsTheUnknownResult() throws {
+        // fuzz-pgn: a Result tag of "?-0" was written as the last movetext token, which reads as a malformed move;
+        // then, kept in the tag, it read back as "*" and exported differently the second time.
         let game = try #require(Array(PGNReader(text: "[Result \"?-0\"]\n\n1. e4 e5\n")).first).get()
-        #expect(game.pgn.hasSuffix("1. e4 e5 *\n"))
+        #expect(game.pgn.hasSuffix("1. e4 e5 *\n") && game.pgn.contains("[Result \"*\"]"))
         #expect(try #require(Array(PGNReader(text: game.pgn)).first).get().mainlineMoves == game.mainlineMoves)
+    }
+
+    @Test func aBraceFollowedByACombiningMarkIsStillDroppedFromAnExportedComment() throws {
+        // fuzz-pgn: `}` then U+06DA is one Character, so a Character-wise replacement kept the brace,
+        // which closed the comment early on reading; a quote the same way escaped nothing in a tag.
+        let mark = "\u{6DA}", site = "B\"" + mark, comment = "a " + mark + "b"
+        let game = try #require(Array(PGNReader(text: "[Site \"B\\\"\(mark)\"]\n\n1. d4 ; a }\(mark)b\n*\n")).first).get()
+        #expect(game[tag: "Site"] == site)
+        let again = try #require(Array(PGNReader(text: game.pgn)).first).get()
+        #expect(again.mainlineMoves == game.mainlineMoves && again[tag: "Site"] == site)
+        #expect(again.nodes[again.mainline[1]].comment == comment && again.pgn == game.pgn)
+    }
+
+    @Test func aCommentWrappedOntoALineThatLooksLikeATagStaysInItsGame() throws {
+        // fuzz-pgn: a comment holding `[F 0 r "x"]` was wrapped so that a line began with it, and
+        // that line read back as the next game's tags.
+        // "1. e4 {" and the long word fill 78 columns, so "[F" would start the next line.
+        let long = String(repeating: "w", count: 71)
+        let game = try #require(Array(PGNReader(text: "1. e4 {\(long) [F 0 r \"x\"]} e5 *\n")).first).get()
+        let lines = game.pgn.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("[F") })
+        let again = Array(PGNReader(text: game.pgn))
+        #expect(again.count == 1)
+        #expect(try again[0].get().mainlineMoves == game.mainlineMoves && again[0].get().pgn == game.pgn)
+    }
+
+    @Test func aCommentThatEndsInABraceExportsToPGNThatExportsAgainUnchanged() throws {
+        // fuzz-pgn: dropping the `}` of "it.. }" left a trailing space that the reader trims, so the
+        // second export differed from the first.
+        let game = try #require(Array(PGNReader(text: "1. e4 ; it.. }\n*\n")).first).get()
+        let again = try #require(Array(PGNReader(text: game.pgn)).first).get()
+        #expect(game.pgn.contains("{it..}") && again.pgn == game.pgn)
     }
 }

@@ -10,6 +10,9 @@ extension PGNGame {
     /// comments, NAGs and variations, wrapped at 80 columns, ending with the result.
     public var pgn: String {
         var lines = [String]()
+        // A result that is none of the four tokens is written as unknown, in the tag as at the end of
+        // the movetext, which a reader takes as the game's result.
+        let result = ["1-0", "0-1", "1/2-1/2"].contains(self.result) ? self.result : "*"
         var exportTags = Self.sevenTagRoster.map { roster in
             Tag(roster.name, roster.name == "Result" ? result : self[tag: roster.name] ?? roster.value)
         }
@@ -18,7 +21,8 @@ extension PGNGame {
             exportTags += [Tag("SetUp", "1"), Tag("FEN", startPosition.fen)]
         }
         for tag in exportTags {
-            let escaped = tag.value.flatMap { $0 == "\\" || $0 == "\"" ? ["\\", $0] : [$0] }.map(String.init).joined()
+            // By scalar, not by character: a quote followed by a combining mark is still a quote to a reader.
+            let escaped = String(String.UnicodeScalarView(tag.value.unicodeScalars.flatMap { $0 == "\\" || $0 == "\"" ? ["\\", $0] : [$0] }))
             lines.append("[\(tag.name) \"\(escaped)\"]")
         }
         lines.append("")
@@ -28,8 +32,7 @@ extension PGNGame {
         if let first = nodes[0].mainContinuation {
             appendLine(from: first, forceNumber: true, into: &words)
         }
-        // Movetext ends with a result token; a Result tag holding anything else reads as unknown there.
-        words.append(["1-0", "0-1", "1/2-1/2"].contains(result) ? result : "*")
+        words.append(result)
         lines += Self.wrap(words, width: 80)
         return lines.joined(separator: "\n") + "\n"
     }
@@ -70,16 +73,22 @@ extension PGNGame {
     }
 
     /// A comment in braces. A brace comment cannot hold `}` (a `;` comment can), so it is
-    /// dropped from the text, as python-chess drops it.
+    /// dropped from the text, as python-chess drops it; the rest is spaced as the reader spaces
+    /// a comment (line breaks and runs of blanks as one space), so that only `wrap` decides
+    /// where lines start and the export reads back to itself. By scalar: `}` followed by a
+    /// combining mark is one character but still ends a comment.
     static func braced(_ comment: String) -> String {
-        "{" + comment.replacingOccurrences(of: "}", with: "") + "}"
+        "{" + PGNRawGame.normalizedComment(String(String.UnicodeScalarView(comment.unicodeScalars.filter { $0 != "}" }))) + "}"
     }
 
-    /// Greedy line filling; comment words may break across lines like any other word.
+    /// Greedy line filling; comment words may break across lines like any other word, except
+    /// before a word starting with `[`: a comment line that starts with one and ends with `]`
+    /// would read as a tag line, the start of the next game.
     static func wrap(_ words: [String], width: Int) -> [String] {
         var lines = [String](), line = ""
         for token in words.flatMap({ $0.split(separator: " ").map(String.init) }) {
-            if !line.isEmpty && line.count + 1 + token.count > width {
+            let opensTag = token.unicodeScalars.first == "["
+            if !line.isEmpty && line.count + 1 + token.count > width && !opensTag {
                 lines.append(line)
                 line = token
             } else {

@@ -163,6 +163,8 @@ public struct PGNRawGame: Sendable {
 
     /// Comments keep their words but not their line breaks, so that export can wrap them at 80 columns.
     static func normalizedComment(_ text: String) -> String {
-        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+        // By scalar: a space before a combining mark is still a space where the text is split into lines.
+        text.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            .map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
     }
 }
