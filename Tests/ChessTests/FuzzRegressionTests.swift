@@ -69,4 +69,12 @@ struct FuzzRegressionTests {
         let again = try #require(Array(PGNReader(text: game.pgn)).first).get()
         #expect(game.pgn.contains("{it..}") && again.pgn == game.pgn)
     }
+
+    @Test func aCommentOfBracesAloneIsNotExported() throws {
+        // fuzz-pgn: "; }}}" exported as "{}", which reads back as no comment at all, and a move
+        // number forced after it would then be written differently.
+        let game = try #require(Array(PGNReader(text: "1. e4 ; }}}\n1... e5 *\n")).first).get()
+        #expect(game.pgn.hasSuffix("\n1. e4 e5 *\n"))
+        #expect(try #require(Array(PGNReader(text: game.pgn)).first).get().pgn == game.pgn)
+    }
 }

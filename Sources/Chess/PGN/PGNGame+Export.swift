@@ -28,7 +28,7 @@ extension PGNGame {
         lines.append("")
 
         var words = [String]()
-        if !nodes[0].comment.isEmpty { words.append(Self.braced(nodes[0].comment)) }
+        if let comment = Self.braced(nodes[0].comment) { words.append(comment) }
         if let first = nodes[0].mainContinuation {
             appendLine(from: first, forceNumber: true, into: &words)
         }
@@ -45,7 +45,7 @@ extension PGNGame {
         while true {
             let node = nodes[index]
             let parent = nodes[node.parent!]
-            if !node.startingComment.isEmpty { words.append(Self.braced(node.startingComment)) }
+            if let comment = Self.braced(node.startingComment) { words.append(comment) }
             let before = parent.position
             if before.sideToMove == .white {
                 words.append("\(before.fullmoveNumber).")
@@ -54,8 +54,9 @@ extension PGNGame {
             }
             words.append(before.san(node.move))
             words += node.nags.map { "$\($0)" }
-            if !node.comment.isEmpty { words.append(Self.braced(node.comment)) }
-            forceNumber = !node.comment.isEmpty
+            let comment = Self.braced(node.comment)
+            if let comment { words.append(comment) }
+            forceNumber = comment != nil
             // Alternatives to the main-line move just written.
             if parent.mainContinuation == index && !parent.alternatives.isEmpty {
                 for alternative in parent.alternatives {
@@ -76,9 +77,11 @@ extension PGNGame {
     /// dropped from the text, as python-chess drops it; the rest is spaced as the reader spaces
     /// a comment (line breaks and runs of blanks as one space), so that only `wrap` decides
     /// where lines start and the export reads back to itself. By scalar: `}` followed by a
-    /// combining mark is one character but still ends a comment.
-    static func braced(_ comment: String) -> String {
-        "{" + PGNRawGame.normalizedComment(String(String.UnicodeScalarView(comment.unicodeScalars.filter { $0 != "}" }))) + "}"
+    /// combining mark is one character but still ends a comment. `nil` when nothing is left,
+    /// as the reader keeps no empty comment.
+    static func braced(_ comment: String) -> String? {
+        let text = PGNRawGame.normalizedComment(String(String.UnicodeScalarView(comment.unicodeScalars.filter { $0 != "}" })))
+        return text.isEmpty ? nil : "{" + text + "}"
     }
 
     /// Greedy line filling; comment words may break across lines like any other word, except
