@@ -22,8 +22,12 @@ extension PGNGame {
         }
         for tag in exportTags {
             // By scalar, not by character: a quote followed by a combining mark is still a quote to a reader.
-            let escaped = String(String.UnicodeScalarView(tag.value.unicodeScalars.flatMap { $0 == "\\" || $0 == "\"" ? ["\\", $0] : [$0] }))
-            lines.append("[\(tag.name) \"\(escaped)\"]")
+            var escaped = String.UnicodeScalarView()
+            for scalar in tag.value.unicodeScalars {
+                if scalar == "\\" || scalar == "\"" { escaped.append("\\") }
+                escaped.append(scalar)
+            }
+            lines.append("[\(tag.name) \"\(String(escaped))\"]")
         }
         lines.append("")
 
@@ -88,14 +92,20 @@ extension PGNGame {
     /// before a word starting with `[`: a comment line that starts with one and ends with `]`
     /// would read as a tag line, the start of the next game.
     static func wrap(_ words: [String], width: Int) -> [String] {
-        var lines = [String](), line = ""
-        for token in words.flatMap({ $0.split(separator: " ").map(String.init) }) {
-            let opensTag = token.unicodeScalars.first == "["
-            if !line.isEmpty && line.count + 1 + token.count > width && !opensTag {
-                lines.append(line)
-                line = token
-            } else {
-                line += (line.isEmpty ? "" : " ") + token
+        var lines = [String](), line = "", lineLength = 0
+        for word in words {
+            for token in word.split(separator: " ") {
+                let opensTag = token.unicodeScalars.first == "["
+                let length = token.count
+                if lineLength > 0 && lineLength + 1 + length > width && !opensTag {
+                    lines.append(line)
+                    line = String(token)
+                    lineLength = length
+                } else {
+                    if lineLength > 0 { line.append(" "); lineLength += 1 }
+                    line += token
+                    lineLength += length
+                }
             }
         }
         if !line.isEmpty { lines.append(line) }

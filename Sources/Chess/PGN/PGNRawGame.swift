@@ -164,7 +164,17 @@ public struct PGNRawGame: Sendable {
     /// Comments keep their words but not their line breaks, so that export can wrap them at 80 columns.
     static func normalizedComment(_ text: String) -> String {
         // By scalar: a space before a combining mark is still a space where the text is split into lines.
-        text.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
-            .map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
+        var words = String.UnicodeScalarView()
+        var blankPending = false
+        for scalar in text.unicodeScalars {
+            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+                blankPending = !words.isEmpty
+            } else {
+                if blankPending { words.append(" ") }
+                blankPending = false
+                words.append(scalar)
+            }
+        }
+        return String(words)
     }
 }
