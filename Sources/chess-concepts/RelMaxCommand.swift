@@ -12,9 +12,9 @@ struct RelMaxCommand: WritesOutputDirectory {
             those with the highest activation (ActMax). Writes the figure OUT/target-<name> in each --format for each channel shown (the \
             --channels given, or the three carrying most of the concept's relevance) and the concept: RelMax positions on \
             top, ActMax below, each with the relevance flowing through the target alone; OUT/references.csv; \
-            OUT/ranking.json, every channel's ranking; and run.json. Run again with the same options and a larger \
-            --positions to read on: the ranking is extended, not redone. OUT must be new, empty or an earlier relmax run \
-            with the same options.
+            OUT/ranking.json, every channel's ranking, saved every few seconds while reading; and run.json. After an \
+            interruption, the same command with --resume goes on from the saved ranking and ends as an uninterrupted run; \
+            --resume with a larger --positions reads further. OUT must be new, empty or an earlier relmax run.
             """)
 
     @OptionGroup var network: ModelOptions
@@ -51,6 +51,9 @@ struct RelMaxCommand: WritesOutputDirectory {
 
     @OptionGroup var seeding: SeedOptions
 
+    @Flag(help: "Go on with the ranking in --out, made with the same options: after an interruption, or with a larger --positions.")
+    var resume = false
+
     func run() throws {
         var settings = RelMaxRun.Settings(data: collections.data)
         settings.model = network.model
@@ -66,7 +69,7 @@ struct RelMaxCommand: WritesOutputDirectory {
         settings.seed = seeding.seed
         let run = try RelMaxRun(settings: settings, onWarning: { printError($0) })
         let line = ProgressLine(unit: "positions")
-        let outcome = try run.run(out: outputDirectory, formats: figures.formats, onError: { printError("warning: \($0)") }) { line.update(count: $0, detail: "of \(positions)") }
+        let outcome = try run.run(out: outputDirectory, formats: figures.formats, resume: resume, onError: { printError("warning: \($0)") }) { line.update(count: $0, detail: "of \(positions)") }
         line.clear()
         print("Read \(outcome.read) positions in \(line.elapsedText) (\(outcome.ranking.positionsRead) in the ranking), \(run.layer) at step \(run.step).")
         for (target, counts) in zip(outcome.shown, outcome.labelCounts) {

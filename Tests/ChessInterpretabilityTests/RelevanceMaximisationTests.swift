@@ -67,17 +67,20 @@ struct RelevanceMaximisationTests {
         return true
     }
 
-    @Test func aLaterRunExtendsTheRanking() throws {
+    @Test func aResumedRunExtendsTheRankingAndAFreshOneStartsAgain() throws {
         let (whole, parts) = (Self.scratch("whole"), Self.scratch("parts"))
         let once = try RelMaxRun(settings: Self.settings(positions: 500)).run(out: whole).ranking
         _ = try RelMaxRun(settings: Self.settings(positions: 200)).run(out: parts)
-        let extended = try RelMaxRun(settings: Self.settings(positions: 500)).run(out: parts)
+        let extended = try RelMaxRun(settings: Self.settings(positions: 500)).run(out: parts, resume: true)
         #expect(extended.read == 300)
         #expect(Self.same(extended.ranking, once))
         var other = Self.settings(positions: 600)
         other.top = 5
-        #expect(throws: RunError.self) { try RelMaxRun(settings: other).run(out: parts) }
-        #expect(FileManager.default.fileExists(atPath: parts + "/ranking.json"))
+        #expect { try RelMaxRun(settings: other).run(out: parts, resume: true) } throws: { "\($0)".contains("resume \(parts): holds a ranking made with other settings (top)") }
+        #expect { try RelMaxRun(settings: Self.settings(positions: 400)).run(out: parts, resume: true) } throws: { "\($0)".contains("has read 500 already") }
+        // Without resume the same directory is ranked again from the first position.
+        let again = try RelMaxRun(settings: Self.settings(positions: 200)).run(out: parts)
+        #expect(again.read == 200 && again.ranking.positionsRead == 200)
     }
 
     @Test func badSettingsAreRefusedByName() throws {

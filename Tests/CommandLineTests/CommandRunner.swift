@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Runs the built `chess-concepts` executable and captures what it prints.
 struct CommandRunner {
@@ -32,5 +33,27 @@ struct CommandRunner {
         return Result(status: process.terminationStatus,
                       standardOutput: String(decoding: outputData, as: UTF8.self),
                       standardError: String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// Starts the executable and kills it (SIGKILL, as a power cut would) as soon as
+    /// `isPartWay` holds, polling every 20 ms for at most `timeout` seconds. Returns whether
+    /// it was killed, rather than ending before `isPartWay` held.
+    static func kill(_ arguments: [String], timeout: TimeInterval = 300, when isPartWay: () -> Bool) throws -> Bool {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline {
+            if isPartWay() {
+                Glibc.kill(process.processIdentifier, SIGKILL)
+                break
+            }
+            usleep(20_000)
+        }
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal
     }
 }

@@ -4,7 +4,7 @@ import Testing
 import FoundationXML
 #endif
 
-/// `relmax` and `graph` on the shipped model at a small scale: files written, a later run
+/// `relmax` and `graph` on the shipped model at a small scale: files written, a resumed run
 /// reads on, and bad settings are named by their flags.
 struct ConceptRelevanceCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
@@ -17,12 +17,14 @@ struct ConceptRelevanceCommandTests {
         let first = try CommandRunner.run(common + ["--positions", "200"])
         #expect(first.status == 0, "\(first.standardError)")
         #expect(first.standardOutput.contains("Read 200 positions"))
-        let again = try CommandRunner.run(common + ["--positions", "300"])
+        let again = try CommandRunner.run(common + ["--positions", "300", "--resume"])
         #expect(again.status == 0 && again.standardOutput.contains("Read 100 positions") && again.standardOutput.contains("(300 in the ranking)"))
         let svg = try Data(contentsOf: URL(fileURLWithPath: directory + "/target-channel-3.svg"))
         #expect(XMLParser(data: svg).parse())
-        let other = try CommandRunner.run(common + ["--positions", "300", "--rules", "zplus"])
-        #expect(other.status == 64 && other.standardError.contains("--out \(directory): holds a ranking made with other settings (composite)"))
+        let other = try CommandRunner.run(common + ["--positions", "300", "--rules", "zplus", "--resume"])
+        #expect(other.status == 64 && other.standardError.contains("--resume \(directory): holds a ranking made with other settings (composite)"))
+        let fewer = try CommandRunner.run(common + ["--positions", "100", "--resume"])
+        #expect(fewer.status == 64 && fewer.standardError.contains("--positions 100: the ranking in \(directory) has read 300 already"))
         let badChannel = try CommandRunner.run(["relmax", "--model", Self.root + "/models/default", "--channels", "99", "--out", directory + "-x"])
         #expect(badChannel.status == 64 && badChannel.standardError.contains("--channels 99: block6 has channels 0…63"))
         let nothing = try CommandRunner.run(["relmax", "--model", Self.root + "/models/default", "--out", directory + "-y"])

@@ -16,9 +16,9 @@ import PositionCollections
 /// for. Each reference position is drawn with its conditional heatmap, the relevance that
 /// flows through the target alone.
 ///
-/// The ranking lives in `ranking.json`; a later run with the same settings and more
-/// `positions` reads on from where it stopped, and an interrupted run loses at most the
-/// positions since its last save.
+/// The ranking lives in `ranking.json`, saved as the run reads: a run with `resume` and
+/// the same settings goes on from it, after an interruption or to read further with more
+/// `positions`, and ends with the ranking an uninterrupted run makes.
 ///
 /// ```swift
 /// var settings = RelMaxRun.Settings(data: ["games.pgn.gz"])
@@ -160,11 +160,13 @@ package struct RelMaxRun {
         self.settings = settings
     }
 
-    /// Reads on from `out/ranking.json` (if any) to `positions`, then writes the tables,
-    /// pictures and manifest. `out` must be new, empty, or an earlier run with the same settings.
-    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onError: @escaping (CollectionError) -> Void = { _ in },
-                     progress: (Int) -> Void = { _ in }) throws -> Outcome {
-        var ranking = try startingRanking(out: out)
+    /// Reads the collections up to `positions` into the ranking, then writes the tables,
+    /// pictures and manifest. `out` must be new, empty, or an earlier relmax run; with
+    /// `resume`, the ranking an earlier run with the same settings saved there is read on
+    /// rather than started again.
+    package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, resume: Bool = false,
+                     onError: @escaping (CollectionError) -> Void = { _ in }, progress: (Int) -> Void = { _ in }) throws -> Outcome {
+        var ranking = try startingRanking(out: out, resume: resume)
         // What the earlier run read is skipped quietly: its bad games were reported then.
         var skipping = true
         let stream = PositionStream(paths: settings.data, onError: { if !skipping { onError($0) } })
@@ -172,17 +174,19 @@ package struct RelMaxRun {
         while skipped < ranking.positionsRead, stream.next() != nil { skipped += 1 }
         skipping = false
         let startedAt = ranking.positionsRead
-        var sinceSave = 0
+        let clock = ContinuousClock()
+        var savedAt = clock.now
         while ranking.positionsRead < settings.positions {
             let batch = stream.next(min(Self.batch, settings.positions - ranking.positionsRead))
             if batch.isEmpty { break }
             score(batch, into: &ranking)
             ranking.positionsRead += batch.count
-            sinceSave += batch.count
             progress(ranking.positionsRead)
-            if sinceSave >= Self.saveEvery {
+            // Saved by time, not by count: a wide layer's ranking is large, and what a kill
+            // loses stays a few seconds of reading whatever the layer.
+            if clock.now - savedAt >= Self.saveInterval {
                 try JSONFile.write(ranking, to: "\(out)/\(Self.rankingFile)")
-                sinceSave = 0
+                savedAt = clock.now
             }
         }
         try JSONFile.write(ranking, to: "\(out)/\(Self.rankingFile)")
@@ -190,18 +194,24 @@ package struct RelMaxRun {
     }
 
     static let rankingFile = "ranking.json"
-    /// Positions per forward pass, and between saves of the ranking.
-    static let batch = 256, saveEvery = 2_048
+    /// Positions per forward pass. A resumed run starts at a batch boundary of the first, so
+    /// every position is scored in the same batch as without the interruption.
+    static let batch = 256
+    /// The longest stretch of reading an interruption can lose.
+    static let saveInterval = Duration.seconds(2)
 
-    private func startingRanking(out: String) throws -> Ranking {
+    private func startingRanking(out: String, resume: Bool) throws -> Ranking {
         try OutputDirectory.claim(out, marker: Self.rankingFile)
-        if FileManager.default.fileExists(atPath: "\(out)/\(Self.rankingFile)") {
+        if resume, FileManager.default.fileExists(atPath: "\(out)/\(Self.rankingFile)") {
             let ranking: Ranking
             do { ranking = try JSONFile.read(Ranking.self, from: "\(out)/\(Self.rankingFile)") } catch {
                 throw RunError.unreadableFile("\(out)/\(Self.rankingFile)", underlying: error)
             }
             guard ranking.settings.identity == settings.identity, ranking.step == step else {
-                throw RunError.invalidSetting("out", value: out, requirement: "holds a ranking made with other settings (\(Self.differences(ranking.settings, settings))); write into a new directory")
+                throw RunError.invalidSetting("resume", value: out, requirement: "holds a ranking made with other settings (\(Self.differences(ranking.settings, settings))); resume with the same options")
+            }
+            guard ranking.positionsRead <= settings.positions else {
+                throw RunError.invalidSetting("positions", value: "\(settings.positions)", requirement: "the ranking in \(out) has read \(ranking.positionsRead) already; resume with at least as many")
             }
             return ranking
         }
