@@ -99,7 +99,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "NNUETests", dependencies: ["Chess", "ChessModel", "DataFiles", "NNUE", "Neural"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TabularTests", dependencies: ["DataFiles", "Interpretability", "Tabular"]),
+        .testTarget(name: "TabularTests", dependencies: ["DataFiles", "Interpretability", "Neural", "Tabular"]),
         .testTarget(name: "ImagesTests", dependencies: ["DataFiles", "Images", "Interpretability", "Neural", "Plotting"]),
         .testTarget(
             name: "CommandLineTests",

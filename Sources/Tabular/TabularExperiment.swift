@@ -115,7 +115,8 @@ package struct TabularExperiment {
         guard data.features.count >= 20 else { throw DataFileError(path: settings.csv, reason: "\(data.features.count) usable rows; at least 20 are needed") }
     }
 
-    /// Trains, probes, searches, and writes `feature_changes.csv`, `feature_changes.png` and `rows.csv` to `out`.
+    /// Trains, probes, searches, and writes `feature_changes.csv`, `feature_changes.png`, `rows.csv`,
+    /// and the split and activations a reference refits on (`split.csv`, `activations.npy`) to `out`.
     package func run(out: String, formats: FigureFormats = .all, progress: (String) -> Void = { _ in }) throws -> Summary {
         let d = data.featureNames.count
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "tabular split"))
@@ -151,6 +152,8 @@ package struct TabularExperiment {
         let probe = ProbeFitter(l2: 1e-3).fit(network.forward(trainX, mode: .inference, through: layer),
                                               labels: trainConcept.map { $0.isFinite ? $0 : .nan }, kind: .linear)
         let testProbe = probe.predict(network.forward(testX, mode: .inference, through: layer))
+        try writeReferenceInputs(out: out, train: train, test: test, concept: data.features.map(concept),
+                                 activations: network.forward(design(Array(data.features.indices)), mode: .inference, through: layer))
         let finite = testConcept.indices.filter { testConcept[$0].isFinite }
         let probeR2 = Metrics.r2(labels: finite.map { testConcept[$0] }, predictions: finite.map { testProbe[$0] })
         let goal = settings.conceptTarget ?? quantile(trainConcept.filter(\.isFinite), 0.95)
@@ -244,7 +247,9 @@ package struct TabularExperiment {
                 + (sweep.isEmpty ? [] : [.init(path: "sweep.csv", caption: "the search at every swept λ₁")]),
             figures: [.init(path: formats.file("feature_changes"), caption: "mean change of each feature, in standard deviations")]
                 + (sweep.isEmpty ? [] : [.init(path: formats.file("sweep"), caption: "formula toward target, probe gain and features changed against λ₁")]),
-            files: [.init(path: "rows.csv", caption: "every searched row before and after")]
+            files: [.init(path: "rows.csv", caption: "every searched row before and after"),
+                    .init(path: "split.csv", caption: "each used row's file line, whether it trained or tested the regressor and probe, and its concept value"),
+                    .init(path: "activations.npy", caption: "the probed layer's activations (\(layer)) of every used row, in file order")]
         ).write(to: out)
         return summary
     }
@@ -278,6 +283,19 @@ package struct TabularExperiment {
             rows += "\(data.lines[searched[index]])," + values.map { String($0) }.joined(separator: ",") + "\n"
         }
         try AtomicFileWriter.write(Data(rows.utf8), to: out + "/rows.csv")
+    }
+
+    /// What a reference needs to redo the fits on the same rows and activations: each kept
+    /// row's file line, split and concept value (`split.csv`), and the probed layer's
+    /// activations of every kept row in file order (`activations.npy`, rows × units).
+    private func writeReferenceInputs(out: String, train: [Int], test: [Int], concept: [Double], activations: Tensor) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var split = [String](repeating: "", count: data.lines.count)
+        for row in train { split[row] = "train" }
+        for row in test { split[row] = "test" }
+        let table = "line,split,concept\n" + data.lines.indices.map { "\(data.lines[$0]),\(split[$0]),\(concept[$0])\n" }.joined()
+        try AtomicFileWriter.write(Data(table.utf8), to: out + "/split.csv")
+        try NPYFile.write(activations.storage, shape: activations.shape, to: out + "/activations.npy")
     }
 
     private func csvField(_ text: String) -> String {

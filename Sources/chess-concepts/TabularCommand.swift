@@ -12,7 +12,9 @@ struct TabularCommand: WritesOutputDirectory {
             Trains an MLP regressor of --target on the features (standardised), fits a linear probe for the \
             concept formula at its last hidden layer, and perturbs held-out rows (Adam with an L1/L2 penalty on the \
             perturbation) until the probe reads --concept-target. Writes OUT/feature_changes.csv and the figure OUT/feature_changes in each --format (each \
-            feature's mean change, in its units and in standard deviations) and OUT/rows.csv (rows before and after). \
+            feature's mean change, in its units and in standard deviations), OUT/rows.csv (rows before and after), and \
+            for a reference to refit on the same data OUT/split.csv (each used row's line and split) and \
+            OUT/activations.npy (the probed layer's activations of every used row). \
             Example (the paper's case): --csv housing.csv --target median_house_value \
             --concept "total_bedrooms / population" --missing drop.
             """)
@@ -105,7 +107,7 @@ struct TabularCommand: WritesOutputDirectory {
         }
         print("feature,mean_change,mean_change_sd")
         for change in summary.changes { print(String(format: "%@,%.4g,%.3f", change.name, change.meanChange, change.standardizedChange)) }
-        print("Wrote \(outputDirectory)/feature_changes.csv, rows.csv, " + figures.files("feature_changes"))
+        print("Wrote \(outputDirectory)/feature_changes.csv, rows.csv, split.csv, activations.npy, " + figures.files("feature_changes"))
     }
 }
 

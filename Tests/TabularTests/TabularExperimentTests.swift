@@ -1,6 +1,7 @@
 import DataFiles
 import Foundation
 import Interpretability
+import Neural
 import Testing
 import Tabular
 
@@ -48,10 +49,38 @@ struct TabularExperimentTests {
             let values = try rows.numbers(rows.columns.firstIndex(of: column)!)
             #expect(values.allSatisfy { $0.map { $0 >= -1e-4 && $0 <= high + 1e-4 } ?? false }, "\(column)")
         }
+        try Self.expectTheProbeRefitsFromTheExportedSplitAndActivations(out: out + "/1", csv: csv, probeR2: summary.probeR2)
         _ = try TabularExperiment(settings: settings).run(out: out + "/2")
         let first = try Data(contentsOf: URL(fileURLWithPath: out + "/1/rows.csv"))
         #expect(first == (try Data(contentsOf: URL(fileURLWithPath: out + "/2/rows.csv"))))
         #expect(FileManager.default.fileExists(atPath: out + "/1/feature_changes.png") && FileManager.default.fileExists(atPath: out + "/1/sweep.png"))
+    }
+
+    /// A reference reads `split.csv` and `activations.npy` to refit on the same rows and
+    /// activations: refitted here, the probe scores what the run reported.
+    static func expectTheProbeRefitsFromTheExportedSplitAndActivations(out: String, csv: String, probeR2: Double) throws {
+        let split = try CSVTable(path: out + "/split.csv")
+        #expect(split.columns == ["line", "split", "concept"])
+        #expect(split.rows.map { Int($0[0])! } == Array(2...401))
+        #expect(split.rows.count { $0[1] == "test" } == 80 && split.rows.count { $0[1] == "train" } == 320)
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/activations.npy"))
+        let headerLength = Int(data[8]) | Int(data[9]) << 8
+        let header = String(decoding: data[10..<(10 + headerLength)], as: UTF8.self)
+        let width = 64
+        #expect(header.contains("'shape': (400, \(width))") && data.count == 10 + headerLength + 400 * width * 4)
+        let activations = data.withUnsafeBytes { bytes in
+            (0..<(400 * width)).map { bytes.loadUnaligned(fromByteOffset: 10 + headerLength + $0 * 4, as: Float.self) }
+        }
+        let table = try CSVTable(path: csv)
+        let (a, b) = (try table.numbers(0).map { $0! }, try table.numbers(1).map { $0! })
+        let concept = try split.numbers(2).map { $0! }
+        #expect(zip(concept, zip(a, b)).allSatisfy { abs($0 - $1.0 / ($1.1 + 4)) < 1e-12 })
+        func rows(_ name: String) -> [Int] { split.rows.indices.filter { split.rows[$0][1] == name } }
+        func design(_ rows: [Int]) -> Tensor { Tensor(shape: [rows.count, width], rows.flatMap { activations[($0 * width)..<(($0 + 1) * width)] }) }
+        let (train, test) = (rows("train"), rows("test"))
+        let probe = ProbeFitter(l2: 1e-3).fit(design(train), labels: train.map { concept[$0] }, kind: .linear)
+        let refitted = Metrics.r2(labels: test.map { concept[$0] }, predictions: probe.predict(design(test)))
+        #expect(abs(refitted - probeR2) < 1e-4, "refitted \(refitted), reported \(probeR2)")
     }
 
     @Test func aConceptOutsideTheFeaturesIsRefused() throws {
