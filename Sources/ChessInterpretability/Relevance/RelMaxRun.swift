@@ -314,7 +314,7 @@ package struct RelMaxRun {
             findings: findings(ranking, shown: shown, counts: counts),
             tables: [.init(path: "references.csv", caption: "the reference positions of each target shown")],
             figures: figures,
-            files: [.init(path: Self.rankingFile, caption: "the ranking of every channel, which a later run extends")]
+            files: [.init(path: Self.rankingFile, caption: "the ranking of every channel, which a run with resume goes on from")]
         ).write(to: out)
         return Outcome(ranking: ranking, shown: shown, read: read, labelCounts: counts)
     }
