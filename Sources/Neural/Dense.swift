@@ -7,11 +7,26 @@ public final class Dense: Layer {
     public let bias: Parameter
     private var input = Tensor(shape: [0])
 
-    public init(_ name: String, inputs: Int, outputs: Int, random: inout SplitMix64) {
+    /// How the weights and biases are first drawn.
+    public enum Initialization: Sendable {
+        /// Weights U(±√(6 / inputs)) (He et al. 2015, for ReLU), biases U(±1 / √inputs).
+        case heUniform
+        /// Weights and biases U(±√(6 / (inputs + outputs))) (Glorot & Bengio 2010), as
+        /// scikit-learn's MLP draws them.
+        case glorotUniform
+    }
+
+    public init(_ name: String, inputs: Int, outputs: Int, initialization: Initialization = .heUniform, random: inout SplitMix64) {
         MemoryReuse.configured
         self.name = name
-        weight = Parameter("\(name).weight", Initializer.heUniform(shape: [outputs, inputs], fanIn: inputs, random: &random))
-        bias = Parameter("\(name).bias", Initializer.uniform(shape: [outputs], bound: 1 / Float(inputs).squareRoot(), random: &random))
+        switch initialization {
+        case .heUniform:
+            weight = Parameter("\(name).weight", Initializer.heUniform(shape: [outputs, inputs], fanIn: inputs, random: &random))
+            bias = Parameter("\(name).bias", Initializer.uniform(shape: [outputs], bound: 1 / Float(inputs).squareRoot(), random: &random))
+        case .glorotUniform:
+            weight = Parameter("\(name).weight", Initializer.glorotUniform(shape: [outputs, inputs], fanIn: inputs, fanOut: outputs, random: &random))
+            bias = Parameter("\(name).bias", Initializer.glorotUniform(shape: [outputs], fanIn: inputs, fanOut: outputs, random: &random))
+        }
     }
 
     public var parameters: [Parameter] { [weight, bias] }

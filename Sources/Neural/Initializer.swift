@@ -8,6 +8,12 @@ enum Initializer {
         return uniform(shape: shape, bound: bound, random: &random)
     }
 
+    /// Glorot/Xavier uniform: U(−b, b), b = √(6 / (fanIn + fanOut)).
+    static func glorotUniform(shape: [Int], fanIn: Int, fanOut: Int, random: inout SplitMix64) -> Tensor {
+        let bound = Float((6.0 / Double(max(fanIn + fanOut, 1))).squareRoot())
+        return uniform(shape: shape, bound: bound, random: &random)
+    }
+
     /// U(−bound, bound).
     static func uniform(shape: [Int], bound: Float, random: inout SplitMix64) -> Tensor {
         let count = shape.reduce(1, *)

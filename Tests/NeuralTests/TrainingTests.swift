@@ -4,6 +4,19 @@ import Neural
 import Testing
 
 struct TrainingTests {
+    /// Each scheme fills its whole range, U(±b), and no more: He b = √(6 / in) for weights
+    /// and 1 / √in for biases; Glorot b = √(6 / (in + out)) for both, as scikit-learn's MLP.
+    @Test(arguments: [(Dense.Initialization.heUniform, (6.0 / 48).squareRoot(), 1 / 48.0.squareRoot()),
+                      (.glorotUniform, (6.0 / 112).squareRoot(), (6.0 / 112).squareRoot())])
+    func denseInitialisationsDrawFromTheirRanges(_ initialization: Dense.Initialization, weightBound: Double, biasBound: Double) {
+        var random = SplitMix64(seed: 3)
+        let layer = Dense("fc", inputs: 48, outputs: 64, initialization: initialization, random: &random)
+        for (values, bound) in [(layer.weight.value.storage, weightBound), (layer.bias.value.storage, biasBound)] {
+            let largest = Double(values.map(abs).max()!)
+            #expect(largest <= bound && largest > 0.9 * bound, "largest \(largest), bound \(bound)")
+        }
+    }
+
     @Test func tinyNetworkLearnsXOR() {
         var random = SplitMix64(seed: 42)
         let network = Sequential("xor", [
