@@ -152,11 +152,12 @@ package struct TabularExperiment {
         let layer = "relu2"
         func concept(_ row: [Double]) -> Double { expression.evaluate { data.featureNames.firstIndex(of: $0).map { row[$0] } ?? .nan } }
         let trainConcept = train.map { concept(data.features[$0]) }, testConcept = test.map { concept(data.features[$0]) }
-        let probe = ProbeFitter(l2: 1e-3).fit(network.forward(trainX, mode: .inference, through: layer),
-                                              labels: trainConcept.map { $0.isFinite ? $0 : .nan }, kind: .linear)
-        let testProbe = probe.predict(network.forward(testX, mode: .inference, through: layer))
-        try writeReferenceInputs(out: out, train: train, test: test, concept: data.features.map(concept),
-                                 activations: network.forward(design(Array(data.features.indices)), mode: .inference, through: layer))
+        // One pass over every row: the probe is fitted on exactly the activations a reference reads.
+        let hidden = network.forward(design(Array(data.features.indices)), mode: .inference, through: layer)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try writeReferenceInputs(out: out, train: train, test: test, concept: data.features.map(concept), activations: hidden)
+        let probe = ProbeFitter(l2: 1e-3).fit(hidden.gathering(rows: train), labels: trainConcept.map { $0.isFinite ? $0 : .nan }, kind: .linear)
+        let testProbe = probe.predict(hidden.gathering(rows: test))
         let finite = testConcept.indices.filter { testConcept[$0].isFinite }
         let probeR2 = Metrics.r2(labels: finite.map { testConcept[$0] }, predictions: finite.map { testProbe[$0] })
         let goal = settings.conceptTarget ?? quantile(trainConcept.filter(\.isFinite), 0.95)
@@ -270,7 +271,6 @@ package struct TabularExperiment {
 
     private func write(out: String, formats: FigureFormats, changes: [FeatureChange], before: [[Double]], after: [[Double]], searched: [Int],
                        probe: ([Double], [Double]), prediction: ([Double], [Double]), concept: ([Double]) -> Double) throws {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var table = "feature,mean_change,mean_change_sd\n"
         for change in changes { table += "\(csvField(change.name)),\(change.meanChange),\(change.standardizedChange)\n" }
         try AtomicFileWriter.write(Data(table.utf8), to: out + "/feature_changes.csv")
@@ -292,7 +292,6 @@ package struct TabularExperiment {
     /// row's file line, split and concept value (`split.csv`), and the probed layer's
     /// activations of every kept row in file order (`activations.npy`, rows × units).
     private func writeReferenceInputs(out: String, train: [Int], test: [Int], concept: [Double], activations: Tensor) throws {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var split = [String](repeating: "", count: data.lines.count)
         for row in train { split[row] = "train" }
         for row in test { split[row] = "test" }

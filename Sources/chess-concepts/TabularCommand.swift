@@ -13,7 +13,7 @@ struct TabularCommand: WritesOutputDirectory {
             concept formula at its last hidden layer, and perturbs held-out rows (Adam with an L1/L2 penalty on the \
             perturbation) until the probe reads --concept-target. Writes OUT/feature_changes.csv and the figure OUT/feature_changes in each --format (each \
             feature's mean change, in its units and in standard deviations), OUT/rows.csv (rows before and after), and \
-            for a reference to refit on the same data OUT/split.csv (each used row's line and split) and \
+            for a reference to refit on the same data OUT/split.csv (each used row's line, split and concept value) and \
             OUT/activations.npy (the probed layer's activations of every used row). \
             Example (the paper's case): --csv housing.csv --target median_house_value \
             --concept "total_bedrooms / population" --missing drop.
