@@ -11,8 +11,6 @@ package enum RunError: Error, CustomStringConvertible {
     case unreadableFile(_ path: String, underlying: any Error)
     /// The positions drawn do not support the analysis asked for.
     case insufficientData(String)
-    /// The output directory already holds another run's files.
-    case occupiedOutput(directory: String, files: [String])
     /// A numerical step failed on this data (a singular kernel, an unfittable probe).
     case numerical(String)
 
@@ -32,8 +30,6 @@ package enum RunError: Error, CustomStringConvertible {
             "\(path): \(underlying)"
         case .insufficientData(let reason), .numerical(let reason):
             reason
-        case .occupiedOutput(let directory, let files):
-            "\(directory) holds other files (\(files.sorted().prefix(3).joined(separator: ", "))…); write into a new directory"
         }
     }
 

@@ -114,6 +114,7 @@ package struct ImageExperiment {
 
     /// Trains, probes, searches, and writes `grid.png` and `examples.csv` to `out`.
     package func run(out: String, formats: FigureFormats = .all, progress: (String) -> Void = { _ in }) throws -> Summary {
+        try OutputDirectory.claim(out, marker: "examples.csv")
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "image split"))
         let order = Array(0..<images.count).shuffled(using: &random)
         let trainCount = min(settings.trainingImages, images.count * 4 / 5)
@@ -260,7 +261,6 @@ package struct ImageExperiment {
     private func name(_ label: Int) -> String { label < settings.classNames.count ? settings.classNames[label] : String(label) }
 
     private func write(out: String, formats: FigureFormats, originals: ImageSet, reconstructions: Tensor, maximised: Tensor, examples: [Example]) throws {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var table = "label,predicted_before,predicted_after,probe_before,probe_after,mean_latent_change\n"
         for example in examples {
             table += "\(name(example.label)),\(name(example.predictedBefore)),\(name(example.predictedAfter)),"

@@ -118,6 +118,7 @@ package struct TabularExperiment {
     /// Trains, probes, searches, and writes `feature_changes.csv`, `feature_changes.png`, `rows.csv`,
     /// and the split and activations a reference refits on (`split.csv`, `activations.npy`) to `out`.
     package func run(out: String, formats: FigureFormats = .all, progress: (String) -> Void = { _ in }) throws -> Summary {
+        try OutputDirectory.claim(out, marker: "feature_changes.csv")
         let d = data.featureNames.count
         var random = SplitMix64(seed: SplitMix64.mix(settings.seed, "tabular split"))
         let order = Array(data.features.indices).shuffled(using: &random)
@@ -154,7 +155,6 @@ package struct TabularExperiment {
         let trainConcept = train.map { concept(data.features[$0]) }, testConcept = test.map { concept(data.features[$0]) }
         // One pass over every row: the probe is fitted on exactly the activations a reference reads.
         let hidden = network.forward(design(Array(data.features.indices)), mode: .inference, through: layer)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try writeReferenceInputs(out: out, train: train, test: test, concept: data.features.map(concept), activations: hidden)
         let probe = ProbeFitter(l2: 1e-3).fit(hidden.gathering(rows: train), labels: trainConcept.map { $0.isFinite ? $0 : .nan }, kind: .linear)
         let testProbe = probe.predict(hidden.gathering(rows: test))

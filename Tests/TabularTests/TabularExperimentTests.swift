@@ -83,6 +83,19 @@ struct TabularExperimentTests {
         #expect(abs(refitted - probeR2) < 1e-4, "refitted \(refitted), reported \(probeR2)")
     }
 
+    @Test func anotherCommandsOutputIsRefusedBeforeTraining() throws {
+        let csv = try Self.writeTable("occupied")
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tabular-occupied-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try AtomicFileWriter.write(Data("{}".utf8), to: out + "/run.json")
+        try AtomicFileWriter.write(Data("{}".utf8), to: out + "/relevance.json")
+        let experiment = try TabularExperiment(settings: TabularExperiment.Settings(csv: csv, target: "y", concept: "a / (b + 4)"))
+        #expect { try experiment.run(out: out) } throws: { ($0 as? OutputDirectory.Occupied).map { Set($0.files) == ["relevance.json", "run.json"] } ?? false }
+        #expect(try String(contentsOfFile: out + "/run.json", encoding: .utf8) == "{}")
+    }
+
     @Test func aConceptOutsideTheFeaturesIsRefused() throws {
         let csv = try Self.writeTable("refused")
         defer { try? FileManager.default.removeItem(atPath: csv) }
