@@ -53,7 +53,7 @@ struct ProbeFilesTests {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: out) }
         try Data("concept\n".utf8).write(to: URL(fileURLWithPath: out + "/grid.csv"))
-        #expect(throws: RunError.self) { try ActivationExport(settings: TrackerTests.settings).run(out: out) }
+        #expect(throws: OutputDirectory.Occupied.self) { try ActivationExport(settings: TrackerTests.settings).run(out: out) }
     }
 
     @Test func aMissingProbeIsFittedAloneAndTheRunsFilesStayAsTheyWere() throws {
