@@ -23,17 +23,26 @@ struct ProbeFilesTests {
         let files = try ActivationExport(settings: settings).run(out: out)
         #expect(files.count == 1 + 2 * 2 + 1)  // positions, 2 steps × 2 layers, manifest
         let table = try CSVTable(path: out + "/positions.csv")
-        #expect(Array(table.columns.prefix(6)) == ["row", "fen", "source", "game", "ply", "split"])
-        #expect(table.rows.count == settings.positions)
-        // Train rows, then validation, then test.
-        let splits = table.rows.map { $0[5] }
-        #expect(splits == splits.sorted { ["train", "validation", "test"].firstIndex(of: $0)! < ["train", "validation", "test"].firstIndex(of: $1)! })
+        #expect(Array(table.columns.prefix(7)) == ["row", "fen", "source", "game", "ply", "split", "used_by"])
+        // The shared rows, then in_check's own (rarer than one position in eight): each block train, then validation, then test.
+        let shared = table.rows.filter { $0[6] == "all" }, own = table.rows.filter { $0[6] == "in_check" }
+        #expect(shared.count == settings.positions && !own.isEmpty && shared.count + own.count == table.rows.count)
+        #expect(Array(table.rows.prefix(shared.count).map { $0[6] }) == shared.map { $0[6] })
+        let order = ["train", "validation", "test"]
+        for block in [shared, own] {
+            let splits = block.map { $0[5] }
+            #expect(splits == splits.sorted { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! })
+        }
+        // A concept's cells are filled exactly on the rows its probe uses.
+        let inCheck = table.columns.firstIndex(of: "in_check")!, queens = table.columns.firstIndex(of: "my_queens")!
+        #expect(own.allSatisfy { $0[inCheck] == "1" && CSVTable.isMissing($0[queens]) })
+        #expect(shared.allSatisfy { !CSVTable.isMissing($0[inCheck]) && !CSVTable.isMissing($0[queens]) })
 
         let data = try Data(contentsOf: URL(fileURLWithPath: out + "/\(ModelDirectory.stepName(TrackerTests.step))-stem.npy"))
         let headerLength = Int(data[8]) | Int(data[9]) << 8
         let header = String(decoding: data[10..<(10 + headerLength)], as: UTF8.self)
-        #expect(header.contains("'descr': '<f4'") && header.contains("'shape': (\(settings.positions), \(64 * TrackerTests.channels))"))
-        #expect((10 + headerLength) % 64 == 0 && data.count == 10 + headerLength + settings.positions * 64 * TrackerTests.channels * 4)
+        #expect(header.contains("'descr': '<f4'") && header.contains("'shape': (\(table.rows.count), \(64 * TrackerTests.channels))"))
+        #expect((10 + headerLength) % 64 == 0 && data.count == 10 + headerLength + table.rows.count * 64 * TrackerTests.channels * 4)
 
         // Rows re-derived from their FEN alone through the checkpoint: the FEN determines the planes.
         let network = try ModelDirectory(path: settings.model).load(step: TrackerTests.step)

@@ -1,4 +1,5 @@
 import ChessModel
+import Concepts
 import DataFiles
 import Foundation
 import Plotting
@@ -70,17 +71,47 @@ struct TrackerTests {
         #expect(metadata["concept"] == "game_phase" && metadata["layer"] == "block2" && metadata["step"] == String(Self.step))
     }
 
-    @Test func enrichmentBringsRarePositivesIntoTheSample() throws {
-        let settings = Self.settings
-        let tracker = try ProbeTracker(settings: settings)
-        let pool = PositionSample.draw(from: settings.data, count: 1_000, seed: 1).positions
-        let labels = ProbeSample.label(pool, with: tracker.concepts)
-        let check = tracker.concepts.firstIndex { $0.name == "in_check" }!
-        let (_, chosen) = ProbeSample.enrich(pool, labels: labels, concepts: tracker.concepts, count: 400, seed: 1)
-        let poolRate = Double(labels.count { $0[check] == 1 }) / Double(labels.count)
-        let sampleRate = Double(chosen.count { $0[check] == 1 }) / Double(chosen.count)
-        #expect(chosen.count == 400)
-        #expect(poolRate < 0.15 && sampleRate > 2 * poolRate)
+    @Test func sharedRowsAreUniformAndOnlyARareBinaryConceptSeesItsOwnRows() throws {
+        let concepts = try ["in_check", "my_mobility", "game_phase"].map { try ConceptCatalogue.named($0) }
+        let sample = ProbeSample(data: Self.settings.data, concepts: concepts, count: 400, seed: 1)
+        let pool = PositionSample.draw(from: Self.settings.data, count: 400 * ProbeSample.poolFactor, seed: 1).positions
+        let poolRate = Double(ProbeSample.label(pool, with: [concepts[0]]).count { $0[0] == 1 }) / Double(pool.count)
+        let shared = DataSplit.allCases.flatMap { sample.shared.labels[$0]! }
+        let sharedRate = Double(shared.count { $0[0] == 1 }) / Double(shared.count)
+        #expect(sample.count == 400 && poolRate < ProbeSample.rareFloor)
+        // The shared rows are a uniform draw: in check about as often as in the pool, not enriched.
+        #expect(abs(sharedRate - poolRate) < 0.04)
+        // in_check's own rows are all in check, and labelled for no other concept.
+        let own = try #require(sample.own[0])
+        let ownLabels = DataSplit.allCases.flatMap { own.labels[$0]! }
+        #expect(shared.count { $0[0] == 1 } + ownLabels.count == Int((400 * ProbeSample.rareFloor).rounded(.up)))
+        #expect(ownLabels.allSatisfy { $0[0] == 1 && $0[1].isNaN && $0[2].isNaN })
+        #expect(sample.own.count == 1)
+        // A concept's rows: the shared ones, then its own.
+        let train = sample.rows(of: 0, in: .train)
+        #expect(train.positions.count == sample.shared.positions[.train]!.count + own.positions[.train]!.count)
+        #expect(sample.rows(of: 1, in: .train).labels.count == sample.shared.positions[.train]!.count)
+    }
+
+    /// A scalar, a binary and a categorical concept, each probed alone and among others.
+    @Test(arguments: ["my_mobility", "in_check", "game_phase"])
+    func aConceptsGridRowsDoNotDependOnTheOtherConceptsOfTheRun(concept: String) throws {
+        var alone = Self.settings
+        alone.layers = ["block2"]
+        alone.concepts = [concept]
+        var together = alone
+        together.concepts = ["has_checking_move", "my_mobility", "in_check", "game_phase", "my_queen_attacked"]
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-alone-\(concept)-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let single = try ProbeTracker(settings: alone).run(out: out + "/alone")
+        let shared = try ProbeTracker(settings: together).run(out: out + "/together")
+        let rows = single.rows.filter { $0.concept == concept }
+        #expect(rows.count == single.rows.count && !rows.isEmpty)
+        #expect(rows == shared.rows.filter { $0.concept == concept })
+        func lines(_ run: String) throws -> [Substring] {
+            try String(contentsOfFile: "\(out)/\(run)/grid.csv", encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix(concept + ",") }
+        }
+        #expect(try lines("alone") == lines("together"))
     }
 
     @Test func badSettingsAreRefusedBeforeAnyWork() {

@@ -1,4 +1,5 @@
 import ChessModel
+import Concepts
 import DataFiles
 import Foundation
 import PositionCollections
@@ -7,8 +8,11 @@ import PositionCollections
 /// `probe` run with equal settings fits on, so anyone can fit their own probes.
 ///
 /// Writes into its output directory:
-/// - `positions.csv`: `row, fen, source, game, ply, split` and one column per concept,
-///   train rows first, then validation, then test. The FEN is normalised (its en passant
+/// - `positions.csv`: `row, fen, source, game, ply, split, used_by` and one column per
+///   concept. The shared rows come first (`used_by` is `all`; train, then validation, then
+///   test), then each rare binary concept's own rows (`used_by` names it). A concept's
+///   column is empty on the rows it does not use, so its non-empty cells are exactly the
+///   rows its probe is fitted and scored on. The FEN is normalised (its en passant
 ///   field only when a capture is legal), exactly what the encoder marks, so the FEN alone
 ///   determines the network's input;
 /// - `step-NNNNNNN-<layer>.npy`: float32 [positions × values] per checkpoint × layer, a
@@ -70,14 +74,16 @@ package struct ActivationExport {
         return files + [manifest]
     }
 
-    private func writePositions(_ rows: [(position: SampledPosition, labels: [Double])], concepts: [String], to path: String) throws -> String {
+    private func writePositions(_ rows: [(position: SampledPosition, labels: [Double], owner: Concept?)], concepts: [String],
+                                to path: String) throws -> String {
         let format = TableFormat.csv
-        let columns = ["row", "fen", "source", "game", "ply", "split"] + concepts
+        let columns = ["row", "fen", "source", "game", "ply", "split", "used_by"] + concepts
         var text = format.header(columns)!
         for (index, row) in rows.enumerated() {
             let position = row.position
             let values: [TableValue] = [.integer(index), .text(position.position.fen), .text(position.source), .integer(position.game),
-                                        .integer(position.ply), .text(position.split.rawValue)] + row.labels.map { TableValue($0) }
+                                        .integer(position.ply), .text(position.split.rawValue), .text(row.owner?.name ?? "all")]
+                + row.labels.map { TableValue($0) }
             text += format.row(values, columns: columns)
         }
         try AtomicFileWriter.write(Data(text.utf8), to: path)

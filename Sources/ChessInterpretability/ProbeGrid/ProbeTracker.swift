@@ -87,13 +87,13 @@ package struct ProbeTracker {
         try claimGrid(out: out, resume: resume)
         progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "sampling \(settings.positions) positions"))
         let sample = ProbeSample(data: settings.data, concepts: concepts, count: settings.positions, seed: settings.seed, onError: onError)
-        let bySplit = sample.positions
+        let bySplit = sample.shared.positions
         for split in DataSplit.allCases where bySplit[split]!.count < 10 {
             throw RunError.insufficientData("only \(bySplit[split]!.count) positions fell in the \(split.rawValue) games; draw more positions or add games")
         }
         let (tasks, skipped) = tasks(of: sample)
         let extractor = ActivationExtractor(sample)
-        let groups = layerGroups(positions: sample.count)
+        let groups = layerGroups(positions: sample.rowCount)
         var outcomes = [Key: CellFit.Outcome]()
         var files = [String]()
         var finished = Set<Int>()
@@ -190,7 +190,8 @@ package struct ProbeTracker {
         }
         try RunManifest(
             command: "probe", title: "What, when, where: probes across training and layers",
-            summary: "\(readout) per concept, checkpoint and layer, fitted on \(positions) positions split by game and scored on the held-out games. "
+            summary: "\(readout) per concept, checkpoint and layer, fitted on \(positions) positions drawn uniformly and split by game, and scored on the held-out games; "
+                + "a binary concept rarer than 1 in \(Int(1 / ProbeSample.rareFloor)) also on further positions of its rarer value, which only its probe sees. "
                 + "Baselines: the same probe on the input planes, on the untrained network (step 0), and on shuffled labels (control).",
             settings: settings, outcome: readings,
             findings: readings.map(\.finding) + skipped.map { "\($0.concept) was not probed: \($0.reason)." },
@@ -228,7 +229,8 @@ package struct ProbeTracker {
     func tasks(of sample: ProbeSample) -> (tasks: [ProbeTask], skipped: [(concept: String, reason: String)]) {
         var tasks = [ProbeTask](), skipped = [(concept: String, reason: String)]()
         for (index, concept) in sample.concepts.enumerated() {
-            let task = ProbeTask(concept: concept, labels: sample.labels.mapValues { $0.map { $0[index] } }, seed: settings.seed)
+            let labels = Dictionary(uniqueKeysWithValues: DataSplit.allCases.map { ($0, sample.rows(of: index, in: $0).labels) })
+            let task = ProbeTask(concept: concept, labels: labels, seed: settings.seed)
             if task.isInformative {
                 tasks.append(task)
             } else {

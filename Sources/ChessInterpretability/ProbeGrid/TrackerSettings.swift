@@ -13,8 +13,9 @@ package struct TrackerSettings: Codable, Sendable {
     /// Checkpoint steps to probe; empty for every saved one. Step 0 (the random network)
     /// is always probed, being the baseline.
     package var steps: [Int]
-    /// Positions probed (split by game 70/15/15 into train, validation, test); drawn
-    /// uniformly, but with rare values of binary concepts enriched (`ProbeSample.enrich`).
+    /// Positions probed (split by game 70/15/15 into train, validation, test), drawn
+    /// uniformly and shared by every concept; a rare binary concept also gets rows of its
+    /// own (`ProbeSample`).
     package var positions: Int
     package var seed: UInt64
     /// L2 strengths tried, strongest first, on the mean-loss scale of standardised

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Neural
 
@@ -65,49 +66,56 @@ struct Preconditioner: Sendable {
     }
 
     /// P²·v for each vector (laid out [weights (features × outputs) | bias (outputs)])
-    /// with its own preconditioner, all of the same spectrum: one product with the
-    /// eigenvectors on the way in and one on the way out, however many vectors.
+    /// with its own preconditioner, all of the same spectrum. The eigenvectors are read
+    /// in blocks that stay in cache while every vector of a core passes through them, so
+    /// they come from memory once per core, however many vectors; and each vector has
+    /// products of its own, so its result is the same whichever vectors share the call.
     static func applySquared(_ preconditioners: [Preconditioner], to vectors: [[Float]]) -> [[Float]] {
         guard let spectrum = preconditioners.first?.spectrum else { return [] }
         let d = spectrum.features, r = spectrum.rank
-        let offsets = preconditioners.reduce(into: [0]) { $0.append($0.last! + $1.outputs) }
-        let width = offsets.last!
-        var stacked = [Float](repeating: 0, count: d * width)
-        for (slot, (preconditioner, vector)) in zip(preconditioners, vectors).enumerated() {
-            let k = preconditioner.outputs
-            for feature in 0..<d { for c in 0..<k { stacked[feature * width + offsets[slot] + c] = vector[feature * k + c] } }
-        }
-        var projected = [Float](repeating: 0, count: r * width)
-        spectrum.singleBasis.withUnsafeBufferPointer { v in
-            stacked.withUnsafeBufferPointer { x in
-                projected.withUnsafeMutableBufferPointer { p in BLAS.gemm(v.baseAddress!, x.baseAddress!, p.baseAddress!, m: r, n: width, k: d) }
-            }
-        }
-        // P² = ρ²I + Vᵀ·diag(s² − ρ²)·V: scale each block of columns by its own s² − ρ².
-        for (slot, preconditioner) in preconditioners.enumerated() {
-            let rest = preconditioner.rest * preconditioner.rest
-            for i in 0..<r {
-                let s = preconditioner.excess[i] + preconditioner.rest
-                for c in offsets[slot]..<offsets[slot + 1] { projected[i * width + c] *= s * s - rest }
-            }
-        }
-        var expanded = [Float](repeating: 0, count: d * width)
-        spectrum.singleBasis.withUnsafeBufferPointer { v in
-            projected.withUnsafeBufferPointer { p in
-                expanded.withUnsafeMutableBufferPointer { out in
-                    BLAS.gemm(v.baseAddress!, transposeA: true, p.baseAddress!, out.baseAddress!, m: d, n: width, k: r)
+        // Vᵀ·diag(s² − ρ²)·V·v per vector, accumulated over blocks of eigenvectors.
+        let expanded = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: vectors.count)
+        _ = expanded.initialize(from: preconditioners.map { [Float](repeating: 0, count: d * $0.outputs) })
+        defer { expanded.deinitialize().deallocate() }
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, vectors.count)
+        spectrum.singleBasis.withUnsafeBufferPointer { basis in
+            nonisolated(unsafe) let (basis, expanded) = (basis, expanded)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let mine = (part * vectors.count / parts)..<((part + 1) * vectors.count / parts)
+                var projected = [Float](repeating: 0, count: blockRows * (preconditioners.map(\.outputs).max() ?? 1))
+                for first in stride(from: 0, to: r, by: blockRows) {
+                    let count = min(blockRows, r - first)
+                    let block = basis.baseAddress! + first * d
+                    for index in mine {
+                        let preconditioner = preconditioners[index], k = preconditioner.outputs
+                        let rest = preconditioner.rest * preconditioner.rest
+                        vectors[index].withUnsafeBufferPointer { v in
+                            projected.withUnsafeMutableBufferPointer { p in
+                                BLAS.gemm(block, v.baseAddress!, p.baseAddress!, m: count, n: k, k: d, parallel: false)
+                                for i in 0..<count {
+                                    let s = preconditioner.excess[first + i] + preconditioner.rest
+                                    for c in 0..<k { p[i * k + c] *= s * s - rest }
+                                }
+                                expanded[index].withUnsafeMutableBufferPointer { out in
+                                    BLAS.gemm(block, transposeA: true, p.baseAddress!, out.baseAddress!, m: d, n: k, k: count, beta: 1, parallel: false)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        return zip(preconditioners, vectors).enumerated().map { slot, pair in
+        // P² = ρ²I + Vᵀ·diag(s² − ρ²)·V; the bias is scaled alone.
+        return zip(preconditioners, vectors).enumerated().map { index, pair in
             let (preconditioner, vector) = pair
             let k = preconditioner.outputs, rest = preconditioner.rest * preconditioner.rest
             var result = [Float](repeating: 0, count: vector.count)
-            for feature in 0..<d {
-                for c in 0..<k { result[feature * k + c] = rest * vector[feature * k + c] + expanded[feature * width + offsets[slot] + c] }
-            }
+            for i in 0..<(d * k) { result[i] = rest * vector[i] + expanded[index][i] }
             for c in 0..<k { result[d * k + c] = vector[d * k + c] * preconditioner.biasScale * preconditioner.biasScale }
             return result
         }
     }
+
+    /// Eigenvectors per block: 64 rows of a few thousand features stay in the L2 cache.
+    private static let blockRows = 64
 }

@@ -55,7 +55,8 @@ public struct ProbeFitter: Sendable {
     /// Fits one probe per target on the same standardised activations, starting from
     /// `start` (earlier probes of the same targets, e.g. along a regularisation path).
     /// `penalties` gives each target its own λ₂ in place of `l2`; `spectrum`, the
-    /// decomposition of `design`'s covariance, preconditions dense L2 fits.
+    /// decomposition of `design`'s covariance, preconditions dense L2 fits. Each target's
+    /// probe depends on that target alone, not on which others share the call.
     public func fit(_ design: StandardizedActivations, targets: [ProbeTarget], start: [LinearProbe]? = nil,
                     penalties: [Float]? = nil, spectrum: SpectralDesign? = nil) -> [LinearProbe] {
         // Scalar labels are fitted standardised (and the probe scaled back): the penalty then means the

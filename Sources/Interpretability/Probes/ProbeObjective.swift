@@ -6,12 +6,13 @@ import Neural
 /// target, its weighted mean loss plus its own λ₂/2·‖w‖², over parameters laid out as
 /// [weights (features × outputs, feature-major) | bias (outputs)].
 ///
-/// One evaluation serves every requested target with a single pass over the rows:
-/// each block of rows is multiplied by all targets' weights at once and, while the
-/// block is still in cache, multiplied back by the residuals for the gradient. The
-/// matrix is read once per evaluation instead of twice per target, and read raw: the
-/// standardisation is folded into the weights on the way in and into the gradient on
-/// the way out (∂/∂w = (Xᵀr − μ·Σr)/σ).
+/// One evaluation serves every requested target with a single pass over the rows: while
+/// a block of rows is in cache, each target's weights multiply it and, for the gradient,
+/// its residuals multiply it back. The matrix is read from memory once per evaluation
+/// instead of twice per target, and read raw: the standardisation is folded into the
+/// weights on the way in and into the gradient on the way out (∂/∂w = (Xᵀr − μ·Σr)/σ).
+/// Each target has products of its own, so its loss and gradient are the same, to the
+/// bit, whichever other targets share the pass.
 struct ProbeObjective: @unchecked Sendable {
     let design: StandardizedActivations
     let targets: [ProbeTarget]
@@ -39,23 +40,18 @@ struct ProbeObjective: @unchecked Sendable {
     func evaluate(_ heads: [Int], _ parameters: [[Float]], gradient wantsGradient: Bool) -> [(loss: Float, gradient: [Float])] {
         let n = design.rows, d = features
         let outputs = heads.map { targets[$0].kind.outputs }
-        let offsets = outputs.reduce(into: [0]) { $0.append($0.last! + $1) }
-        let width = offsets.last!
-        // All heads' weights side by side: a features × width matrix, and the biases.
-        var packed = [Float](repeating: 0, count: d * width), bias = [Float](repeating: 0, count: width)
-        for (slot, head) in heads.enumerated() {
-            let k = outputs[slot], w = parameters[slot]
-            for feature in 0..<d { for c in 0..<k { packed[feature * width + offsets[slot] + c] = w[feature * k + c] } }
-            for c in 0..<k { bias[offsets[slot] + c] = w[d * k + c] }
-            precondition(w.count == size(of: head))
-        }
-        let (weightMatrix, biases) = packed.withUnsafeBufferPointer { w in
-            bias.withUnsafeBufferPointer { b in design.rawParameters(weights: w, bias: b, outputs: width) }
+        // Each head's weights and biases on the raw features.
+        let raw = heads.indices.map { slot in
+            let k = outputs[slot]
+            precondition(parameters[slot].count == size(of: heads[slot]))
+            return parameters[slot].withUnsafeBufferPointer { w in
+                design.rawParameters(weights: UnsafeBufferPointer(rebasing: w[..<(d * k)]), bias: UnsafeBufferPointer(rebasing: w[(d * k)...]), outputs: k)
+            }
         }
         let parts = n >= 4 * Self.blockRows ? ProcessInfo.processInfo.activeProcessorCount : 1
-        // Each part writes only its own slot of these buffers.
+        // Each part writes only its own slot of these buffers: per head, a loss sum and a gradient sum.
         let partLosses = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: parts)
-        let partGradients = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: parts)
+        let partGradients = UnsafeMutableBufferPointer<[[Float]]>.allocate(capacity: parts)
         _ = partLosses.initialize(from: repeatElement([], count: parts))
         _ = partGradients.initialize(from: repeatElement([], count: parts))
         defer {
@@ -66,35 +62,35 @@ struct ProbeObjective: @unchecked Sendable {
             nonisolated(unsafe) let (rows, partLosses, partGradients) = (rows, partLosses, partGradients)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let range = (part * n / parts)..<((part + 1) * n / parts)
-                var scores = [Float](repeating: 0, count: Self.blockRows * width)
+                var scores = outputs.map { [Float](repeating: 0, count: Self.blockRows * $0) }
                 var lossSums = [Double](repeating: 0, count: heads.count)
-                var gradient = [Float](repeating: 0, count: wantsGradient ? (d + 1) * width : 0)
+                var gradients = outputs.map { [Float](repeating: 0, count: wantsGradient ? (d + 1) * $0 : 0) }
                 for start in stride(from: range.lowerBound, to: range.upperBound, by: Self.blockRows) {
                     let count = min(Self.blockRows, range.upperBound - start)
                     let block = rows.baseAddress! + start * d
-                    BLAS.product(block, weightMatrix, &scores, rows: count, width: width, features: d)
-                    for row in 0..<count {
-                        for c in 0..<width { scores[row * width + c] += biases[c] }
-                        for (slot, head) in heads.enumerated() {
-                            lossSums[slot] += residual(of: head, row: start + row, scores: &scores,
-                                                       at: row * width + offsets[slot], outputs: outputs[slot])
+                    for (slot, head) in heads.enumerated() {
+                        let k = outputs[slot]
+                        BLAS.product(block, raw[slot].weights, &scores[slot], rows: count, width: k, features: d)
+                        for row in 0..<count {
+                            for c in 0..<k { scores[slot][row * k + c] += raw[slot].bias[c] }
+                            lossSums[slot] += residual(of: head, row: start + row, scores: &scores[slot], at: row * k, outputs: k)
                         }
-                    }
-                    guard wantsGradient else { continue }
-                    scores.withUnsafeBufferPointer { residuals in
-                        gradient.withUnsafeMutableBufferPointer { gradient in
-                            if width == 1 {
-                                BLAS.gemv(block, transpose: true, residuals.baseAddress!, gradient.baseAddress!, m: count, n: d, beta: 1)
-                            } else {
-                                BLAS.gemm(block, transposeA: true, residuals.baseAddress!, gradient.baseAddress!,
-                                          m: d, n: width, k: count, beta: 1, parallel: false)
+                        guard wantsGradient else { continue }
+                        scores[slot].withUnsafeBufferPointer { residuals in
+                            gradients[slot].withUnsafeMutableBufferPointer { gradient in
+                                if k == 1 {
+                                    BLAS.gemv(block, transpose: true, residuals.baseAddress!, gradient.baseAddress!, m: count, n: d, beta: 1)
+                                } else {
+                                    BLAS.gemm(block, transposeA: true, residuals.baseAddress!, gradient.baseAddress!,
+                                              m: d, n: k, k: count, beta: 1, parallel: false)
+                                }
+                                for row in 0..<count { for c in 0..<k { gradient[d * k + c] += residuals[row * k + c] } }
                             }
-                            for row in 0..<count { for c in 0..<width { gradient[d * width + c] += residuals[row * width + c] } }
                         }
                     }
                 }
                 partLosses[part] = lossSums
-                partGradients[part] = gradient
+                partGradients[part] = gradients
             }
         }
         return heads.enumerated().map { slot, head in
@@ -104,16 +100,13 @@ struct ProbeObjective: @unchecked Sendable {
             for i in 0..<(d * k) { penalty += Double(w[i] * w[i]) }
             let loss = Float(partLosses.reduce(0) { $0 + $1[slot] } * scale + Double(l2[head]) / 2 * penalty)
             guard wantsGradient else { return (loss, []) }
+            var sums = partGradients[0][slot]
+            for other in partGradients.dropFirst() { for i in sums.indices { sums[i] += other[slot][i] } }
             var result = [Float](repeating: 0, count: size(of: head))
-            let biasSums = (0..<k).map { c in partGradients.reduce(Float(0)) { $0 + $1[d * width + offsets[slot] + c] } }
-            for feature in 0...d {
+            for c in 0..<k { result[d * k + c] = sums[d * k + c] * Float(scale) }
+            for feature in 0..<d {
                 for c in 0..<k {
-                    let sum = partGradients.reduce(Float(0)) { $0 + $1[feature * width + offsets[slot] + c] }
-                    guard feature < d else {
-                        result[feature * k + c] = sum * Float(scale)
-                        continue
-                    }
-                    let standardized = (sum - design.mean[feature] * biasSums[c]) / design.deviation[feature]
+                    let standardized = (sums[feature * k + c] - design.mean[feature] * sums[d * k + c]) / design.deviation[feature]
                     result[feature * k + c] = standardized * Float(scale) + l2[head] * w[feature * k + c]
                 }
             }
@@ -150,14 +143,14 @@ struct ProbeObjective: @unchecked Sendable {
 }
 
 private extension BLAS {
-    /// scores (rows × width) = block (rows × features) · packed (features × width), on this thread.
-    static func product(_ block: UnsafePointer<Float>, _ packed: [Float], _ scores: inout [Float], rows: Int, width: Int, features: Int) {
-        packed.withUnsafeBufferPointer { packed in
+    /// scores (rows × width) = block (rows × features) · weights (features × width), on this thread.
+    static func product(_ block: UnsafePointer<Float>, _ weights: [Float], _ scores: inout [Float], rows: Int, width: Int, features: Int) {
+        weights.withUnsafeBufferPointer { weights in
             scores.withUnsafeMutableBufferPointer { scores in
                 if width == 1 {
-                    gemv(block, packed.baseAddress!, scores.baseAddress!, m: rows, n: features)
+                    gemv(block, weights.baseAddress!, scores.baseAddress!, m: rows, n: features)
                 } else {
-                    gemm(block, packed.baseAddress!, scores.baseAddress!, m: rows, n: width, k: features, parallel: false)
+                    gemm(block, weights.baseAddress!, scores.baseAddress!, m: rows, n: width, k: features, parallel: false)
                 }
             }
         }
