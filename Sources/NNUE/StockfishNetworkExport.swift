@@ -41,12 +41,18 @@ package struct StockfishNetworkExport {
         } catch { throw Failure(description: "\(engine): \(error)") }
         let path = "\(cache)/\(networkName)"
         if FileManager.default.fileExists(atPath: path), (try? Self.check(path, name: networkName)) != nil { return path }
+        let temporary = "\(cache)/.\(networkName).\(ProcessInfo.processInfo.processIdentifier).partial"
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
         do {
             try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-            let temporary = "\(cache)/.\(networkName).\(ProcessInfo.processInfo.processIdentifier).partial"
+            removeAbandonedExports(of: networkName)
             uci.send("export_net \(temporary)")
             let reply = try uci.readLine { $0.contains("Network saved") || $0.contains("Failed") || $0.contains("rror") }
             guard reply.contains("successfully") else { throw Failure(description: "\(engineName) could not export its network: \(reply)") }
+            // Stockfish prints "saved" while its file stream is still open; the stream closes when the
+            // command returns, before the engine reads the next one. So `readyok` means the file is whole.
+            uci.send("isready")
+            _ = try uci.readLine { $0 == "readyok" }
             try Self.check(temporary, name: networkName)
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
             try FileManager.default.moveItem(atPath: temporary, toPath: path)
@@ -54,6 +60,16 @@ package struct StockfishNetworkExport {
             throw failure
         } catch { throw Failure(description: "exporting \(engineName)'s network into \(cache): \(error)") }
         return path
+    }
+
+    /// Removes the partial exports of processes that are gone (a crash or a kill part way),
+    /// so that they neither fill the cache nor wait for a run to finish them.
+    private func removeAbandonedExports(of networkName: String) {
+        let prefix = ".\(networkName).", suffix = ".partial"
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? [] where file.hasPrefix(prefix) && file.hasSuffix(suffix) {
+            guard let owner = Int32(file.dropFirst(prefix.count).dropLast(suffix.count)), kill(owner, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: "\(cache)/\(file)")
+        }
     }
 
     /// The `EvalFile` option's default: the name of the network compiled into the engine.

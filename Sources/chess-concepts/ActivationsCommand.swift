@@ -8,7 +8,9 @@ struct ActivationsCommand: WritesOutputDirectory {
         abstract: "Export a probe grid's positions and activations for Python: one float32 .npy per checkpoint × layer.",
         discussion: """
             Draws the same positions a 'probe' run with the same options fits on and writes OUT/positions.csv \
-            (row, fen, source, game, ply, split and one column per concept), OUT/step-NNNNNNN-<layer>.npy \
+            (row, fen, source, game, ply, split, used_by and one column per concept: the shared rows, used_by \
+            'all', then each rare binary concept's own rows, used_by naming it; a concept's cell is empty on \
+            rows it does not use), OUT/step-NNNNNNN-<layer>.npy \
             (float32, positions × values, rows in the order of positions.csv, each row the layer's NHWC \
             activation flattened) and OUT/activations.json (settings and shapes). OUT must be new, empty or an \
             earlier export.
