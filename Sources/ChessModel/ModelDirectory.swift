@@ -84,7 +84,10 @@ package struct ModelDirectory {
 
     package init(path: String) { self.path = path }
 
-    var configurationPath: String { path + "/config.json" }
+    /// The file that makes a directory a model.
+    package static let configurationFile = "config.json"
+
+    var configurationPath: String { path + "/" + Self.configurationFile }
     var optimizerPath: String { path + "/optimizer.safetensors" }
     package var logPath: String { path + "/training.csv" }
 
@@ -113,6 +116,14 @@ package struct ModelDirectory {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFileWriter.write(try encoder.encode(configuration), to: configurationPath)
+    }
+
+    /// Removes the files a training run writes (configuration, checkpoints, log and
+    /// optimizer state), and nothing else, so that a run can start again in the directory.
+    package func removeModel() throws {
+        for file in [configurationPath, optimizerPath, logPath] + savedSteps().map(checkpointPath) where FileManager.default.fileExists(atPath: file) {
+            try FileManager.default.removeItem(atPath: file)
+        }
     }
 
     /// The steps whose checkpoint files exist, ascending.

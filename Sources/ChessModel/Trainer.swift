@@ -55,9 +55,37 @@ package final class Trainer {
         return steps.sorted()
     }
 
-    /// Prepares a run. With `resume`, the configuration, weights and optimizer state of
+    /// What a run does with a model already in its directory.
+    package enum Start: Sendable {
+        /// Start a model in a new or empty directory; an existing one is refused.
+        case new
+        /// Continue the model in the directory from its last checkpoint.
+        case resume
+        /// Start again in the directory, removing its model's files first.
+        case replace
+    }
+
+    /// A directory that already holds files, and a run that may not touch them.
+    package struct ExistingModel: Error, CustomStringConvertible {
+        package let directory: String
+        /// Whether the files are a model (`config.json`), which `resume` or `replace` may take.
+        package let isModel: Bool
+
+        package var description: String {
+            isModel ? "\(directory) holds a model; a new run does not overwrite it"
+                : "\(directory) holds files that are not a model; training writes only into a new directory or a model's"
+        }
+    }
+
+    /// Prepares a run. With `.resume`, the configuration, weights and optimizer state of
     /// the last checkpoint in `directory` are loaded and training continues from there.
-    package init(configuration: ModelDirectory.Configuration, corpus: TrainingCorpus, directory: ModelDirectory, resume: Bool) throws {
+    package init(configuration: ModelDirectory.Configuration, corpus: TrainingCorpus, directory: ModelDirectory, start: Start) throws {
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        if !existing.isEmpty {
+            let isModel = existing.contains(ModelDirectory.configurationFile)
+            guard isModel, start != .new else { throw ExistingModel(directory: directory.path, isModel: isModel) }
+            if start == .replace { try directory.removeModel() }
+        }
         self.directory = directory
         self.configuration = configuration
         self.corpus = corpus
@@ -66,7 +94,7 @@ package final class Trainer {
         schedule = .cosine(total: configuration.steps, warmup: max(1, configuration.steps / 20), floor: 0.05)
         let stride = max(1, corpus.validation.count / 4096)
         validationSubset = Swift.stride(from: 0, to: corpus.validation.count, by: stride).map { corpus.validation[$0] }
-        guard resume, let last = directory.savedSteps().last else { return }
+        guard start == .resume, let last = directory.savedSteps().last else { return }
         let saved = try directory.readConfiguration()
         guard saved.settings == configuration.settings else {
             throw StateError(reason: "\(directory.path) was started with other settings; resume with the same options (see config.json)")

@@ -4,7 +4,7 @@ import DataFiles
 import Foundation
 import Neural
 
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: WritesOutputDirectory {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train the policy/value network on PGN games, with checkpoints at log-spaced steps.",
@@ -12,14 +12,15 @@ struct TrainCommand: ParsableCommand {
             Writes OUT/config.json, OUT/step-NNNNNNN.safetensors for every checkpoint (step 0 is the random \
             network), OUT/training.csv (losses, validation top-1/top-3 and value accuracy per checkpoint) and \
             OUT/optimizer.safetensors. After an interruption, the same command with --resume continues from \
-            the last checkpoint and ends with the same weights as an uninterrupted run.
+            the last checkpoint and ends with the same weights as an uninterrupted run. A directory that holds \
+            a model is never written over unless --resume or --overwrite says so; one that holds other files \
+            never is.
             """)
 
     @Option(parsing: .upToNextOption, help: "PGN collections (.pgn or .pgn.gz); a directory stands for the files in it.")
     var data: [String] = ["positions/selfplay.pgn.gz", "positions/corpus"]
 
-    @Option(help: "The model directory to write.")
-    var out = "models/default"
+    @OptionGroup var destination: OutputOptions
 
     @Option(help: "Residual blocks.")
     var blocks = 6
@@ -53,11 +54,15 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted run from its last checkpoint.")
     var resume = false
 
+    @Flag(help: "Start again in --out, removing the model there first (its configuration, checkpoints, log and optimizer state).")
+    var overwrite = false
+
     func validate() throws {
         guard blocks >= 1, channels >= 1, steps >= 1, batch >= 1, checkpoints >= 2 else {
             throw ValidationError("--blocks, --channels, --steps, --batch must be positive and --checkpoints at least 2")
         }
         guard (0.01...0.5).contains(validation) else { throw ValidationError("--validation must be between 0.01 and 0.5") }
+        guard !(resume && overwrite) else { throw ValidationError("--resume continues the model in --out and --overwrite replaces it: give one") }
     }
 
     func run() throws {
@@ -71,7 +76,15 @@ struct TrainCommand: ParsableCommand {
             architecture: .init(blocks: blocks, channels: channels), data: data, seed: seeding.seed, steps: steps, batchSize: batch,
             learningRate: lr, weightDecay: weightDecay, validationFraction: validation,
             checkpoints: Trainer.checkpointSteps(total: steps, count: checkpoints), checkpointPrecision: precision)
-        let trainer = try Trainer(configuration: configuration, corpus: corpus, directory: ModelDirectory(path: out), resume: resume)
+        let trainer: Trainer
+        do {
+            trainer = try Trainer(configuration: configuration, corpus: corpus, directory: ModelDirectory(path: outputDirectory),
+                                  start: resume ? .resume : overwrite ? .replace : .new)
+        } catch let existing as Trainer.ExistingModel {
+            throw ValidationError(existing.isModel
+                ? "\(existing.directory) holds a model: continue it with --resume, start it again with --overwrite, or name a new directory with --out"
+                : "\(existing.description); name a new directory with --out")
+        }
         if trainer.completedStep >= 0 { printError("resuming after step \(trainer.completedStep)") }
         let steps = ProgressLine(unit: "steps")
         try trainer.run { step, policyLoss, valueLoss in

@@ -67,7 +67,7 @@ struct TrainingTests {
         defer { try? FileManager.default.removeItem(atPath: directory.path) }
         var configuration = Self.configuration(steps: 100, checkpoints: [0, 100])
         configuration.batchSize = 16
-        let trainer = try Trainer(configuration: configuration, corpus: Self.corpus, directory: directory, resume: false)
+        let trainer = try Trainer(configuration: configuration, corpus: Self.corpus, directory: directory, start: .new)
         var losses = [Double]()
         try trainer.run { _, policy, value in losses.append(policy + value) }
         let first = losses.prefix(25).reduce(0, +) / 25, last = losses.suffix(25).reduce(0, +) / 25
@@ -95,11 +95,11 @@ struct TrainingTests {
             try? FileManager.default.removeItem(atPath: straight.path)
             try? FileManager.default.removeItem(atPath: interrupted.path)
         }
-        let reference = try Trainer(configuration: configuration, corpus: Self.corpus, directory: straight, resume: false)
+        let reference = try Trainer(configuration: configuration, corpus: Self.corpus, directory: straight, start: .new)
         try reference.run()
         // Killed after step 6: the last checkpoint on disk is step 4.
-        try Trainer(configuration: configuration, corpus: Self.corpus, directory: interrupted, resume: false).run(through: 6)
-        let resumed = try Trainer(configuration: configuration, corpus: Self.corpus, directory: interrupted, resume: true)
+        try Trainer(configuration: configuration, corpus: Self.corpus, directory: interrupted, start: .new).run(through: 6)
+        let resumed = try Trainer(configuration: configuration, corpus: Self.corpus, directory: interrupted, start: .resume)
         #expect(resumed.completedStep == 4)
         try resumed.run()
         #expect(resumed.network.state == reference.network.state)
@@ -109,8 +109,8 @@ struct TrainingTests {
     @Test func resumingWithOtherSettingsIsRefused() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory.path) }
-        try Trainer(configuration: Self.configuration(steps: 4, checkpoints: [0, 4]), corpus: Self.corpus, directory: directory, resume: false).run()
-        #expect { _ = try Trainer(configuration: Self.configuration(steps: 8, checkpoints: [0, 8]), corpus: Self.corpus, directory: directory, resume: true) }
+        try Trainer(configuration: Self.configuration(steps: 4, checkpoints: [0, 4]), corpus: Self.corpus, directory: directory, start: .new).run()
+        #expect { _ = try Trainer(configuration: Self.configuration(steps: 8, checkpoints: [0, 8]), corpus: Self.corpus, directory: directory, start: .resume) }
             throws: { "\($0)".contains("other settings") }
     }
 }

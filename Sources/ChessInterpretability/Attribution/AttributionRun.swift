@@ -144,6 +144,7 @@ package struct AttributionRun {
     /// Scores the training positions, writes the tables and boards into `out`, and returns the outcome.
     package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onWarning: @escaping (String) -> Void = { _ in },
                      progress: (String) -> Void = { _ in }) throws -> Outcome {
+        try OutputDirectory.claim(out, marker: "attribution.json")
         progress("reading the training games")
         let corpus: TrainingCorpus
         do {
@@ -295,7 +296,7 @@ package struct AttributionRun {
             retrained.checkpoints = [0, settings.retrainSteps]
             retrained.data = settings.train
             let corpus = try TrainingCorpus(train: examples, validation: validation.evenlySpaced(1_000))
-            try Trainer(configuration: retrained, corpus: corpus, directory: directory, resume: false).run()
+            try Trainer(configuration: retrained, corpus: corpus, directory: directory, start: .new).run()
             progress("probing \(name)")
             let tracker = TrackerSettings(model: directory.path, data: settings.test, concepts: [concept.name], layers: [layer],
                                           steps: [settings.retrainSteps], seed: settings.seed)

@@ -202,6 +202,7 @@ package struct MaximiseRun {
     /// searches in all); `onWarning` every skipped input.
     package func run(progress: @escaping @Sendable (ConceptSearch.Method, Int, Int) -> Void = { _, _, _ in },
                     onWarning: (String) -> Void = { _ in }) throws -> Outcome {
+        try OutputDirectory.claim(settings.out, marker: "results.jsonl")
         // The inputs first: a bad FEN or an empty collection is reported before a probe is fitted for nothing.
         let (starts, positives) = try startPositions(onWarning: onWarning)
         let probe = try loadProbe(onWarning: onWarning)

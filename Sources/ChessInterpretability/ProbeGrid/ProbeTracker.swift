@@ -83,7 +83,7 @@ package struct ProbeTracker {
     /// uninterrupted run's would.
     package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, resume: Bool = false,
                     onError: (CollectionError) -> Void = { _ in }, progress: (Progress) -> Void = { _ in }) throws -> Summary {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputDirectory.claim(out, marker: Self.settingsFile)
         try claimGrid(out: out, resume: resume)
         progress(Progress(cellsDone: 0, cells: steps.count * layers.count, detail: "sampling \(settings.positions) positions"))
         let sample = ProbeSample(data: settings.data, concepts: concepts, count: settings.positions, seed: settings.seed, onError: onError)

@@ -85,6 +85,7 @@ package struct TCAVRun {
     /// Runs the tests, writes the table and chart into `out`, and returns the rows.
     package func run(out: String, formats: FigureFormats = RunDefaults.figureFormats, onError: @escaping (String) -> Void = { _ in },
                      progress: (String) -> Void = { _ in }) throws -> [Row] {
+        try OutputDirectory.claim(out, marker: "tcav.csv")
         let needed = settings.examples * (settings.randomSets + 4) * 4 + settings.tested * 4
         let sample = PositionSample.draw(from: settings.positions, count: needed, seed: settings.seed, onError: { onError("\($0)") })
         let train = sample.positions(in: .train)
