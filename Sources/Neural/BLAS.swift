@@ -27,7 +27,7 @@ public enum BLAS {
     ) {
         configured
         let lda = rowStrideA ?? (transposeA ? m : k)
-        let parts = ProcessInfo.processInfo.activeProcessorCount
+        let parts = processorCount
         guard parallel, parts > 1, m * n * k >= parallelThreshold else {
             cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(transposeB ? k : n), beta, c, Int32(n))

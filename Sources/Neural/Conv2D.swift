@@ -170,7 +170,7 @@ public final class Conv2D: Layer {
         let paddedChannels = ck_padded_channels(inChannels)
         let (k, cin, cout) = (kernel, inChannels, outChannels)
         let size = method == .winograd ? ck_winograd_weight_count(cout, cin) : cout * k * k * paddedChannels
-        let parts = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, batch / 8))
+        let parts = max(1, min(4 * processorCount, batch / 8))
         var accumulators = [Float](repeating: 0, count: parts * size)
         accumulators.withUnsafeMutableBufferPointer { accumulators in
             savedMap(method).withUnsafeBufferPointer { map in

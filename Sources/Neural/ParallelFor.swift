@@ -1,13 +1,18 @@
 import Dispatch
 import Foundation
 
+/// The cores this process may use, read once: on Linux, `activeProcessorCount` reads the
+/// scheduler's files on every call, which cost a tenth of a probe fit's time when hot loops
+/// asked for it.
+public let processorCount = ProcessInfo.processInfo.activeProcessorCount
+
 /// Runs `body` over `0..<count` split into contiguous chunks on all cores, or inline
 /// when the work is too small to be worth a thread hand-off. `body` must only write
 /// state that belongs to its own range. With `chunksPerCore` above 1 a core that
 /// finishes early takes the next chunk, which evens out cores that run at different
 /// speeds (a virtual machine's neighbours).
 public func parallelFor(_ count: Int, minimumChunk: Int = 64, chunksPerCore: Int = 1, _ body: (Range<Int>) -> Void) {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = processorCount
     let chunks = min(cores * chunksPerCore, count / max(minimumChunk, 1))
     guard chunks > 1 else {
         body(0..<count)
@@ -25,7 +30,7 @@ public func parallelFor(_ count: Int, minimumChunk: Int = 64, chunksPerCore: Int
 /// accumulators are added in range order, so the result does not depend on timing.
 public func parallelSums(_ count: Int, width: Int, minimumChunk: Int = 64,
                          _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> [Float] {
-    let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / max(minimumChunk, 1)))
+    let chunks = max(1, min(processorCount, count / max(minimumChunk, 1)))
     var partials = [Float](repeating: 0, count: chunks * width)
     partials.withUnsafeMutableBufferPointer { partials in
         nonisolated(unsafe) let (body, partials) = (body, partials.baseAddress!)

@@ -1,3 +1,4 @@
+import Dispatch
 import DataFiles
 import Neural
 import Interpretability
@@ -57,15 +58,24 @@ struct CellFit {
     /// Fits `tasks` (all informative) along `penalties` (strongest first); the outcome of each in order.
     func run(_ tasks: [ProbeTask], readout: ProbeReadout, penalties: [Float], resamples: Int, seed: UInt64) -> [Outcome] {
         guard !tasks.isEmpty else { return [] }
-        var outcomes = [Outcome?](repeating: nil, count: tasks.count)
         // The concepts fitted on the shared rows (owner ""), and each concept with rows of its own.
         let groups = Dictionary(grouping: tasks.indices) { own[tasks[$0].concept.name] == nil ? "" : tasks[$0].concept.name }
-        for (owner, members) in groups {
+            .sorted { $0.key < $1.key }
+        // The groups side by side: a fit's quasi-Newton steps run on one thread between its passes over the rows.
+        let results = UnsafeMutableBufferPointer<[Outcome]>.allocate(capacity: groups.count)
+        _ = results.initialize(from: repeatElement([], count: groups.count))
+        defer { results.deinitialize().deallocate() }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: groups.count) { group in
+            let (owner, members) = groups[group]
             let rows = owner.isEmpty ? shared : shared.followed(by: own[owner]!)
             let design = StandardizedActivations(fitting: rows.train)
-            let results = fit(members.map { tasks[$0] }, rows: rows, design: design, spectrum: readout == .mlp ? nil : SpectralDesign(design),
-                              readout: readout, penalties: penalties, resamples: resamples, seed: seed)
-            for (index, outcome) in zip(members, results) { outcomes[index] = outcome }
+            slots[group] = fit(members.map { tasks[$0] }, rows: rows, design: design, spectrum: readout == .mlp ? nil : SpectralDesign(design),
+                               readout: readout, penalties: penalties, resamples: resamples, seed: seed)
+        }
+        var outcomes = [Outcome?](repeating: nil, count: tasks.count)
+        for (group, (_, members)) in groups.enumerated() {
+            for (index, outcome) in zip(members, results[group]) { outcomes[index] = outcome }
         }
         return outcomes.map { $0! }
     }

@@ -77,7 +77,7 @@ struct Preconditioner: Sendable {
         let expanded = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: vectors.count)
         _ = expanded.initialize(from: preconditioners.map { [Float](repeating: 0, count: d * $0.outputs) })
         defer { expanded.deinitialize().deallocate() }
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, vectors.count)
+        let parts = min(processorCount, vectors.count)
         spectrum.singleBasis.withUnsafeBufferPointer { basis in
             nonisolated(unsafe) let (basis, expanded) = (basis, expanded)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -91,13 +91,24 @@ struct Preconditioner: Sendable {
                         let rest = preconditioner.rest * preconditioner.rest
                         vectors[index].withUnsafeBufferPointer { v in
                             projected.withUnsafeMutableBufferPointer { p in
-                                BLAS.gemm(block, v.baseAddress!, p.baseAddress!, m: count, n: k, k: d, parallel: false)
+                                // One output: matrix-vector products, which read the block in place (a product
+                                // of matrices would first copy it into packed panels, for every vector).
+                                if k == 1 {
+                                    BLAS.gemv(block, v.baseAddress!, p.baseAddress!, m: count, n: d)
+                                } else {
+                                    BLAS.gemm(block, v.baseAddress!, p.baseAddress!, m: count, n: k, k: d, parallel: false)
+                                }
                                 for i in 0..<count {
                                     let s = preconditioner.excess[first + i] + preconditioner.rest
                                     for c in 0..<k { p[i * k + c] *= s * s - rest }
                                 }
                                 expanded[index].withUnsafeMutableBufferPointer { out in
-                                    BLAS.gemm(block, transposeA: true, p.baseAddress!, out.baseAddress!, m: d, n: k, k: count, beta: 1, parallel: false)
+                                    if k == 1 {
+                                        BLAS.gemv(block, transpose: true, p.baseAddress!, out.baseAddress!, m: count, n: d, beta: 1)
+                                    } else {
+                                        BLAS.gemm(block, transposeA: true, p.baseAddress!, out.baseAddress!, m: d, n: k, k: count, beta: 1,
+                                                  parallel: false)
+                                    }
                                 }
                             }
                         }

@@ -48,7 +48,7 @@ struct ProbeObjective: @unchecked Sendable {
                 design.rawParameters(weights: UnsafeBufferPointer(rebasing: w[..<(d * k)]), bias: UnsafeBufferPointer(rebasing: w[(d * k)...]), outputs: k)
             }
         }
-        let parts = n >= 4 * Self.blockRows ? ProcessInfo.processInfo.activeProcessorCount : 1
+        let parts = n >= 4 * Self.blockRows ? processorCount : 1
         // Each part writes only its own slot of these buffers: per head, a loss sum and a gradient sum.
         let partLosses = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: parts)
         let partGradients = UnsafeMutableBufferPointer<[[Float]]>.allocate(capacity: parts)

@@ -114,7 +114,7 @@ public struct SpectralDesign: Sendable {
     /// rows spread over the cores (each summing its own matrix, added in block order).
     private static func gram(_ design: StandardizedActivations, rows: [Int], centre: [Double]) -> [Double] {
         let d = design.features, n = rows.count
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / blockRows))
+        let parts = max(1, min(processorCount, n / blockRows))
         var partials = [[Double]](repeating: [], count: parts)
         partials.withUnsafeMutableBufferPointer { partials in
             nonisolated(unsafe) let partials = partials

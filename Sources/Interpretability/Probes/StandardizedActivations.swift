@@ -37,7 +37,7 @@ public struct StandardizedActivations: Sendable {
     /// short runs (fast, exact enough) and the runs in Double, on all cores.
     private static func shiftedMoments(_ activations: Tensor) -> (sums: [Double], squares: [Double]) {
         let n = activations.rows, d = activations.rowSize, run = 64
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / (4 * run)))
+        let parts = max(1, min(processorCount, n / (4 * run)))
         var partSums = [[Double]](repeating: [], count: parts), partSquares = partSums
         activations.storage.withUnsafeBufferPointer { values in
             nonisolated(unsafe) let values = values
