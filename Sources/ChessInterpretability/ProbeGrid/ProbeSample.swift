@@ -69,9 +69,9 @@ package struct ProbeSample: Sendable {
         let labels = Self.label(pool, with: concepts)
         let (shared, own) = Self.choose(pool.count, labels: labels, concepts: concepts, count: count, seed: seed)
         self.shared = Rows(shared.map { (pool[$0], labels[$0]) })
-        self.own = own.mapValues { rows in
-            Rows(rows.map { row in (pool[row.index], labels[row.index].indices.map { $0 == row.concept ? labels[row.index][$0] : .nan }) })
-        }
+        self.own = Dictionary(uniqueKeysWithValues: own.map { concept, rows in
+            (concept, Rows(rows.map { row in (pool[row], labels[row].indices.map { $0 == concept ? labels[row][$0] : .nan }) }))
+        })
         self.concepts = concepts
     }
 
@@ -103,11 +103,11 @@ package struct ProbeSample: Sendable {
     /// concept's own rows (pool indices in ascending order). A concept's own rows come from
     /// a random order of its own, so they do not depend on the other concepts.
     static func choose(_ poolSize: Int, labels: [[Double]], concepts: [Concept], count: Int,
-                       seed: UInt64) -> (shared: [Int], own: [Int: [(index: Int, concept: Int)]]) {
+                       seed: UInt64) -> (shared: [Int], own: [Int: [Int]]) {
         var random = SplitMix64(seed: SplitMix64.mix(seed, "shared rows"))
         let shared = Array(Array(0..<poolSize).shuffled(using: &random).prefix(count)).sorted()
         let inShared = Set(shared)
-        var own = [Int: [(index: Int, concept: Int)]]()
+        var own = [Int: [Int]]()
         for concept in concepts.indices where concepts[concept].kind == .binary {
             let positives = shared.count { labels[$0][concept] == 1 }
             let rare: Double = positives * 2 < shared.count ? 1 : 0
@@ -115,7 +115,7 @@ package struct ProbeSample: Sendable {
             guard needed > 0 else { continue }
             var random = SplitMix64(seed: SplitMix64.mix(seed, "own rows of " + concepts[concept].name))
             let chosen = (0..<poolSize).filter { !inShared.contains($0) && labels[$0][concept] == rare }.shuffled(using: &random).prefix(needed)
-            if !chosen.isEmpty { own[concept] = chosen.sorted().map { ($0, concept) } }
+            if !chosen.isEmpty { own[concept] = chosen.sorted() }
         }
         return (shared, own)
     }
